@@ -1,0 +1,1 @@
+import './register_gradients.browser.js';
