@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { forwardCommand, forwardHelp } from './commands/forward.js';
+import { infoCommand, infoHelp } from './commands/info.js';
+import { UsageError } from './usage_error.js';
+
+const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) on TensorFlow.js
+
+Usage: unet <command> [options]      (unet <command> --help for its options)
+
+Commands:
+  forward   build the paper's network (or --preset small), run one forward pass, print shapes
+            and the parameter count (the default command)
+  info      the backends that load here, the one chosen, and why others were skipped
+
+Options for every command: --verbose (stack traces on errors), --help
+`;
+
+const commands: Record<string, { run: (argv: string[], print: (line: string) => void) => Promise<void>; help: string }> = {
+  forward: { run: forwardCommand, help: forwardHelp },
+  info: { run: infoCommand, help: infoHelp },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((arg) => arg !== '--verbose');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
+    print(help);
+    return 0;
+  }
+  const name = args[0] === undefined || args[0].startsWith('-') ? 'forward' : args[0];
+  const command = commands[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command '${name}'; the commands are ${Object.keys(commands).join(', ')} (unet --help)`);
+    await command.run(name === args[0] ? args.slice(1) : args, print);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`unet ${name}: ${message}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    return isUsage ? 2 : 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,16 @@
+export {
+  defaultUNetConfig,
+  resolveUNetConfig,
+  type Initialization,
+  type Normalization,
+  type Padding,
+  type UNetConfig,
+  type UpSampling,
+} from './config.js';
+export { ModelFormatError, UNetConfigError, UNetInputError, WeightMismatchError } from './errors.js';
+export { presetConfig, presetNames, type PresetName } from './presets.js';
+export { createUNet, UNet, type ApplyOptions, type NamedWeight } from './unet.js';
+export { convolve } from './layers/convolution.js';
+export { loadUNet, saveUNet, type ModelLocation } from './io/save_load.js';
+export { fromModelArtifacts, toModelArtifacts, unetModelFormat, type SavedUNetMetadata } from './io/model_artifacts.js';
+export { summarizeUNet, type SummaryRow } from './summary.js';

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { UNetConfig } from '../config.js';
+import { BatchNormalization } from './batch_normalization.js';
+import type { BuildContext } from './build_context.js';
+import { ConvolutionLayer } from './convolution_layer.js';
+
+/**
+ * Two 3x3 convolutions, each followed by (batch norm and) ReLU: the unit of every level of the
+ * U-Net, on the way down and on the way up (Pytorch-UNet's DoubleConv).
+ */
+export class DoubleConvolution {
+  private readonly convolutions: ConvolutionLayer[] = [];
+  private readonly normalizations: (BatchNormalization | undefined)[] = [];
+
+  constructor(
+    context: BuildContext,
+    name: string,
+    inChannels: number,
+    outChannels: number,
+    config: UNetConfig,
+  ) {
+    for (const [index, channelsIn] of [inChannels, outChannels].entries()) {
+      const layerName = `${name}/conv${index + 1}`;
+      this.convolutions.push(
+        new ConvolutionLayer(
+          context,
+          layerName,
+          channelsIn,
+          outChannels,
+          3,
+          config.padding,
+          config.convolutionBias,
+        ),
+      );
+      this.normalizations.push(
+        config.normalization === 'batch'
+          ? new BatchNormalization(context, `${name}/batch_norm${index + 1}`, outChannels)
+          : undefined,
+      );
+    }
+  }
+
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    let y = x;
+    for (const [index, convolution] of this.convolutions.entries()) {
+      y = convolution.apply(y);
+      const normalization = this.normalizations[index];
+      if (normalization !== undefined) y = normalization.apply(y, training);
+      y = tf.relu(y);
+    }
+    return y;
+  }
+}
