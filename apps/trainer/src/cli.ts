@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as tf from '@tensorflow/tfjs-core';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
 import { UsageError } from './usage_error.js';
@@ -21,6 +22,9 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
 };
 
 async function main(argv: string[]): Promise<number> {
+  // Production mode: no tfjs banner suggesting tfjs-node on every run (`unet info` reports the
+  // backends instead), and no debug-only checks.
+  tf.enableProdMode();
   const verbose = argv.includes('--verbose');
   const args = argv.filter((arg) => arg !== '--verbose');
   const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -86,6 +86,29 @@ describe('the paper preset', () => {
   });
 });
 
+describe('the small preset', () => {
+  beforeAll(() => tf.setBackend('cpu'));
+
+  it('has the parameters counted by hand: 3x3 convs without bias, batch norm gamma and beta', () => {
+    const widths = [16, 32, 64, 128, 256];
+    const conv3 = (a: number, b: number) => 9 * a * b + 2 * b; // kernel + gamma, beta
+    let expected = conv3(1, 16) + conv3(16, 16);
+    for (let level = 1; level <= 4; level++) expected += conv3(widths[level - 1], widths[level]) + conv3(widths[level], widths[level]);
+    for (let level = 3; level >= 0; level--) {
+      expected += 4 * widths[level + 1] * widths[level] + widths[level];
+      expected += conv3(2 * widths[level], widths[level]) + conv3(widths[level], widths[level]);
+    }
+    expected += 16 * 2 + 2;
+    const model = createUNet(presetConfig('small'));
+    expect(expected).toBe(1_942_306);
+    expect(model.parameterCount).toBe(expected);
+    // Moving mean and variance are saved but not trained.
+    const movingStatistics = model.namedWeights().filter((weight) => !weight.trainable);
+    expect(movingStatistics).toHaveLength(36);
+    model.dispose();
+  });
+});
+
 describe('configs', () => {
   beforeAll(() => tf.setBackend('cpu'));
 

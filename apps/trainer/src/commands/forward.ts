@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { validInputSize } from '@unet/core';
 import { createUNet, presetConfig, presetNames, summarizeUNet, type PresetName } from '@unet/model';
 import { parseArgs } from 'node:util';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
@@ -41,11 +42,17 @@ export async function forwardCommand(argv: string[], print: (line: string) => vo
   }
   const size = parsePositiveInteger('--size', values.size ?? (preset === 'paper' ? '572' : '256'));
   const batch = parsePositiveInteger('--batch', values.batch);
+  const config = presetConfig(preset);
+  try {
+    validInputSize(size, config.depth, config.padding); // before the 31M weights are drawn
+  } catch (error) {
+    throw new UsageError(`--size ${size}: ${(error as Error).message}`);
+  }
   const selection = await selectBackend(values.backend as BackendName | undefined);
 
-  const model = createUNet(presetConfig(preset));
+  const model = createUNet(config);
   const inputShape: [number, number, number, number] = [batch, size, size, model.config.inputChannels];
-  const rows = summarizeUNet(model, inputShape); // validates the size before any work
+  const rows = summarizeUNet(model, inputShape);
   const input = tf.randomUniform(inputShape, 0, 1, 'float32', 1) as tf.Tensor4D;
   const started = performance.now();
   const output = model.apply(input);
