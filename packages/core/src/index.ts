@@ -33,3 +33,34 @@ export {
   extractTile,
   planTiles,
 } from './overlap_tile.js';
+export { DistanceTransformError, euclideanDistanceTransform } from './distance_transform.js';
+export {
+  type ConnectedComponents,
+  ConnectedComponentsError,
+  labelConnectedComponents,
+} from './connected_components.js';
+export {
+  type UnetWeightMapInput,
+  type WeightMapOptions,
+  WeightMapError,
+  unetWeightMap,
+  weightMapFromBinaryMask,
+} from './weight_map.js';
+export { type IouAndDice, ConfusionMeasureError, confusionMatrix, iouAndDice } from './confusion_measures.js';
+export {
+  type BestPixelFScore,
+  DEFAULT_PIXEL_THRESHOLDS,
+  PixelErrorArgumentError,
+  bestPixelFScore,
+  pixelError,
+  pixelErrorOfMask,
+} from './pixel_error.js';
+export {
+  type AdaptedRandError,
+  type VariationOfInformation,
+  RegionMeasureError,
+  adaptedRandError,
+  regionsFromBoundaryMap,
+  variationOfInformation,
+} from './rand_error.js';
+export { type SegMeasure, type SegObjectScore, SegMeasureError, segMeasure } from './seg_measure.js';

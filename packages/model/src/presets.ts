@@ -8,15 +8,8 @@ const presets: Record<PresetName, Partial<UNetConfig>> = {
   // The paper: base 64, depth 4, unpadded 3x3 convolutions with bias, ReLU, no normalisation,
   // dropout 0.5 after the 512- and 1024-channel levels, 2x2 transposed up-convolutions, crop and
   // concatenate, 1x1 head. 31,030,658 parameters for 1 channel and 2 classes; 572 -> 388 pixels.
-  paper: {
-    baseChannels: 64,
-    depth: 4,
-    padding: 'valid',
-    normalization: 'none',
-    convolutionBias: true,
-    upSampling: 'transposed',
-    dropout: 0.5,
-  },
+  // These are the defaults of UNetConfig (config.ts), so the preset adds nothing to them.
+  paper: {},
   // Fast enough for CPUs and browsers: base 16, padded convolutions without bias (batch norm
   // makes a bias redundant), batch norm, no dropout; the output has the input's size.
   small: {

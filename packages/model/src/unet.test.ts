@@ -22,10 +22,9 @@ function paperParameterCount(): number {
   return total + 64 * 2 + 2;
 }
 
-describe('the paper preset', () => {
+describeWithBackends('the paper preset', () => {
   let model: UNet;
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
+  beforeAll(() => {
     model = createUNet(presetConfig('paper'));
   });
   afterAll(() => model.dispose());
@@ -39,6 +38,18 @@ describe('the paper preset', () => {
     const kernels = model.namedWeights().filter((weight) => weight.name.endsWith('/kernel'));
     expect(kernels).toHaveLength(23);
     expect(kernels.filter((weight) => weight.variable.rank === 4)).toHaveLength(23);
+  });
+
+  it('is the configuration of the PyTorch reference (../shared/bench/torch_unet.py)', () => {
+    expect(model.config).toMatchObject({
+      baseChannels: 64,
+      depth: 4,
+      padding: 'valid',
+      normalization: 'none',
+      convolutionBias: true,
+      upSampling: 'transposed',
+      dropout: 0.5,
+    });
   });
 
   it('maps 1x572x572x1 to 1x388x388x2', () => {
