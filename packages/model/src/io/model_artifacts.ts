@@ -16,20 +16,21 @@ export interface SavedUNetMetadata {
 }
 
 /** The model as tfjs's IO handlers take it: the weights and, in its metadata, the config. */
-export function toModelArtifacts(model: UNet, extra: Record<string, unknown> = {}): Promise<tf.io.ModelArtifacts> {
-  return (async () => {
-    const named = model.namedWeights().map(({ name, variable }) => ({ name, tensor: variable as tf.Tensor }));
-    const { data, specs } = await tf.io.encodeWeights(named);
-    const metadata: SavedUNetMetadata = { formatVersion, config: model.config, extra };
-    return {
-      format: unetModelFormat,
-      generatedBy: '@unet/model',
-      convertedBy: null,
-      weightSpecs: specs,
-      weightData: data,
-      userDefinedMetadata: { unet: metadata as unknown as object },
-    };
-  })();
+export async function toModelArtifacts(
+  model: UNet,
+  extra: Record<string, unknown> = {},
+): Promise<tf.io.ModelArtifacts> {
+  const named = model.namedWeights().map(({ name, variable }) => ({ name, tensor: variable as tf.Tensor }));
+  const { data, specs } = await tf.io.encodeWeights(named);
+  const metadata: SavedUNetMetadata = { formatVersion, config: model.config, extra };
+  return {
+    format: unetModelFormat,
+    generatedBy: '@unet/model',
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: data,
+    userDefinedMetadata: { unet: metadata as unknown as object },
+  };
 }
 
 /** Builds the network that `artifacts` describe and loads its weights; `source` names the file in errors. */
