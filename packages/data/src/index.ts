@@ -1,0 +1,1 @@
+export type { ImageArray, LabelArray, Sample, LabelMapping, Dataset, TrainingBatch } from './sample.js';

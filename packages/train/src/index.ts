@@ -1,0 +1,1 @@
+export type { TrainingBatch } from './batch.js';
