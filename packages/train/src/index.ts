@@ -1,1 +1,19 @@
 export type { TrainingBatch } from './batch.js';
+export {
+  CheckpointError,
+  LossArgumentError,
+  NonFiniteLossError,
+  SegmentImageError,
+  TrainingBatchError,
+  TrainingConfigError,
+} from './errors.js';
+export { type LossFunction, type LossTarget, DEFAULT_IGNORE_LABEL } from './losses/loss_function.js';
+export {
+  type CrossEntropyOptions,
+  type LossNormalization,
+  weightedCrossEntropy,
+  weightedCrossEntropyLoss,
+} from './losses/weighted_cross_entropy.js';
+export { binaryCrossEntropyLoss, binaryCrossEntropyWithLogits } from './losses/binary_cross_entropy.js';
+export { type SoftDiceOptions, softDice, softDiceLoss } from './losses/soft_dice.js';
+export { type WeightedLossTerm, combineLosses } from './losses/combined_loss.js';

@@ -1,0 +1,50 @@
+/** Arguments a loss cannot use (shapes that disagree, a wrong dtype); the message says which. */
+export class LossArgumentError extends Error {
+  override readonly name = 'LossArgumentError';
+}
+
+/** An optimiser, schedule or clipping setting that cannot work; the message names the value. */
+export class TrainingConfigError extends Error {
+  override readonly name = 'TrainingConfigError';
+}
+
+/** A batch that does not fit the model or the loss (shape, class id); it names the step. */
+export class TrainingBatchError extends Error {
+  override readonly name = 'TrainingBatchError';
+}
+
+/** A checkpoint that cannot be written, read or restored; the message names it and the fix. */
+export class CheckpointError extends Error {
+  override readonly name = 'CheckpointError';
+}
+
+/** Arguments of segmentImage that cannot work (image size, tile size, channels). */
+export class SegmentImageError extends Error {
+  override readonly name = 'SegmentImageError';
+}
+
+/**
+ * The loss became NaN or infinite. The weights were not updated with that step's gradients,
+ * and no checkpoint was written after it: `lastCheckpoint` (when there is one) is the state to
+ * resume from, with a smaller learning rate or gradient clipping.
+ */
+export class NonFiniteLossError extends Error {
+  override readonly name = 'NonFiniteLossError';
+
+  constructor(
+    /** The 0-based index of the step whose loss was not finite. */
+    readonly step: number,
+    readonly loss: number,
+    /** Where the last checkpoint written before it lies, and its step; absent when none was. */
+    readonly lastCheckpoint?: { step: number; location: string },
+  ) {
+    const resume =
+      lastCheckpoint === undefined
+        ? 'no checkpoint was written before it; restart'
+        : `the last good checkpoint is ${lastCheckpoint.location} (after step ${lastCheckpoint.step}); resume from it`;
+    super(
+      `fit: the loss at step ${step} is ${loss}; the weights were not updated with it and ${resume} ` +
+        'with a smaller learning rate, gradient clipping (clip.globalNorm) or checked inputs',
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type LossFunction,
+  type LossTarget,
+  DEFAULT_IGNORE_LABEL,
+  checkLossArguments,
+  validPixels,
+} from './loss_function.js';
+
+/**
+ * What the weighted sum of the per-pixel losses is divided by.
+ * - 'weights' (the default): the sum of the weights of the counted pixels, so the loss is a
+ *   weighted mean. Its scale is that of plain cross-entropy (ln 2 for an untrained 2-class
+ *   net) whatever w0 and the number of cell borders in a tile, so one learning rate fits
+ *   weighted and unweighted runs and no tile gets a larger step because it holds many borders
+ *   (with momentum 0.99 such spikes are what makes a run diverge). The relative emphasis of
+ *   the weight map, which is what the paper's energy is about, is unchanged.
+ * - 'pixels': the number of counted pixels: the paper's energy sum w(x) log p(x) scaled by a
+ *   constant, so a tile's gradient grows with the weight it holds.
+ */
+export type LossNormalization = 'weights' | 'pixels';
+
+export interface CrossEntropyOptions {
+  /** Pixels with this label add nothing and are not counted; 255 (VOC's void); null: none. */
+  ignoreLabel?: number | null;
+  normalization?: LossNormalization;
+}
+
+/**
+ * The paper's energy (Ronneberger et al. 2015, eq. 1): softmax over the classes, then
+ * -sum_x w(x) log p_{l(x)}(x), divided as `normalization` says, over the pixels whose label is
+ * not `ignoreLabel`. Labels must otherwise lie in [0, classes) (fit checks each batch).
+ *
+ * @param logits // [batch, height, width, classes]
+ * @returns a scalar; 0 when every pixel is ignored
+ */
+export function weightedCrossEntropy(
+  logits: tf.Tensor4D,
+  target: LossTarget,
+  options: CrossEntropyOptions = {},
+): tf.Scalar {
+  checkLossArguments('weightedCrossEntropy', logits, target);
+  const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
+  const normalization = options.normalization ?? 'weights';
+  return tf.tidy(() => {
+    const classes = logits.shape[3];
+    const valid = validPixels(target.labels, ignoreLabel);
+    // An ignored pixel's label may be 255 or any other value; class 0 stands in for it and its
+    // zero weight removes it.
+    const safeLabels = tf.mul(target.labels, tf.cast(valid, 'int32'));
+    const oneHot = tf.cast(tf.oneHot(safeLabels, classes), 'float32');
+    const logProbabilities = tf.logSoftmax(logits);
+    const negativeLogLikelihood = tf.neg(tf.sum(tf.mul(oneHot, logProbabilities), -1));
+    const pixelWeights = target.weights === undefined ? valid : tf.mul(valid, target.weights);
+    const total = tf.sum(tf.mul(pixelWeights, negativeLogLikelihood));
+    const denominator = normalization === 'weights' ? tf.sum(pixelWeights) : tf.sum(valid);
+    // All pixels ignored: total is 0, and so is the loss.
+    return tf.div(total, tf.maximum(denominator, 1e-12)) as tf.Scalar;
+  });
+}
+
+/** weightedCrossEntropy as a LossFunction for fit. */
+export function weightedCrossEntropyLoss(options: CrossEntropyOptions = {}): LossFunction {
+  return (logits, target) => weightedCrossEntropy(logits, target, options);
+}
