@@ -17,3 +17,30 @@ export {
 export { binaryCrossEntropyLoss, binaryCrossEntropyWithLogits } from './losses/binary_cross_entropy.js';
 export { type SoftDiceOptions, softDice, softDiceLoss } from './losses/soft_dice.js';
 export { type WeightedLossTerm, combineLosses } from './losses/combined_loss.js';
+export {
+  type AdamConfig,
+  type MomentumConfig,
+  type OptimizerConfig,
+  type SgdConfig,
+  createOptimizer,
+  learningRateOf,
+  resolveOptimizerConfig,
+  setLearningRate,
+} from './optim/optimizers.js';
+export {
+  type NamedArray,
+  type OptimizerState,
+  captureOptimizerState,
+  restoreOptimizerState,
+} from './optim/optimizer_state.js';
+export { type ClippedGradients, clipByGlobalNorm, globalNorm } from './optim/clip_by_global_norm.js';
+export {
+  type LearningRateSchedule,
+  type ReduceOnPlateauOptions,
+  type ScheduleState,
+  constantSchedule,
+  cosineSchedule,
+  polySchedule,
+  reduceOnPlateau,
+  stepSchedule,
+} from './optim/schedules.js';
