@@ -27,6 +27,7 @@ describe('selectBackend', () => {
       expect(describeSelection(selection)).toEqual([
         'skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed (npm install @tensorflow/tfjs-node-gpu on a machine with CUDA)',
         'skipped tensorflow: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node)',
+        expect.stringMatching(/^skipped webgpu: webgpu (is not installed|found only a software adapter|found no GPU adapter|failed to start)/),
         'backend: wasm (@tensorflow/tfjs-backend-wasm)',
       ]);
     }
@@ -46,6 +47,6 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend name, listing the known ones', async () => {
-    await expect(selectBackend('webgl' as never)).rejects.toThrow(/tensorflow-gpu, tensorflow, wasm, cpu/);
+    await expect(selectBackend('webgl' as never)).rejects.toThrow(/tensorflow-gpu, tensorflow, webgpu, wasm, cpu/);
   });
 });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installNodeWebGPU } from './node_webgpu.js';
 
 /** The backends the trainer can run on, fastest first. */
-export const backendPriority = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const backendPriority = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendPriority)[number];
 
 /** What happened when one backend was tried. */
@@ -12,6 +13,8 @@ export interface BackendAttempt {
   loaded: boolean;
   /** Why it was skipped, in words a user can act on; absent when it loaded. */
   reason?: string;
+  /** What it runs on, where that says more than the name (the GPU adapter of webgpu). */
+  device?: string;
 }
 
 export interface BackendSelection {
@@ -27,8 +30,11 @@ export class BackendUnavailableError extends Error {
 interface Candidate {
   name: BackendName;
   packageName: string;
-  /** Loads the package, which registers the backend with tfjs-core; throws if it cannot. */
-  load: () => Promise<unknown>;
+  /**
+   * Loads the package, which registers the backend with tfjs-core; throws if it cannot. `forced`
+   * says the user asked for this backend by name. May return a description of the device.
+   */
+  load: (forced: boolean) => Promise<unknown>;
   hint: string;
 }
 
@@ -47,6 +53,18 @@ const candidates: Candidate[] = [
     packageName: '@tensorflow/tfjs-node',
     load: () => import('@tensorflow/tfjs-node' as string),
     hint: 'npm install @tensorflow/tfjs-node',
+  },
+  {
+    // Dawn in Node: a GPU without libtensorflow. Software adapters (SwiftShader, lavapipe) are
+    // skipped unless forced: they run, but slower than wasm.
+    name: 'webgpu',
+    packageName: 'webgpu',
+    load: async (forced) => {
+      const { adapter } = await installNodeWebGPU(forced);
+      await import('@tensorflow/tfjs-backend-webgpu');
+      return adapter;
+    },
+    hint: 'npm install webgpu on a machine with a Vulkan GPU driver',
   },
   {
     name: 'wasm',
@@ -75,10 +93,11 @@ function describeFailure(error: unknown, candidate: Candidate): string {
   return `${candidate.packageName} failed to start: ${message}`;
 }
 
-async function tryCandidate(candidate: Candidate): Promise<BackendAttempt> {
+async function tryCandidate(candidate: Candidate, forced: boolean): Promise<BackendAttempt> {
   const attempt: BackendAttempt = { name: candidate.name, packageName: candidate.packageName, loaded: false };
   try {
-    await candidate.load();
+    const device = await candidate.load(forced);
+    if (typeof device === 'string') attempt.device = device;
     if (!(await tf.setBackend(tfjsBackendName(candidate.name)))) {
       attempt.reason = `${candidate.packageName} loaded but its backend did not initialise`;
       return attempt;
@@ -105,7 +124,7 @@ export async function selectBackend(forced?: BackendName): Promise<BackendSelect
   const attempts: BackendAttempt[] = [];
   for (const candidate of candidates) {
     if (forced !== undefined && candidate.name !== forced) continue;
-    const attempt = await tryCandidate(candidate);
+    const attempt = await tryCandidate(candidate, forced !== undefined);
     attempts.push(attempt);
     if (attempt.loaded) return { chosen: candidate.name, attempts };
   }
@@ -121,7 +140,7 @@ export async function selectBackend(forced?: BackendName): Promise<BackendSelect
 export function describeSelection(selection: BackendSelection): string[] {
   return selection.attempts.map((attempt) =>
     attempt.loaded
-      ? `backend: ${attempt.name} (${attempt.packageName})`
+      ? `backend: ${attempt.name} (${attempt.packageName}${attempt.device === undefined ? '' : `, ${attempt.device}`})`
       : `skipped ${attempt.name}: ${attempt.reason}`,
   );
 }
