@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createMeasureAccumulator, foregroundKindOf } from './segmentation_measures.js';
+
+/** Two-class probabilities `[pixels, 2]` from the foreground probability of each pixel. */
+function twoClass(foreground: number[]): Float32Array {
+  return Float32Array.from(foreground.flatMap((p) => [1 - p, p]));
+}
+
+describe('segmentation measures', () => {
+  it('tells membranes (boundaries) from objects by the class name', () => {
+    expect(foregroundKindOf(['cell', 'membrane'])).toBe('boundary');
+    expect(foregroundKindOf(['background', 'cell'])).toBe('object');
+  });
+
+  it('scores a perfect boundary prediction as 0 errors and IoU 1', () => {
+    const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'] });
+    measures.add({ probabilities: twoClass([0, 0, 1, 0, 0]), height: 1, width: 5, truth: Int32Array.from([0, 0, 1, 0, 0]) });
+    expect(measures.result()).toMatchObject({ images: 1, pixelError: 0, randError: 0, variationOfInformation: 0, iou: { mean: 1 }, dice: { mean: 1 } });
+  });
+
+  it('matches a hand-worked merge: the missed membrane joins the two cells', () => {
+    // Truth: cell | membrane | cell, in one row of 5. The prediction sees no membrane.
+    const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'] });
+    measures.add({ probabilities: twoClass([0, 0, 0, 0, 0]), height: 1, width: 5, truth: Int32Array.from([0, 0, 1, 0, 0]) });
+    const result = measures.result();
+    // Pixel error: best F is at threshold 0 (all foreground): TP 1, FP 4 -> F = 2/6.
+    expect(result.pixelError).toBeCloseTo(1 - 1 / 3, 12);
+    // Rand over the 4 cell pixels: n = [[2], [2]]: P = 8 - 4 = 4, A = 8 - 4 = 4, B = 16 - 4 = 12 -> 1 - 4 / 8.
+    expect(result.randError).toBeCloseTo(0.5, 12);
+    // VI: H(S|T) = 0 (each true region lies in one predicted), H(T|S) = log 2.
+    expect(result.variationOfInformation).toBeCloseTo(Math.log(2), 12);
+    // IoU: cell 4/5, membrane 0/1; Dice: cell 8/9, membrane 0.
+    expect(result.iou.perClass).toEqual({ cell: 0.8, membrane: 0 });
+    expect(result.iou.mean).toBeCloseTo(0.4, 12);
+    expect(result.dice.perClass.cell).toBeCloseTo(8 / 9, 12);
+  });
+
+  it('scores merged touching cells with SEG 0.5 each, from the instances', () => {
+    const measures = createMeasureAccumulator({ classNames: ['background', 'cell'] });
+    const perImage = measures.add({
+      probabilities: twoClass([1, 1, 1, 1, 0]),
+      height: 1,
+      width: 5,
+      truth: Int32Array.from([1, 1, 1, 1, 0]),
+      instances: Int32Array.from([1, 1, 2, 2, 0]),
+    });
+    expect(perImage.seg).toBeCloseTo(0.5, 12);
+    expect(measures.result().seg).toBeCloseTo(0.5, 12);
+  });
+
+  it('leaves void pixels out of every measure', () => {
+    const measures = createMeasureAccumulator({ classNames: ['background', 'object'] });
+    measures.add({ probabilities: twoClass([1, 0, 1]), height: 1, width: 3, truth: Int32Array.from([1, 0, 255]) });
+    expect(measures.result()).toMatchObject({ pixelError: 0, iou: { mean: 1 } });
+  });
+
+  it('rejects a prediction and truth of different sizes', () => {
+    const measures = createMeasureAccumulator({ classNames: ['a', 'b'] });
+    expect(() => measures.add({ probabilities: twoClass([0, 1]), height: 1, width: 3, truth: Int32Array.from([0, 1, 0]) })).toThrow(/differ in size/);
+  });
+});
