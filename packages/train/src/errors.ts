@@ -24,18 +24,19 @@ export class SegmentImageError extends Error {
 }
 
 /**
- * The loss became NaN or infinite. The weights were not updated with that step's gradients,
- * and no checkpoint was written after it: `lastCheckpoint` (when there is one) is the state to
- * resume from, with a smaller learning rate or gradient clipping.
+ * The loss (or the gradient) became NaN or infinite. The weights were not updated with that
+ * step's gradients, and no checkpoint was written after it: `lastCheckpoint` (when there is
+ * one) is the state to resume from, with a smaller learning rate or gradient clipping.
  */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';
 
   constructor(
-    /** The 0-based index of the step whose loss was not finite. */
+    /** The number of the step (1-based, as in the log) whose loss was not finite. */
     readonly step: number,
     readonly loss: number,
-    /** Where the last checkpoint written before it lies, and its step; absent when none was. */
+    readonly gradientNorm: number,
+    /** The last checkpoint written before it: where it lies and after which step; absent when none was. */
     readonly lastCheckpoint?: { step: number; location: string },
   ) {
     const resume =
@@ -43,8 +44,8 @@ export class NonFiniteLossError extends Error {
         ? 'no checkpoint was written before it; restart'
         : `the last good checkpoint is ${lastCheckpoint.location} (after step ${lastCheckpoint.step}); resume from it`;
     super(
-      `fit: the loss at step ${step} is ${loss}; the weights were not updated with it and ${resume} ` +
-        'with a smaller learning rate, gradient clipping (clip.globalNorm) or checked inputs',
+      `fit: the loss at step ${step} is ${loss} (gradient norm ${gradientNorm}); the weights were not updated ` +
+        `with it and ${resume} with a smaller learning rate, gradient clipping (clip.globalNorm) or checked inputs`,
     );
   }
 }

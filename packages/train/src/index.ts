@@ -44,3 +44,36 @@ export {
   reduceOnPlateau,
   stepSchedule,
 } from './optim/schedules.js';
+export {
+  type FitProgress,
+  type TrainingCheckpoint,
+  captureCheckpoint,
+  modelFromCheckpoint,
+  restoreCheckpoint,
+} from './fit/checkpoint.js';
+export {
+  type CheckpointManifest,
+  type TensorEntry,
+  checkpointFormat,
+  decodeCheckpoint,
+  encodeCheckpoint,
+} from './fit/checkpoint_format.js';
+export {
+  type CheckpointInfo,
+  type CheckpointStore,
+  checkpointsToKeep,
+  memoryCheckpointStore,
+} from './fit/checkpoint_store.js';
+export { type LogRecord, type StopReason, type TrainingLog, formatLogRecord, memoryLog } from './fit/training_log.js';
+export { type StepResult, stepSeed, trainStep } from './fit/train_step.js';
+export { checkBatch } from './fit/check_batch.js';
+export {
+  type BatchSource,
+  type FitCallbacks,
+  type FitOptions,
+  type FitResult,
+  type StepInfo,
+  type ValidationInfo,
+  type ValidationOptions,
+  fit,
+} from './fit/fit.js';

@@ -1,0 +1,348 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { UNet } from '@unet/model';
+import type { TrainingBatch } from '../batch.js';
+import { CheckpointError, NonFiniteLossError, TrainingConfigError } from '../errors.js';
+import { DEFAULT_IGNORE_LABEL, type LossFunction } from '../losses/loss_function.js';
+import { learningRateOf, setLearningRate } from '../optim/optimizers.js';
+import { type LearningRateSchedule, constantSchedule } from '../optim/schedules.js';
+import { type FitProgress, type TrainingCheckpoint, captureCheckpoint, restoreCheckpoint } from './checkpoint.js';
+import type { CheckpointInfo, CheckpointStore } from './checkpoint_store.js';
+import { checkBatch } from './check_batch.js';
+import type { LogRecord, StopReason, TrainingLog } from './training_log.js';
+import { stepSeed, trainStep } from './train_step.js';
+
+/** Where fit gets its batches: batch(index) for index 0, 1, 2, ... (index = step - 1). */
+export interface BatchSource {
+  /**
+   * The batch of the step with this 0-based index. It must depend on the index alone (e.g. a
+   * generator seeded with (seed, index)), so that a resumed run sees the batches it would have.
+   */
+  batch(index: number): Promise<TrainingBatch> | TrainingBatch;
+}
+
+export interface ValidationOptions {
+  /** Validate after every `every` steps (and after the last step). */
+  every: number;
+  /** Measures of the current model, e.g. { loss, meanIoU }. Run it in inference mode. */
+  run: (context: { step: number; model: UNet }) => Promise<Record<string, number>>;
+  /** The measure that decides the best model, plateaus and early stopping: the first measure by default. */
+  monitor?: string;
+  /** 'min' for a loss, 'max' for IoU or Dice; 'min' by default. */
+  mode?: 'min' | 'max';
+  /** Stop after this many validations without improvement (early stopping); never when absent. */
+  patience?: number;
+  /** A change smaller than this is no improvement: 0. */
+  minDelta?: number;
+}
+
+/** What onStep receives after each step. */
+export interface StepInfo {
+  /** Steps completed (1 after the first). */
+  step: number;
+  totalSteps: number;
+  /** 0-based epoch when epochs were given, else 0. */
+  epoch: number;
+  loss: number;
+  learningRate: number;
+  gradientNorm: number;
+  /** Over this step alone (the batch fetch included). */
+  imagesPerSecond: number;
+  /** Seconds left at the recent pace (an exponential average over steps). */
+  etaSeconds: number;
+}
+
+export interface ValidationInfo {
+  step: number;
+  measures: Record<string, number>;
+  /** The monitored measure's value, and whether it is the best so far. */
+  value: number;
+  best: boolean;
+  validationsWithoutImprovement: number;
+}
+
+export interface FitCallbacks {
+  onStep?(info: StepInfo): void | Promise<void>;
+  onValidation?(info: ValidationInfo): void | Promise<void>;
+  onCheckpoint?(info: CheckpointInfo): void | Promise<void>;
+}
+
+export interface FitOptions {
+  /** The network to train; its weights are updated in place. */
+  model: UNet;
+  batches: BatchSource;
+  /** Total steps (the run's end, counted from step 0 even when resuming). */
+  steps?: number;
+  /** Or epochs x stepsPerEpoch steps. */
+  epochs?: number;
+  stepsPerEpoch?: number;
+  loss: LossFunction;
+  /** A fresh tfjs optimiser (createOptimizer makes one); when resuming, its state comes from the checkpoint. */
+  optimizer: tf.Optimizer;
+  /** The learning rate of each step; a constant at the optimiser's rate by default. */
+  schedule?: LearningRateSchedule;
+  /** Clip the gradients to this global norm. */
+  clip?: { globalNorm: number };
+  validate?: ValidationOptions;
+  callbacks?: FitCallbacks;
+  /** The JSONL log (jsonlLog in '@unet/train/node'). */
+  log?: TrainingLog;
+  /** Save every `every` steps (and at the end, and at each new best validation). */
+  checkpoint?: { every: number; store: CheckpointStore };
+  /**
+   * true: continue from the store's latest checkpoint (or start afresh when it has none);
+   * a checkpoint: continue from it. The model and optimiser must be fresh ones of the same kind.
+   */
+  resume?: boolean | TrainingCheckpoint;
+  /** Seed of the dropout masks (a step's masks depend on (seed, step) alone): 0. */
+  seed?: number;
+  /** Aborting stops the run after the current step, with a checkpoint. */
+  signal?: AbortSignal;
+  /** Mask values to leave out of the batch check (the losses' ignore label): 255; null for none. */
+  ignoreLabel?: number | null;
+  /** The run's own settings (data, loss, tiles), saved in checkpoints and the log's start record. */
+  config?: Record<string, unknown>;
+}
+
+export interface FitResult {
+  /** Steps completed in all (resumed ones included). */
+  steps: number;
+  stopReason: Exclude<StopReason, 'error'>;
+  /** The loss of the last step taken in this call; NaN when none was. */
+  lastLoss: number;
+  best?: { step: number; value: number; measures: Record<string, number> };
+  lastCheckpoint?: CheckpointInfo;
+}
+
+/**
+ * Trains `model`: per step, fetch batch(step index), set the scheduled learning rate, forward,
+ * loss, gradients, clip, update; validate, log and checkpoint as asked. A resumed run (resume)
+ * restores weights, optimiser state, schedule and validation progress, and then gives the same
+ * weights at every later step as the uninterrupted run, bit for bit on the same backend.
+ *
+ * A NaN or infinite loss throws NonFiniteLossError before the update and before any
+ * checkpoint, so the last checkpoint on disk is the last good state. (Batch norm's moving
+ * statistics in memory have seen that forward pass; the checkpoint has not.)
+ */
+export async function fit(options: FitOptions): Promise<FitResult> {
+  const { model, optimizer, batches, loss, validate, checkpoint, callbacks = {}, log } = options;
+  const totalSteps = resolveTotalSteps(options);
+  const schedule = options.schedule ?? constantSchedule(learningRateOf(optimizer));
+  const seed = options.seed ?? 0;
+  const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
+  checkOptions(options);
+  const monitorMode = validate?.mode ?? 'min';
+
+  let progress: FitProgress = {
+    bestValue: null,
+    bestStep: null,
+    bestMeasures: null,
+    validationsWithoutImprovement: 0,
+    lastMeasures: null,
+  };
+  let step = 0;
+  let resumedFrom: string | null = null;
+  let lastCheckpoint: CheckpointInfo | undefined;
+  const resumeFrom = await checkpointToResume(options);
+  if (resumeFrom !== undefined) {
+    const location = resumeFrom.location;
+    await restoreCheckpoint(resumeFrom.checkpoint, { model, optimizer, schedule }, location);
+    progress = structuredClone(resumeFrom.checkpoint.progress);
+    step = resumeFrom.checkpoint.step;
+    resumedFrom = location;
+    lastCheckpoint = { step, location, best: false };
+  }
+
+  const write = async (record: LogRecord) => {
+    if (log !== undefined) await log.append(record);
+  };
+  const now = () => new Date().toISOString();
+  await write({
+    type: 'start',
+    time: now(),
+    step,
+    totalSteps,
+    resumedFrom,
+    config: { ...options.config, seed, schedule: schedule.description, clip: options.clip ?? null },
+  });
+
+  const saveCheckpoint = async (best: boolean) => {
+    if (checkpoint === undefined) return;
+    const state = await captureCheckpoint({ step, model, optimizer, schedule, progress, config: options.config });
+    const info = await checkpoint.store.save(state, { best });
+    lastCheckpoint = info;
+    await write({ type: 'checkpoint', time: now(), step, location: info.location, best });
+    // The log is made durable with each checkpoint, so that it never lags behind the state on disk.
+    await log?.sync?.();
+    await callbacks.onCheckpoint?.(info);
+  };
+
+  const runValidation = async (): Promise<{ best: boolean; stop: boolean }> => {
+    if (validate === undefined) return { best: false, stop: false };
+    const measures = await validate.run({ step, model });
+    const monitor = validate.monitor ?? Object.keys(measures)[0];
+    const value = measures[monitor];
+    if (typeof value !== 'number') {
+      throw new TrainingConfigError(
+        `fit: validation returned no measure '${monitor}' (it returned ${Object.keys(measures).join(', ') || 'none'}): ` +
+          'set validate.monitor to one of them',
+      );
+    }
+    const minDelta = validate.minDelta ?? 0;
+    const best =
+      Number.isFinite(value) &&
+      (progress.bestValue === null ||
+        (monitorMode === 'min' ? value < progress.bestValue - minDelta : value > progress.bestValue + minDelta));
+    progress = {
+      bestValue: best ? value : progress.bestValue,
+      bestStep: best ? step : progress.bestStep,
+      bestMeasures: best ? { ...measures } : progress.bestMeasures,
+      validationsWithoutImprovement: best ? 0 : progress.validationsWithoutImprovement + 1,
+      lastMeasures: { ...measures },
+    };
+    schedule.observe?.(value, step);
+    await write({ type: 'validation', time: now(), step, measures, best });
+    await callbacks.onValidation?.({
+      step,
+      measures,
+      value,
+      best,
+      validationsWithoutImprovement: progress.validationsWithoutImprovement,
+    });
+    const stop = validate.patience !== undefined && progress.validationsWithoutImprovement >= validate.patience;
+    return { best, stop };
+  };
+
+  let stopReason: FitResult['stopReason'] = 'completed';
+  let lastLoss = Number.NaN;
+  let secondsPerStep: number | undefined;
+  try {
+    while (step < totalSteps) {
+      if (options.signal?.aborted) {
+        stopReason = 'aborted';
+        break;
+      }
+      const index = step;
+      const started = performance.now();
+      const batch = await batches.batch(index);
+      checkBatch(batch, model, index + 1, ignoreLabel);
+      const learningRate = schedule.rate(index);
+      setLearningRate(optimizer, learningRate);
+      const result = await trainStep({
+        model,
+        optimizer,
+        loss,
+        batch,
+        seed: stepSeed(seed, index),
+        clipGlobalNorm: options.clip?.globalNorm,
+      });
+      if (!result.applied) {
+        throw new NonFiniteLossError(
+          index + 1,
+          result.loss,
+          result.gradientNorm,
+          lastCheckpoint && { step: lastCheckpoint.step, location: lastCheckpoint.location },
+        );
+      }
+      step = index + 1;
+      lastLoss = result.loss;
+      const seconds = (performance.now() - started) / 1000;
+      secondsPerStep = secondsPerStep === undefined ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
+      const epoch = options.stepsPerEpoch === undefined ? 0 : Math.floor(index / options.stepsPerEpoch);
+      const imagesPerSecond = seconds > 0 ? batch.batchSize / seconds : 0;
+      await write({
+        type: 'step',
+        time: now(),
+        step,
+        epoch,
+        loss: result.loss,
+        learningRate,
+        gradientNorm: result.gradientNorm,
+        imagesPerSecond,
+        seconds,
+      });
+      await callbacks.onStep?.({
+        step,
+        totalSteps,
+        epoch,
+        loss: result.loss,
+        learningRate,
+        gradientNorm: result.gradientNorm,
+        imagesPerSecond,
+        etaSeconds: secondsPerStep * (totalSteps - step),
+      });
+
+      let best = false;
+      let stop = false;
+      if (validate !== undefined && (step % validate.every === 0 || step === totalSteps)) {
+        ({ best, stop } = await runValidation());
+      }
+      const periodic = checkpoint !== undefined && step % checkpoint.every === 0;
+      if (best || periodic) await saveCheckpoint(best);
+      if (stop) {
+        stopReason = 'early-stopping';
+        break;
+      }
+    }
+    // The final state is always saved, so that a run can be extended or resumed after an abort.
+    if (checkpoint !== undefined && lastCheckpoint?.step !== step) await saveCheckpoint(false);
+    await write({ type: 'stop', time: now(), step, reason: stopReason });
+    await log?.sync?.();
+  } catch (error) {
+    await write({ type: 'stop', time: now(), step, reason: 'error', error: (error as Error).message });
+    await log?.sync?.();
+    throw error;
+  }
+  return {
+    steps: step,
+    stopReason,
+    lastLoss,
+    best:
+      progress.bestStep === null || progress.bestValue === null
+        ? undefined
+        : { step: progress.bestStep, value: progress.bestValue, measures: progress.bestMeasures ?? {} },
+    lastCheckpoint,
+  };
+}
+
+function resolveTotalSteps(options: FitOptions): number {
+  const { steps, epochs, stepsPerEpoch } = options;
+  const total = steps ?? (epochs !== undefined && stepsPerEpoch !== undefined ? epochs * stepsPerEpoch : undefined);
+  if (total === undefined || !Number.isInteger(total) || total < 0) {
+    throw new TrainingConfigError(
+      `fit: give steps, or epochs and stepsPerEpoch, as whole numbers (got steps ${steps}, epochs ${epochs}, stepsPerEpoch ${stepsPerEpoch})`,
+    );
+  }
+  if (steps !== undefined && epochs !== undefined) {
+    throw new TrainingConfigError('fit: give either steps or epochs and stepsPerEpoch, not both');
+  }
+  return total;
+}
+
+function checkOptions(options: FitOptions): void {
+  const positive = (name: string, value: number | undefined) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new TrainingConfigError(`fit: ${name} must be a whole number of steps, at least 1, got ${value}`);
+    }
+  };
+  positive('validate.every', options.validate?.every);
+  positive('checkpoint.every', options.checkpoint?.every);
+  positive('validate.patience', options.validate?.patience);
+  if (options.validate?.mode !== undefined && !['min', 'max'].includes(options.validate.mode)) {
+    throw new TrainingConfigError(`fit: validate.mode must be 'min' or 'max', got ${JSON.stringify(options.validate.mode)}`);
+  }
+}
+
+async function checkpointToResume(
+  options: FitOptions,
+): Promise<{ checkpoint: TrainingCheckpoint; location: string } | undefined> {
+  const { resume, checkpoint } = options;
+  if (resume === undefined || resume === false) return undefined;
+  if (resume !== true) return { checkpoint: resume, location: `the checkpoint of step ${resume.step}` };
+  if (checkpoint === undefined) {
+    throw new CheckpointError('fit: resume: true needs checkpoint.store to resume from: pass checkpoint: { every, store }');
+  }
+  const latest = await checkpoint.store.load('latest');
+  if (latest === undefined) return undefined;
+  const info = (await checkpoint.store.list()).find((item) => item.step === latest.step);
+  return { checkpoint: latest, location: info?.location ?? `the checkpoint of step ${latest.step}` };
+}
