@@ -1,13 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe } from 'vitest';
 
-export type TestBackendName = 'cpu' | 'wasm';
+export type TestBackendName = 'cpu' | 'wasm' | 'native';
 
 // Every model test runs on the reference backend (cpu) and on the fast portable one (wasm),
-// as tfjs's own describeWithFlags does for its kernels.
-export const testBackends: readonly TestBackendName[] = ['cpu', 'wasm'];
+// as tfjs's own describeWithFlags does for its kernels. UNET_TEST_BACKENDS (e.g.
+// 'cpu,wasm,native') picks others: 'native' is @unet/backend-native, an optional oneDNN addon.
+export const testBackends: readonly TestBackendName[] = (process.env.UNET_TEST_BACKENDS ?? 'cpu,wasm')
+  .split(',')
+  .map((name) => name.trim() as TestBackendName)
+  .filter((name) => name.length > 0);
+
+// Why 'native' cannot run here (its suites are then skipped), or undefined when it registered.
+const nativeUnavailable = testBackends.includes('native') ? await loadNativeBackend() : undefined;
 
 /** Runs `body` once per backend, inside a describe block named after the backend. */
 export function describeWithBackends(
@@ -16,7 +27,8 @@ export function describeWithBackends(
   backends: readonly TestBackendName[] = testBackends,
 ): void {
   for (const backend of backends) {
-    describe(`${name} [${backend}]`, () => {
+    const skipReason = backend === 'native' ? nativeUnavailable : undefined;
+    describe.skipIf(skipReason !== undefined)(`${name} [${backend}]${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
       beforeAll(async () => {
         const ok = await tf.setBackend(backend);
         if (!ok) throw new Error(`The ${backend} backend failed to initialise`);
@@ -24,5 +36,24 @@ export function describeWithBackends(
       });
       body(backend);
     });
+  }
+}
+
+// @unet/backend-native as the package under test depends on it, else from the workspace; it
+// registers 'native' when imported and throws NativeAddonMissingError when its addon is absent.
+async function loadNativeBackend(): Promise<string | undefined> {
+  let location: string | undefined;
+  try {
+    location = createRequire(join(process.cwd(), 'package.json')).resolve('@unet/backend-native');
+  } catch {
+    const sibling = new URL('../../backend-native/dist/index.js', import.meta.url);
+    if (existsSync(sibling)) location = sibling.href;
+  }
+  if (location === undefined) return '@unet/backend-native is not built';
+  try {
+    await import(location.startsWith('file:') ? location : pathToFileURL(location).href);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }

@@ -1,0 +1,582 @@
+// The native kernels of @unet/backend-native: oneDNN convolutions and matrix products, and
+// OpenMP loops for max pooling, on float32 buffers that tfjs's cpu backend already holds
+// (Float32Arrays passed by pointer: nothing is copied on the way in or out).
+//
+// Layouts are tfjs's: activations NHWC, convolution kernels [height, width, in, out] (HWIO).
+// oneDNN's logical order is NCHW / OIHW; the format tags nhwc and hwio tell it the physical
+// order, so activations are used in place and only the kernels are reordered, into whatever
+// blocked format the chosen implementation wants (format_tag::any).
+//
+// Every call is synchronous on the calling thread; oneDNN and the pooling loops spread their
+// work over the OpenMP threads (all cores unless OMP_NUM_THREADS says otherwise).
+
+#include <node_api.h>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// N-API helpers
+// ---------------------------------------------------------------------------------------------
+
+struct ArgumentError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Floats {
+  float* data;
+  size_t length;
+};
+
+struct Ints {
+  int32_t* data;
+  size_t length;
+};
+
+std::vector<napi_value> arguments(napi_env env, napi_callback_info info, size_t expected) {
+  size_t count = expected;
+  std::vector<napi_value> values(expected);
+  napi_get_cb_info(env, info, &count, values.data(), nullptr, nullptr);
+  if (count != expected) {
+    throw ArgumentError("expected " + std::to_string(expected) + " arguments, got " + std::to_string(count));
+  }
+  return values;
+}
+
+bool isNullish(napi_env env, napi_value value) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  return type == napi_null || type == napi_undefined;
+}
+
+Floats floats(napi_env env, napi_value value, const char* name) {
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped) throw ArgumentError(std::string(name) + " must be a Float32Array");
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  if (type != napi_float32_array) throw ArgumentError(std::string(name) + " must be a Float32Array");
+  return {static_cast<float*>(data), length};
+}
+
+Ints ints(napi_env env, napi_value value, const char* name) {
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped) throw ArgumentError(std::string(name) + " must be an Int32Array");
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr);
+  if (type != napi_int32_array) throw ArgumentError(std::string(name) + " must be an Int32Array");
+  return {static_cast<int32_t*>(data), length};
+}
+
+void expectLength(const Floats& array, size_t length, const char* name) {
+  if (array.length != length) {
+    throw ArgumentError(std::string(name) + " has " + std::to_string(array.length) + " elements, expected " +
+                        std::to_string(length));
+  }
+}
+
+// Runs `body`, turning C++ and oneDNN exceptions into JavaScript errors.
+template <typename Body>
+napi_value guarded(napi_env env, const char* name, Body body) {
+  try {
+    body();
+  } catch (const dnnl::error& error) {
+    std::string message = std::string("unet_native.") + name + ": oneDNN failed: " + error.what();
+    napi_throw_error(env, "ERR_UNET_NATIVE_ONEDNN", message.c_str());
+  } catch (const std::exception& error) {
+    std::string message = std::string("unet_native.") + name + ": " + error.what();
+    napi_throw_error(env, "ERR_UNET_NATIVE_ARGUMENT", message.c_str());
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// oneDNN state: one engine and stream per process, primitives cached by their parameters
+// ---------------------------------------------------------------------------------------------
+
+dnnl::engine& engine() {
+  static dnnl::engine instance(dnnl::engine::kind::cpu, 0);
+  return instance;
+}
+
+dnnl::stream& stream() {
+  static dnnl::stream instance(engine());
+  return instance;
+}
+
+std::mutex cacheMutex;
+
+// A kernel reordered from tfjs's layout into the one a primitive wants, with the buffer it
+// lives in (reused from call to call: the kernel's values change every training step, its shape
+// never does).
+struct Reordered {
+  memory::desc from;
+  memory::desc to;
+  bool needed = false;
+  dnnl::reorder primitive;
+  memory buffer;
+
+  Reordered() = default;
+  Reordered(const memory::desc& from_, const memory::desc& to_) : from(from_), to(to_) {
+    needed = from != to;
+    if (needed) {
+      primitive = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
+      buffer = memory(to, engine());
+    }
+  }
+
+  // The kernel in the primitive's layout: the user's memory itself when no reorder is needed.
+  memory in(float* user) {
+    memory source(from, engine(), user);
+    if (!needed) return source;
+    primitive.execute(stream(), source, buffer);
+    return buffer;
+  }
+};
+
+struct ConvolutionGeometry {
+  memory::dim batch, inHeight, inWidth, inChannels;
+  memory::dim outHeight, outWidth, outChannels;
+  memory::dim filterHeight, filterWidth;
+  memory::dim strideHeight, strideWidth, dilationHeight, dilationWidth;
+  memory::dim padTop, padLeft, padBottom, padRight;
+
+  // params: batch, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, top, left, bottom, right
+  explicit ConvolutionGeometry(const Ints& params) {
+    if (params.length != 17) throw ArgumentError("convolution parameters must have 17 entries");
+    memory::dim* fields[] = {&batch, &inHeight, &inWidth, &inChannels, &outHeight, &outWidth,
+                             &outChannels, &filterHeight, &filterWidth, &strideHeight, &strideWidth,
+                             &dilationHeight, &dilationWidth, &padTop, &padLeft, &padBottom, &padRight};
+    for (size_t index = 0; index < 17; index++) *fields[index] = params.data[index];
+  }
+
+  std::string key() const {
+    std::ostringstream out;
+    for (auto value : {batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight,
+                       filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft,
+                       padBottom, padRight}) {
+      out << value << ',';
+    }
+    return out.str();
+  }
+
+  memory::desc source(tag format = tag::nhwc) const {
+    return memory::desc({batch, inChannels, inHeight, inWidth}, dt::f32, format);
+  }
+  memory::desc destination(tag format = tag::nhwc) const {
+    return memory::desc({batch, outChannels, outHeight, outWidth}, dt::f32, format);
+  }
+  memory::desc weights(tag format = tag::hwio) const {
+    return memory::desc({outChannels, inChannels, filterHeight, filterWidth}, dt::f32, format);
+  }
+  memory::desc bias() const { return memory::desc({outChannels}, dt::f32, tag::a); }
+  memory::dims strides() const { return {strideHeight, strideWidth}; }
+  // oneDNN counts dilation from 0 (no dilation); tfjs from 1.
+  memory::dims dilations() const { return {dilationHeight - 1, dilationWidth - 1}; }
+  memory::dims padsBefore() const { return {padTop, padLeft}; }
+  memory::dims padsAfter() const { return {padBottom, padRight}; }
+
+  size_t sourceSize() const { return batch * inHeight * inWidth * inChannels; }
+  size_t destinationSize() const { return batch * outHeight * outWidth * outChannels; }
+  size_t weightsSize() const { return filterHeight * filterWidth * inChannels * outChannels; }
+
+  dnnl::convolution_forward::primitive_desc forwardHint(bool withBias) const {
+    auto description = withBias
+        ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                          source(), weights(tag::any), bias(), destination(), strides(),
+                                          dilations(), padsBefore(), padsAfter())
+        : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                                          source(), weights(tag::any), destination(), strides(), dilations(),
+                                          padsBefore(), padsAfter());
+    return dnnl::convolution_forward::primitive_desc(description, engine());
+  }
+};
+
+struct ForwardConvolution {
+  dnnl::convolution_forward primitive;
+  Reordered weights;
+};
+
+struct BackwardDataConvolution {
+  dnnl::convolution_backward_data primitive;
+  Reordered weights;
+};
+
+struct BackwardWeightsConvolution {
+  dnnl::convolution_backward_weights primitive;
+  // The gradient comes out in the primitive's kernel layout and is reordered into tfjs's.
+  memory::desc gradientDesc;
+  memory gradient;
+  bool reorderNeeded = false;
+  dnnl::reorder toUser;
+};
+
+template <typename Entry>
+using Cache = std::unordered_map<std::string, std::unique_ptr<Entry>>;
+
+Cache<ForwardConvolution> forwardCache;
+Cache<BackwardDataConvolution> backwardDataCache;
+Cache<BackwardWeightsConvolution> backwardWeightsCache;
+
+// conv2d(x, filter, bias | null, params: Int32Array(17), relu: number, out)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2d", [&] {
+    auto args = arguments(env, info, 6);
+    ConvolutionGeometry geometry(ints(env, args[3], "params"));
+    Floats x = floats(env, args[0], "x");
+    Floats filter = floats(env, args[1], "filter");
+    bool withBias = !isNullish(env, args[2]);
+    Floats bias = withBias ? floats(env, args[2], "bias") : Floats{nullptr, 0};
+    int32_t relu = 0;
+    napi_get_value_int32(env, args[4], &relu);
+    Floats out = floats(env, args[5], "out");
+    expectLength(x, geometry.sourceSize(), "x");
+    expectLength(filter, geometry.weightsSize(), "filter");
+    if (withBias) expectLength(bias, geometry.outChannels, "bias");
+    expectLength(out, geometry.destinationSize(), "out");
+
+    std::string key = geometry.key() + (withBias ? "b" : "") + (relu ? "r" : "");
+    ForwardConvolution* entry;
+    {
+      std::lock_guard<std::mutex> lock(cacheMutex);
+      auto& slot = forwardCache[key];
+      if (!slot) {
+        auto description =
+            withBias ? dnnl::convolution_forward::desc(
+                           dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                           geometry.source(), geometry.weights(tag::any), geometry.bias(), geometry.destination(),
+                           geometry.strides(), geometry.dilations(), geometry.padsBefore(), geometry.padsAfter())
+                     : dnnl::convolution_forward::desc(
+                           dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                           geometry.source(), geometry.weights(tag::any), geometry.destination(), geometry.strides(),
+                           geometry.dilations(), geometry.padsBefore(), geometry.padsAfter());
+        dnnl::primitive_attr attributes;
+        if (relu) {
+          dnnl::post_ops operations;
+          operations.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+          attributes.set_post_ops(operations);
+        }
+        dnnl::convolution_forward::primitive_desc descriptor(description, attributes, engine());
+        auto created = std::make_unique<ForwardConvolution>();
+        created->primitive = dnnl::convolution_forward(descriptor);
+        created->weights = Reordered(geometry.weights(), descriptor.weights_desc());
+        slot = std::move(created);
+      }
+      entry = slot.get();
+    }
+    std::unordered_map<int, memory> io = {
+        {DNNL_ARG_SRC, memory(geometry.source(), engine(), x.data)},
+        {DNNL_ARG_WEIGHTS, entry->weights.in(filter.data)},
+        {DNNL_ARG_DST, memory(geometry.destination(), engine(), out.data)},
+    };
+    if (withBias) io[DNNL_ARG_BIAS] = memory(geometry.bias(), engine(), bias.data);
+    entry->primitive.execute(stream(), io);
+    stream().wait();
+  });
+}
+
+// conv2dBackpropInput(dy, filter, params: Int32Array(17), dx)
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBackpropInput", [&] {
+    auto args = arguments(env, info, 4);
+    ConvolutionGeometry geometry(ints(env, args[2], "params"));
+    Floats dy = floats(env, args[0], "dy");
+    Floats filter = floats(env, args[1], "filter");
+    Floats dx = floats(env, args[3], "dx");
+    expectLength(dy, geometry.destinationSize(), "dy");
+    expectLength(filter, geometry.weightsSize(), "filter");
+    expectLength(dx, geometry.sourceSize(), "dx");
+
+    BackwardDataConvolution* entry;
+    {
+      std::lock_guard<std::mutex> lock(cacheMutex);
+      auto& slot = backwardDataCache[geometry.key()];
+      if (!slot) {
+        auto description = dnnl::convolution_backward_data::desc(
+            dnnl::algorithm::convolution_direct, geometry.source(), geometry.weights(tag::any),
+            geometry.destination(), geometry.strides(), geometry.dilations(), geometry.padsBefore(),
+            geometry.padsAfter());
+        dnnl::convolution_backward_data::primitive_desc descriptor(description, engine(),
+                                                                   geometry.forwardHint(false));
+        auto created = std::make_unique<BackwardDataConvolution>();
+        created->primitive = dnnl::convolution_backward_data(descriptor);
+        created->weights = Reordered(geometry.weights(), descriptor.weights_desc());
+        slot = std::move(created);
+      }
+      entry = slot.get();
+    }
+    entry->primitive.execute(stream(), {
+                                           {DNNL_ARG_DIFF_DST, memory(geometry.destination(), engine(), dy.data)},
+                                           {DNNL_ARG_WEIGHTS, entry->weights.in(filter.data)},
+                                           {DNNL_ARG_DIFF_SRC, memory(geometry.source(), engine(), dx.data)},
+                                       });
+    stream().wait();
+  });
+}
+
+// conv2dBackpropFilter(x, dy, params: Int32Array(17), dw)
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  return guarded(env, "conv2dBackpropFilter", [&] {
+    auto args = arguments(env, info, 4);
+    ConvolutionGeometry geometry(ints(env, args[2], "params"));
+    Floats x = floats(env, args[0], "x");
+    Floats dy = floats(env, args[1], "dy");
+    Floats dw = floats(env, args[3], "dw");
+    expectLength(x, geometry.sourceSize(), "x");
+    expectLength(dy, geometry.destinationSize(), "dy");
+    expectLength(dw, geometry.weightsSize(), "dw");
+
+    BackwardWeightsConvolution* entry;
+    {
+      std::lock_guard<std::mutex> lock(cacheMutex);
+      auto& slot = backwardWeightsCache[geometry.key()];
+      if (!slot) {
+        auto description = dnnl::convolution_backward_weights::desc(
+            dnnl::algorithm::convolution_direct, geometry.source(), geometry.weights(tag::any),
+            geometry.destination(), geometry.strides(), geometry.dilations(), geometry.padsBefore(),
+            geometry.padsAfter());
+        dnnl::convolution_backward_weights::primitive_desc descriptor(description, engine(),
+                                                                      geometry.forwardHint(false));
+        auto created = std::make_unique<BackwardWeightsConvolution>();
+        created->primitive = dnnl::convolution_backward_weights(descriptor);
+        created->gradientDesc = descriptor.diff_weights_desc();
+        created->reorderNeeded = created->gradientDesc != geometry.weights();
+        if (created->reorderNeeded) {
+          created->gradient = memory(created->gradientDesc, engine());
+          created->toUser = dnnl::reorder(
+              dnnl::reorder::primitive_desc(engine(), created->gradientDesc, engine(), geometry.weights()));
+        }
+        slot = std::move(created);
+      }
+      entry = slot.get();
+    }
+    memory user(geometry.weights(), engine(), dw.data);
+    memory& target = entry->reorderNeeded ? entry->gradient : user;
+    entry->primitive.execute(stream(), {
+                                           {DNNL_ARG_SRC, memory(geometry.source(), engine(), x.data)},
+                                           {DNNL_ARG_DIFF_DST, memory(geometry.destination(), engine(), dy.data)},
+                                           {DNNL_ARG_DIFF_WEIGHTS, target},
+                                       });
+    if (entry->reorderNeeded) entry->toUser.execute(stream(), entry->gradient, user);
+    stream().wait();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix products
+// ---------------------------------------------------------------------------------------------
+
+Cache<dnnl::matmul> matmulCache;
+
+// matMul(a, b, params: Int32Array [batchA, batchB, m, k, n, transposeA, transposeB], out)
+// a is [batchA, m, k] ([batchA, k, m] when transposed), b [batchB, k, n] ([batchB, n, k]);
+// out [max(batchA, batchB), m, n]. A batch of 1 is broadcast.
+napi_value MatMul(napi_env env, napi_callback_info info) {
+  return guarded(env, "matMul", [&] {
+    auto args = arguments(env, info, 4);
+    Ints params = ints(env, args[2], "params");
+    if (params.length != 7) throw ArgumentError("matMul parameters must have 7 entries");
+    memory::dim batchA = params.data[0], batchB = params.data[1], m = params.data[2], k = params.data[3],
+                n = params.data[4];
+    bool transposeA = params.data[5] != 0, transposeB = params.data[6] != 0;
+    memory::dim batch = std::max(batchA, batchB);
+    Floats a = floats(env, args[0], "a");
+    Floats b = floats(env, args[1], "b");
+    Floats out = floats(env, args[3], "out");
+    expectLength(a, batchA * m * k, "a");
+    expectLength(b, batchB * k * n, "b");
+    expectLength(out, batch * m * n, "out");
+
+    // A transpose is only a different set of strides.
+    memory::desc aDesc({batchA, m, k}, dt::f32, transposeA ? memory::dims{m * k, 1, m} : memory::dims{m * k, k, 1});
+    memory::desc bDesc({batchB, k, n}, dt::f32, transposeB ? memory::dims{k * n, 1, k} : memory::dims{k * n, n, 1});
+    memory::desc outDesc({batch, m, n}, dt::f32, memory::dims{m * n, n, 1});
+    std::ostringstream key;
+    key << batchA << ',' << batchB << ',' << m << ',' << k << ',' << n << ',' << transposeA << transposeB;
+    dnnl::matmul* primitive;
+    {
+      std::lock_guard<std::mutex> lock(cacheMutex);
+      auto& slot = matmulCache[key.str()];
+      if (!slot) {
+        dnnl::matmul::primitive_desc descriptor(dnnl::matmul::desc(aDesc, bDesc, outDesc), engine());
+        slot = std::make_unique<dnnl::matmul>(descriptor);
+      }
+      primitive = slot.get();
+    }
+    primitive->execute(stream(), {
+                                     {DNNL_ARG_SRC, memory(aDesc, engine(), a.data)},
+                                     {DNNL_ARG_WEIGHTS, memory(bDesc, engine(), b.data)},
+                                     {DNNL_ARG_DST, memory(outDesc, engine(), out.data)},
+                                 });
+    stream().wait();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Max pooling, written out: it is memory-bound, and tfjs's backward pass (MaxPoolGrad gets the
+// input, not a workspace) needs the position of each window's first maximum, as tfjs's cpu
+// backend picks it.
+// ---------------------------------------------------------------------------------------------
+
+struct PoolGeometry {
+  int64_t batch, inHeight, inWidth, channels, outHeight, outWidth;
+  int64_t filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
+
+  // params: batch, inH, inW, C, outH, outW, fH, fW, sH, sW, dH, dW, top, left
+  explicit PoolGeometry(const Ints& params) {
+    if (params.length != 14) throw ArgumentError("pooling parameters must have 14 entries");
+    int64_t* fields[] = {&batch,       &inHeight,    &inWidth,        &channels,      &outHeight,
+                         &outWidth,    &filterHeight, &filterWidth,   &strideHeight,  &strideWidth,
+                         &dilationHeight, &dilationWidth, &padTop, &padLeft};
+    for (size_t index = 0; index < 14; index++) *fields[index] = params.data[index];
+  }
+  size_t inputSize() const { return batch * inHeight * inWidth * channels; }
+  size_t outputSize() const { return batch * outHeight * outWidth * channels; }
+};
+
+// maxPool(x, params: Int32Array(14), out)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  return guarded(env, "maxPool", [&] {
+    auto args = arguments(env, info, 3);
+    PoolGeometry g(ints(env, args[1], "params"));
+    Floats x = floats(env, args[0], "x");
+    Floats out = floats(env, args[2], "out");
+    expectLength(x, g.inputSize(), "x");
+    expectLength(out, g.outputSize(), "out");
+    const float* input = x.data;
+    float* output = out.data;
+    const int64_t rows = g.batch * g.outHeight;
+#pragma omp parallel for schedule(static)
+    for (int64_t row = 0; row < rows; row++) {
+      const int64_t b = row / g.outHeight, y = row % g.outHeight;
+      for (int64_t xo = 0; xo < g.outWidth; xo++) {
+        float* target = output + ((row * g.outWidth) + xo) * g.channels;
+        for (int64_t c = 0; c < g.channels; c++) target[c] = -std::numeric_limits<float>::infinity();
+        for (int64_t fy = 0; fy < g.filterHeight; fy++) {
+          const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
+          if (iy < 0 || iy >= g.inHeight) continue;
+          for (int64_t fx = 0; fx < g.filterWidth; fx++) {
+            const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
+            if (ix < 0 || ix >= g.inWidth) continue;
+            const float* source = input + ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels;
+            for (int64_t c = 0; c < g.channels; c++) target[c] = std::max(target[c], source[c]);
+          }
+        }
+      }
+    }
+  });
+}
+
+// maxPoolGrad(dy, x, params: Int32Array(14), dx): dx receives each dy at its window's first
+// maximum (row-major order in the window), as tfjs's cpu backend does.
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, "maxPoolGrad", [&] {
+    auto args = arguments(env, info, 4);
+    PoolGeometry g(ints(env, args[2], "params"));
+    Floats dy = floats(env, args[0], "dy");
+    Floats x = floats(env, args[1], "x");
+    Floats dx = floats(env, args[3], "dx");
+    expectLength(dy, g.outputSize(), "dy");
+    expectLength(x, g.inputSize(), "x");
+    expectLength(dx, g.inputSize(), "dx");
+    std::fill(dx.data, dx.data + dx.length, 0.f);
+    const float* input = x.data;
+    const float* upstream = dy.data;
+    float* gradient = dx.data;
+    // Windows that do not overlap write disjoint pixels and can go in parallel by output row;
+    // overlapping ones are split by image only.
+    const bool disjointRows = g.strideHeight >= (g.filterHeight - 1) * g.dilationHeight + 1;
+    const int64_t rows = g.batch * g.outHeight;
+    auto poolRow = [&](int64_t row) {
+      const int64_t b = row / g.outHeight, y = row % g.outHeight;
+      for (int64_t xo = 0; xo < g.outWidth; xo++) {
+        const float* up = upstream + ((row * g.outWidth) + xo) * g.channels;
+        for (int64_t c = 0; c < g.channels; c++) {
+          float best = -std::numeric_limits<float>::infinity();
+          int64_t bestIndex = -1;
+          for (int64_t fy = 0; fy < g.filterHeight; fy++) {
+            const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
+            if (iy < 0 || iy >= g.inHeight) continue;
+            for (int64_t fx = 0; fx < g.filterWidth; fx++) {
+              const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
+              if (ix < 0 || ix >= g.inWidth) continue;
+              const int64_t index = ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels + c;
+              if (bestIndex < 0 || input[index] > best) {
+                best = input[index];
+                bestIndex = index;
+              }
+            }
+          }
+          if (bestIndex >= 0) gradient[bestIndex] += up[c];
+        }
+      }
+    };
+    if (disjointRows) {
+#pragma omp parallel for schedule(static)
+      for (int64_t row = 0; row < rows; row++) poolRow(row);
+    } else {
+#pragma omp parallel for schedule(static)
+      for (int64_t b = 0; b < g.batch; b++) {
+        for (int64_t y = 0; y < g.outHeight; y++) poolRow(b * g.outHeight + y);
+      }
+    }
+  });
+}
+
+// threads(): the number of OpenMP threads the kernels use.
+napi_value Threads(napi_env env, napi_callback_info) {
+  napi_value result;
+  napi_create_int32(env, omp_get_max_threads(), &result);
+  return result;
+}
+
+// version(): oneDNN's version, 'major.minor.patch'.
+napi_value Version(napi_env env, napi_callback_info) {
+  const dnnl_version_t* version = dnnl_version();
+  std::string text = std::to_string(version->major) + "." + std::to_string(version->minor) + "." +
+                     std::to_string(version->patch);
+  napi_value result;
+  napi_create_string_utf8(env, text.c_str(), text.size(), &result);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor properties[] = {
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The functions of native/unet_native.cc. Buffers are NHWC float32; see the C++ for parameters. */
+export interface NativeAddon {
+  conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, params: Int32Array, relu: number, out: Float32Array): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, params: Int32Array, dx: Float32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, params: Int32Array, dw: Float32Array): void;
+  matMul(a: Float32Array, b: Float32Array, params: Int32Array, out: Float32Array): void;
+  maxPool(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  maxPoolGrad(dy: Float32Array, x: Float32Array, params: Int32Array, dx: Float32Array): void;
+  /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
+  threads(): number;
+  /** oneDNN's version, e.g. '2.6.3'. */
+  version(): string;
+}
+
+export type NativeAddonStatus =
+  | { available: true; addon: NativeAddon; oneDnnVersion: string; threads: number }
+  | { available: false; reason: string };
+
+// From the package root (this file is src/addon_status.ts, compiled to dist/addon_status.js),
+// so that the tests, which run the sources, find the addon the build put in dist.
+const addonUrl = new URL('../dist/native/unet_native.node', import.meta.url);
+const statusUrl = new URL('../dist/native/addon_status.json', import.meta.url);
+let cached: NativeAddonStatus | undefined;
+
+/**
+ * Whether the oneDNN addon loads here, and why not when it does not. Never throws: backend
+ * pickers (the trainer, the test helpers) call it to decide, and print the reason.
+ */
+export function nativeAddonStatus(): NativeAddonStatus {
+  cached ??= loadAddon();
+  return cached;
+}
+
+function loadAddon(): NativeAddonStatus {
+  const addonPath = fileURLToPath(addonUrl);
+  if (process.env.UNET_NATIVE_DISABLE === '1') {
+    return { available: false, reason: 'UNET_NATIVE_DISABLE=1 is set in the environment' };
+  }
+  if (!existsSync(addonPath)) {
+    return { available: false, reason: buildReason() ?? `${addonPath} does not exist (the package has not been built)` };
+  }
+  // libgomp reads its settings when the addon loads it. Its default, threads that spin while
+  // they wait, turns every oneDNN call into a wait of a scheduler time slice as soon as another
+  // process holds a core (measured on 2 cores under load: a 16x16x128 convolution took 63 ms
+  // instead of 0.95 ms); sleeping waiters cost microseconds per call on an idle machine.
+  process.env.OMP_WAIT_POLICY ??= 'passive';
+  try {
+    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    return { available: true, addon, oneDnnVersion: addon.version(), threads: addon.threads() };
+  } catch (error) {
+    return { available: false, reason: `${addonPath} does not load (${(error as Error).message})` };
+  }
+}
+
+// The reason the build script recorded for not compiling the addon.
+function buildReason(): string | undefined {
+  try {
+    const status = JSON.parse(readFileSync(fileURLToPath(statusUrl), 'utf8')) as { built: boolean; reason: string | null };
+    return status.built ? undefined : `it was not built: ${status.reason}`;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@unet/core/register-gradients';
+import { maxAbsoluteDifference } from '@unet/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nativeAddonStatus } from '../addon_status.js';
+
+const status = nativeAddonStatus();
+
+// Each native kernel against an independent computation: a hand-written case, or tfjs's cpu
+// backend (plain JavaScript loops that share no code with oneDNN) on seeded random data.
+describe.skipIf(!status.available)('native kernels', () => {
+  beforeAll(async () => {
+    await import('../index.js');
+  });
+
+  function onBoth(compute: () => tf.Tensor | tf.Tensor[]): [Float32Array[], Float32Array[]] {
+    const results = (['cpu', 'native'] as const).map((backend) => {
+      tf.setBackend(backend);
+      return tf.tidy(() => [compute()].flat().map((tensor) => tensor.dataSync() as Float32Array));
+    });
+    return [results[0], results[1]];
+  }
+
+  function expectSame(compute: () => tf.Tensor | tf.Tensor[], tolerance = 1e-5): void {
+    const [cpu, native] = onBoth(compute);
+    expect(native.length).toBe(cpu.length);
+    for (const [index, values] of cpu.entries()) {
+      expect(maxAbsoluteDifference(native[index], values), `result ${index}`).toBeLessThanOrEqual(tolerance);
+    }
+  }
+
+  const random = (shape: readonly number[], seed: number) =>
+    tf.randomNormal<tf.Rank>([...shape], 0, 1, 'float32', seed) as tf.Tensor4D;
+
+  it('convolves a hand-computed case: a 3x3 image with a 2x2 kernel, valid', () => {
+    tf.setBackend('native');
+    const image = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    const kernel = tf.tensor4d([1, 0, 0, -1], [2, 2, 1, 1]); // x[i][j] - x[i+1][j+1]
+    expect(Array.from(tf.conv2d(image, kernel, 1, 'valid').dataSync())).toEqual([-4, -4, -4, -4]);
+    // Two output channels, stride 2, padded below and right by one: the second kernel sums its window.
+    const two = tf.tensor4d([1, 1, 0, 1, 0, 1, -1, 1], [2, 2, 1, 2]);
+    expect(Array.from(tf.conv2d(image, two, 2, 'same').dataSync())).toEqual([-4, 12, 3, 9, 7, 15, 9, 9]);
+  });
+
+  it('matches cpu on conv2d: same and valid padding, strides, dilation, many channels', () => {
+    expectSame(() => [
+      tf.conv2d(random([2, 13, 11, 5], 1), random([3, 3, 5, 7], 2), 1, 'same'),
+      tf.conv2d(random([1, 12, 12, 16], 3), random([3, 3, 16, 32], 4), 1, 'valid'),
+      tf.conv2d(random([3, 9, 10, 4], 5), random([3, 2, 4, 6], 6), [2, 3], 'same'),
+      tf.conv2d(random([1, 11, 11, 3], 7), random([3, 3, 3, 4], 8), 1, 'valid', 'NHWC', 2),
+      tf.conv2d(random([2, 8, 8, 64], 9), random([1, 1, 64, 2], 10), 1, 'valid'),
+    ], 1e-4);
+  });
+
+  it('matches cpu on both convolution gradients, same and valid, stride 1 and 2', () => {
+    for (const [padding, stride] of [['same', 1], ['valid', 1], ['same', 2], ['valid', 2]] as const) {
+      expectSame(() => {
+        const x = random([2, 10, 9, 6], 11);
+        const w = random([3, 3, 6, 8], 12);
+        const outShape = tf.conv2d(x, w, stride, padding).shape;
+        const upstream = random(outShape, 13);
+        const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, padding), upstream)),
+        )([x, w]);
+        return [dx, dw];
+      }, 1e-4);
+    }
+  });
+
+  it('matches cpu on the transposed convolution (Conv2DBackpropInput with stride 2)', () => {
+    expectSame(() =>
+      tf.conv2dTranspose(random([2, 5, 6, 8], 14), random([2, 2, 4, 8], 15), [2, 10, 12, 4], 2, 'valid'),
+    );
+  });
+
+  it('matches cpu on max pooling and its gradient, with ties taken by the first maximum', () => {
+    expectSame(() => {
+      // Rounding to integers makes ties common, so the gradient's tie rule is exercised.
+      const x = tf.round(tf.mul(random([2, 9, 8, 5], 16), 2)) as tf.Tensor4D;
+      const results: tf.Tensor[] = [];
+      for (const [size, stride, padding] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same']] as const) {
+        const pooled = tf.maxPool(x, size, stride, padding);
+        const upstream = random(pooled.shape, 17);
+        const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, padding), upstream)))(x);
+        results.push(pooled, dx);
+      }
+      return results;
+    });
+  });
+
+  it('matches cpu on batched matrix products, transposed or not, with a broadcast batch', () => {
+    expectSame(() => [
+      tf.matMul(random([37, 24], 18), random([24, 64], 19)),
+      tf.matMul(random([24, 37], 20), random([64, 24], 21), true, true),
+      tf.matMul(random([3, 5, 7], 22), random([3, 7, 4], 23)),
+      tf.matMul(random([3, 5, 7], 24), random([1, 4, 7], 25), false, true),
+      tf.matMul(random([1, 7, 5], 26), random([2, 2, 7, 4], 27), true, false),
+    ], 1e-4);
+  });
+
+  it('keeps integer tensors on the cpu kernels', () => {
+    expectSame(() => tf.cast(tf.maxPool(tf.tensor4d([1, 5, 3, 2], [1, 2, 2, 1], 'int32'), 2, 2, 'valid'), 'float32'));
+  });
+});

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { nativeAddonStatus } from './addon_status.js';
+import { NativeAddonMissingError } from './errors.js';
+import { batchMatMulConfig } from './kernels/batch_mat_mul.js';
+import { conv2dConfig } from './kernels/conv2d.js';
+import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
+import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
+import { NativeBackend } from './native_backend.js';
+
+/** The backend's name in tfjs: tf.setBackend('native'). */
+export const nativeBackendName = 'native';
+
+/**
+ * Above cpu (1) and wasm (2), as tfjs-node's 'tensorflow' (3): a program that imports this
+ * package and calls nothing else gets it.
+ */
+export const nativeBackendPriority = 3;
+
+/** The kernels that run through the addon; every other kernel is the cpu backend's. */
+export const nativeKernels: readonly tf.KernelConfig[] = [
+  conv2dConfig,
+  conv2dBackpropInputConfig,
+  conv2dBackpropFilterConfig,
+  maxPoolConfig,
+  maxPoolGradConfig,
+  batchMatMulConfig,
+];
+
+/**
+ * Registers the 'native' backend: the cpu backend's kernels, with those of `nativeKernels`
+ * replaced. Throws NativeAddonMissingError, with the reason and the fix, when the addon does
+ * not load. Registering twice does nothing.
+ */
+export function registerNativeBackend(priority = nativeBackendPriority): void {
+  const status = nativeAddonStatus();
+  if (!status.available) throw new NativeAddonMissingError(status.reason);
+  if (tf.findBackendFactory(nativeBackendName) !== null) return;
+  const native = new Set(nativeKernels.map((config) => config.kernelName));
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    if (!native.has(config.kernelName)) tf.registerKernel({ ...config, backendName: nativeBackendName });
+  }
+  for (const config of nativeKernels) tf.registerKernel(config);
+  tf.registerBackend(nativeBackendName, () => new NativeBackend(status.addon), priority);
+}
