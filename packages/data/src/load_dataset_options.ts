@@ -73,11 +73,16 @@ export interface FolderDatasetOptions {
   instances?: boolean;
 }
 
-/** The generated data set of `@unet/data`'s synthetic module; it needs no files. */
+/** The generated data set of `@unet/data`'s synthetic module (createSyntheticDataset); it needs no files. */
 export interface SyntheticDatasetOptions {
   format: 'synthetic';
+  /** 'em' (ISBI-like membranes) or 'cells'. */
+  kind?: string;
   seed?: number;
   size?: number;
+  height?: number;
+  width?: number;
+  /** Further options of createSyntheticDataset, passed through unchanged. */
   [option: string]: unknown;
 }
 

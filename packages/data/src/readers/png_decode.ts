@@ -142,6 +142,12 @@ export function decodePng(bytes: Uint8Array, file = '<buffer>'): DecodedPng {
       position += 1 + rowBytes;
       unfilterRow(filter, row, previous, filterStride, corrupt);
       const y = rowStart + passRow * rowStep;
+      if (columnStep === 1 && bitDepth === 8) {
+        // The common case (non-interlaced, 8-bit): the unfiltered row is the samples.
+        samples.set(row, y * width * channels);
+        previous = row;
+        continue;
+      }
       for (let passColumn = 0; passColumn < passWidth; passColumn++) {
         const x = columnStart + passColumn * columnStep;
         const target = (y * width + x) * channels;

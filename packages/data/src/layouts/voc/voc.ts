@@ -8,6 +8,7 @@ import { type LabelImage, readLabelImage } from '../../readers/label_image.js';
 import type { Dataset, LabelArray } from '../../sample.js';
 import { checkOptions, isString, isStringArray, oneOf } from '../options.js';
 import { checkSameSize, createDataset } from '../dataset.js';
+import { VOC_BINARY_CLASS_NAMES, VOC_CLASS_NAMES, VOC_VOID } from './classes.js';
 import { vocColourMap } from './colour_map.js';
 
 /**
@@ -17,13 +18,7 @@ import { vocColourMap } from './colour_map.js';
  * no loss or measure counts it. The ids come from `ImageSets/Segmentation/<split>.txt`.
  */
 
-export const VOC_CLASS_NAMES: readonly string[] = [
-  'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
-  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
-];
-export const VOC_BINARY_CLASS_NAMES: readonly string[] = ['background', 'object'];
-/** VOC's void label, kept as the data set's ignoreLabel. */
-export const VOC_VOID = 255;
+export { VOC_BINARY_CLASS_NAMES, VOC_CLASS_NAMES, VOC_VOID };
 
 /** Finds `VOC2012` from the root the user gave: itself, `VOC2012/` below it or `VOCdevkit/VOC2012/` below it. */
 async function findVocFolder(root: string): Promise<string> {
