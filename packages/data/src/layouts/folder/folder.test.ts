@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetLayoutError, DatasetOptionError, MaskValueError, MissingFileError, PathEscapeError, SizeMismatchError } from '../../errors.js';
+import { CorruptFileError, DatasetLayoutError, DatasetOptionError, MaskValueError, MissingFileError, PathEscapeError, SizeMismatchError } from '../../errors.js';
 import { encodePng } from '../../readers/png_encode.js';
 import { loadFolderDataset } from './folder.js';
 
@@ -121,6 +121,18 @@ describe('loadFolderDataset', () => {
     });
     await expect(loadFolderDataset({ format: 'folder', root: mixed })).rejects.toThrow(/masks\/b\.png: a colour mask among gray\/palette masks/);
     await expect(loadFolderDataset({ format: 'folder', root: path.join(scratch, 'binary', 'masks') })).rejects.toThrow(/no folder of images; expected one of image\/, images\//);
+  });
+
+  it('a truncated mask fails the load-time scan and a truncated image fails get, each with CorruptFileError naming the file', async () => {
+    const mask = grayMask(maskA);
+    const cutMask = await writeTree('cut-mask', { 'images/a.png': rgbImage(1), 'masks/a.png': mask.subarray(0, mask.length - 20) });
+    await expect(loadFolderDataset({ format: 'folder', root: cutMask })).rejects.toBeInstanceOf(CorruptFileError);
+    await expect(loadFolderDataset({ format: 'folder', root: cutMask })).rejects.toThrow(/masks\/a\.png: not a readable PNG .*truncated/);
+    const image = rgbImage(1);
+    const cutImage = await writeTree('cut-image', { 'images/a.png': image.subarray(0, image.length - 20), 'masks/a.png': mask });
+    const dataset = await loadFolderDataset({ format: 'folder', root: cutImage, labelValues: [0, 255] });
+    await expect(dataset.get(0)).rejects.toBeInstanceOf(CorruptFileError);
+    await expect(dataset.get(0)).rejects.toThrow(/images\/a\.png: cannot be decoded/);
   });
 
   it('refuses masks with hundreds of values (smoothed, not class masks) and a mask of the wrong size', async () => {
