@@ -79,6 +79,13 @@ describe('loadVocDataset', () => {
     expect((await loadVocDataset({ format: 'voc', root: good, split: 'trainval', ids: ['2007_000063'] })).ids).toEqual(['2007_000063']);
   });
 
+  it('follows a VOCdevkit folder linked in from elsewhere: the user chose it (files linking out of VOC2012 are refused, below)', async () => {
+    const home = path.join(scratch, 'linked-devkit');
+    await mkdir(home);
+    await symlink(path.join(good, 'VOCdevkit'), path.join(home, 'VOCdevkit'));
+    expect((await loadVocDataset({ format: 'voc', root: home })).size).toBe(2);
+  });
+
   it('binary mode makes every object class 1 and leaves void at 255', async () => {
     const dataset = await loadVocDataset({ format: 'voc', root: good, mode: 'binary' });
     expect(dataset.classNames).toEqual(['background', 'object']);

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetLayoutError, DatasetOptionError, MaskValueError } from '../../errors.js';
 import type { VocDatasetOptions } from '../../load_dataset_options.js';
@@ -20,12 +20,15 @@ import { vocColourMap } from './colour_map.js';
 
 export { VOC_BINARY_CLASS_NAMES, VOC_CLASS_NAMES, VOC_VOID };
 
-/** Finds `VOC2012` from the root the user gave: itself, `VOC2012/` below it or `VOCdevkit/VOC2012/` below it. */
+/**
+ * Finds `VOC2012` from the root the user gave: itself, `VOC2012/` below it or `VOCdevkit/VOC2012/`
+ * below it. Its real path is the data set's root from then on: a `VOCdevkit` linked in from a
+ * larger disk is the user's choice, a file inside it linking elsewhere is not.
+ */
 async function findVocFolder(root: string): Promise<string> {
   for (const candidate of [root, path.join(root, 'VOC2012'), path.join(root, 'VOCdevkit', 'VOC2012')]) {
     if ((await isFolder(path.join(candidate, 'JPEGImages'))) && (await isFolder(path.join(candidate, 'SegmentationClass')))) {
-      await checkInside(root, candidate);
-      return candidate;
+      return realpath(candidate);
     }
   }
   throw new DatasetLayoutError(
@@ -37,10 +40,9 @@ async function findVocFolder(root: string): Promise<string> {
 export async function loadVocDataset(options: VocDatasetOptions): Promise<Dataset> {
   const { format: _format, root: _root, ...rest } = options;
   checkOptions('loadDataset voc', rest, { split: isString, mode: oneOf('classes', 'binary'), ids: isStringArray });
-  const realRoot = await resolveRoot(options.root, 'VOC');
   const split = options.split ?? 'train';
   const binary = options.mode === 'binary';
-  const base = await findVocFolder(realRoot);
+  const base = await findVocFolder(await resolveRoot(options.root, 'VOC'));
   const splitFolder = path.join(base, 'ImageSets', 'Segmentation');
   const splitFile = joinInside(splitFolder, `${split}.txt`, `loadDataset voc: split '${split}'`);
   let text: string;
@@ -70,8 +72,8 @@ export async function loadVocDataset(options: VocDatasetOptions): Promise<Datase
   for (const id of ids) {
     const image = joinInside(path.join(base, 'JPEGImages'), `${id}.jpg`, splitFile);
     const mask = joinInside(path.join(base, 'SegmentationClass'), `${id}.png`, splitFile);
-    await checkInside(realRoot, image);
-    await checkInside(realRoot, mask);
+    await checkInside(base, image);
+    await checkInside(base, mask);
     await requireFile(image, `${splitFile} names id '${id}'; restore the image or remove the id from the split file`);
     await requireFile(mask, `${splitFile} names id '${id}' but it has no mask; restore SegmentationClass/${id}.png or remove the id from the split file`);
     pairs.push({ image, mask });
