@@ -86,8 +86,10 @@ export function decodeCheckpoint(manifest: CheckpointManifest, data: Uint8Array,
     );
   }
   const read = (entry: TensorEntry): NamedArray => {
-    // A copy, so that the values are aligned whatever the offset of `data` in its buffer.
-    const bytes = data.slice(entry.offset, entry.offset + entry.length * 4);
+    // A copy, so that the values are aligned whatever the offset of `data` in its buffer (and
+    // not Buffer.slice, which would return a view into Node's shared pool).
+    const bytes = new Uint8Array(entry.length * 4);
+    bytes.set(data.subarray(entry.offset, entry.offset + entry.length * 4));
     const values = entry.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer);
     return { name: entry.name, shape: entry.shape, dtype: entry.dtype, data: values };
   };

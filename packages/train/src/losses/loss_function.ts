@@ -50,5 +50,7 @@ export function checkLossArguments(where: string, logits: tf.Tensor, target: Los
  */
 export function validPixels(labels: tf.Tensor3D, ignoreLabel: number | null): tf.Tensor3D {
   if (ignoreLabel === null) return tf.ones(labels.shape, 'float32');
-  return tf.cast(tf.notEqual(labels, ignoreLabel), 'float32');
+  // An int32 scalar: mixing dtypes makes tfjs upcast with a chained op (tensor.cast), which
+  // tfjs-core's CommonJS build in Node lacks.
+  return tf.cast(tf.notEqual(labels, tf.scalar(ignoreLabel, 'int32')), 'float32');
 }

@@ -51,7 +51,7 @@ export function softDice(logits: tf.Tensor4D, target: LossTarget, options: SoftD
     let truth: tf.Tensor4D;
     if (sigmoidHead) {
       probabilities = tf.sigmoid(logits);
-      truth = tf.expandDims(tf.cast(tf.equal(safeLabels, 1), 'float32'), -1);
+      truth = tf.expandDims(tf.cast(tf.equal(safeLabels, tf.scalar(1, 'int32')), 'float32'), -1);
     } else {
       probabilities = tf.softmax(logits);
       truth = tf.cast(tf.oneHot(safeLabels, channels), 'float32') as tf.Tensor4D;
