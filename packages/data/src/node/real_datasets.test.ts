@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { sharedDatasetsRoot } from '@unet/test-utils';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { readLabelImage } from '../readers/label_image.js';
 import type { Dataset, Sample } from '../sample.js';
 import { loadDataset } from './load_dataset.js';
 
@@ -50,6 +52,18 @@ describe.skipIf(!sharedDatasetsRoot)('real data sets in ../shared/datasets', () 
     const withCells = await split.get(0);
     const cells = distinct(withCells.instances!.data);
     expect(cells.length).toBeGreaterThan(20); // dozens of neurite profiles per slice
+  });
+
+  it('our PNG decoder reads the real ISBI label files to the same values as sharp', async () => {
+    for (const name of ['00.png', '24.png']) {
+      const file = path.join(sharedDatasetsRoot!, 'isbi2012-em', 'train', 'label', name);
+      const ours = await readLabelImage(file);
+      const theirs = await sharp(file).toColourspace('b-w').raw().toBuffer();
+      expect(ours.data.length).toBe(theirs.length);
+      let disagreements = 0;
+      for (let index = 0; index < theirs.length; index++) if (ours.data[index] !== theirs[index]) disagreements++;
+      expect(disagreements).toBe(0);
+    }
   });
 
   it('DIC-HeLa (silver truth): 30 frames of 512x512 with several 16-bit cell ids, semantic mask 0/1', async () => {
