@@ -77,3 +77,14 @@ export {
   type ValidationOptions,
   fit,
 } from './fit/fit.js';
+export {
+  type ImageData32,
+  type SegmentImageOptions,
+  type SegmentationResult,
+  segmentImage,
+  tileSizes,
+} from './inference/segment_image.js';
+export { type AlignedTileLayout, planAlignedTiles } from './inference/aligned_tiles.js';
+export { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './inference/dihedral.js';
+export { gaussianWindow } from './inference/gaussian_window.js';
+export { labelsFromProbabilities } from './inference/labels_from_probabilities.js';

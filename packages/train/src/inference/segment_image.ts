@@ -1,0 +1,229 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize } from '@unet/core';
+import type { UNet } from '@unet/model';
+import { SegmentImageError } from '../errors.js';
+import { planAlignedTiles } from './aligned_tiles.js';
+import { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './dihedral.js';
+import { gaussianWindow } from './gaussian_window.js';
+
+/** An image as typed data // [height, width, channels], row-major. */
+export interface ImageData32 {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export interface SegmentImageOptions {
+  /**
+   * The side of the square output tile asked for; it is rounded up to one the network can
+   * return (see `tileSizes`). Default: 388 (the paper's) for an unpadded network, 256 for a
+   * padded one; never much more than the image.
+   */
+  outputTileSize?: number;
+  /**
+   * For a padded network: context added on each side of the output tile (rounded up to a
+   * multiple of 2^depth), whose predictions are dropped, because a padded network is worst
+   * near its zero-padded borders. Default 2 * 2^depth (32 for depth 4); at least the receptive
+   * field's radius (8 * 2^depth - 6) makes the tiled result equal the untiled one. An
+   * unpadded network gets its margin from its size loss, like the paper's 92 pixels.
+   */
+  contextMargin?: number;
+  /** Tiles per forward pass: 1. Only one batch of tiles is held in tensors at a time. */
+  batchSize?: number;
+  /** Average the predictions of the 8 flips and quarter turns of each tile (8 times the work). */
+  tta?: boolean;
+  /**
+   * 'none': tiles side by side, each pixel from one tile (the paper's seamless tiling);
+   * 'gaussian': tiles overlapping by `overlap`, averaged with Gaussian weights (nnU-Net's).
+   */
+  blend?: 'none' | 'gaussian';
+  /** For 'gaussian': the fraction of a tile that overlaps the next: 0.5. */
+  overlap?: number;
+  onProgress?: (progress: { tilesDone: number; tiles: number }) => void;
+}
+
+export interface SegmentationResult {
+  /** Class probabilities (softmax; sigmoid of class 1 for a 1-class head) // [height, width, classes] */
+  probabilities: Float32Array;
+  height: number;
+  width: number;
+  classes: number;
+}
+
+/** The tile geometry segmentImage uses for a network and a requested output tile. */
+export function tileSizes(
+  model: UNet,
+  requestedOutputTileSize: number,
+  contextMargin?: number,
+): { inputTileSize: number; outputTileSize: number; margin: number; alignment: number } {
+  const { depth, padding } = model.config;
+  const alignment = 2 ** depth;
+  if (!Number.isInteger(requestedOutputTileSize) || requestedOutputTileSize < 1) {
+    throw new SegmentImageError(
+      `segmentImage: outputTileSize ${requestedOutputTileSize} is not a size: pass a whole number of pixels, at least 1`,
+    );
+  }
+  if (padding === 'valid') {
+    const inputTileSize = inputSizeForOutput(requestedOutputTileSize, depth, padding);
+    const outputTileSize = outputSize(inputTileSize, depth, padding);
+    return { inputTileSize, outputTileSize, margin: (inputTileSize - outputTileSize) / 2, alignment };
+  }
+  const outputTileSize = Math.ceil(requestedOutputTileSize / alignment) * alignment;
+  const requestedMargin = contextMargin ?? 2 * alignment;
+  if (!Number.isInteger(requestedMargin) || requestedMargin < 0) {
+    throw new SegmentImageError(`segmentImage: contextMargin ${requestedMargin} must be a whole number of pixels >= 0`);
+  }
+  const margin = Math.ceil(requestedMargin / alignment) * alignment;
+  return { inputTileSize: outputTileSize + 2 * margin, outputTileSize, margin, alignment };
+}
+
+/**
+ * Segments an image of any size with the overlap-tile strategy (Ronneberger et al. 2015,
+ * fig. 2): square input tiles with mirrored context beyond the image's border, predicted a
+ * batch of tiles at a time (memory is bounded by the tile, not the image), and stitched.
+ * Tile origins lie on a grid of 2^depth pixels (see planAlignedTiles), so that the result is
+ * the one the network would give for the whole mirror-extended image at once.
+ */
+export async function segmentImage(
+  model: UNet,
+  image: ImageData32,
+  options: SegmentImageOptions = {},
+): Promise<SegmentationResult> {
+  const { height, width, channels, data } = image;
+  const classes = model.config.classes;
+  checkImage(model, image);
+  const blend = options.blend ?? 'none';
+  const batchSize = options.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new SegmentImageError(`segmentImage: batchSize must be a whole number, at least 1, got ${batchSize}`);
+  }
+  if (blend !== 'none' && blend !== 'gaussian') {
+    throw new SegmentImageError(`segmentImage: blend must be 'none' or 'gaussian', got ${JSON.stringify(blend)}`);
+  }
+  const overlap = options.overlap ?? 0.5;
+  if (!(overlap >= 0 && overlap < 1)) {
+    throw new SegmentImageError(`segmentImage: overlap must lie in [0, 1), got ${overlap}`);
+  }
+  const defaultTile = model.config.padding === 'valid' ? 388 : 256;
+  const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
+  const { inputTileSize, outputTileSize, alignment } = tileSizes(model, requested, options.contextMargin);
+  const wantedStride = blend === 'gaussian' ? outputTileSize * (1 - overlap) : outputTileSize;
+  const stride = Math.max(alignment, Math.floor(wantedStride / alignment) * alignment);
+  if (stride > outputTileSize) {
+    throw new SegmentImageError(
+      `segmentImage: an output tile of ${outputTileSize} pixels is smaller than the ${alignment}-pixel grid its ` +
+        'origins must lie on: ask for a larger outputTileSize',
+    );
+  }
+  const tiles = planAlignedTiles({
+    imageHeight: height,
+    imageWidth: width,
+    inputTileSize,
+    outputTileSize,
+    stride,
+    mode: blend === 'none' ? 'partition' : 'overlap',
+  });
+
+  const sink = blend === 'none' ? partitionSink(height, width, classes) : gaussianSink(height, width, classes, outputTileSize);
+  const tileValues = inputTileSize * inputTileSize * channels;
+  const outputValues = outputTileSize * outputTileSize * classes;
+  for (let first = 0; first < tiles.length; first += batchSize) {
+    const batch = tiles.slice(first, first + batchSize);
+    const input = new Float32Array(batch.length * tileValues);
+    for (const [index, tile] of batch.entries()) {
+      input.set(extractTile(data, height, width, channels, tile), index * tileValues);
+    }
+    const output = tf.tidy(() => {
+      const x = tf.tensor4d(input, [batch.length, inputTileSize, inputTileSize, channels]);
+      const predicted = options.tta ? averageOverTransforms(model, x) : probabilities(model, x);
+      // A padded network returns the whole input tile: keep the output tile inside its context.
+      const extra = (predicted.shape[1] - outputTileSize) / 2;
+      return extra === 0 ? predicted : tf.slice(predicted, [0, extra, extra, 0], [-1, outputTileSize, outputTileSize, -1]);
+    });
+    const values = (await output.data()) as Float32Array;
+    output.dispose();
+    for (const [index, tile] of batch.entries()) {
+      sink.add(tile, values.subarray(index * outputValues, (index + 1) * outputValues));
+    }
+    options.onProgress?.({ tilesDone: first + batch.length, tiles: tiles.length });
+  }
+  return { probabilities: sink.result(), height, width, classes };
+}
+
+/** Softmax over the classes, or the sigmoid of a 1-class head // [batch, height, width, classes] */
+function probabilities(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const logits = model.apply(x, { training: false });
+    return model.config.classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
+  });
+}
+
+/** The mean over the 8 dihedral transforms of the probabilities, each transformed back. */
+function averageOverTransforms(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const backTransformed = DIHEDRAL_TRANSFORMS.map((k) =>
+      inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k),
+    );
+    return tf.div(tf.addN(backTransformed), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D;
+  });
+}
+
+interface Sink {
+  add(tile: Tile, values: Float32Array): void;
+  result(): Float32Array;
+}
+
+/** Each pixel from the one tile that owns it: @unet/core's stitcher. */
+function partitionSink(height: number, width: number, classes: number): Sink {
+  const stitcher = createStitcher(height, width, classes);
+  return { add: (tile, values) => stitcher.add(tile, values), result: () => stitcher.result() };
+}
+
+/** A Gaussian-weighted mean of the tiles that see each pixel. */
+function gaussianSink(height: number, width: number, classes: number, tileSize: number): Sink {
+  const window = gaussianWindow(tileSize);
+  const sums = new Float32Array(height * width * classes);
+  const weights = new Float32Array(height * width);
+  return {
+    add(tile, values) {
+      const { output } = tile;
+      for (let row = 0; row < output.height; row++) {
+        for (let column = 0; column < output.width; column++) {
+          const weight = window[row * tileSize + column];
+          const pixel = (output.top + row) * width + output.left + column;
+          const source = (row * tileSize + column) * classes;
+          weights[pixel] += weight;
+          for (let c = 0; c < classes; c++) sums[pixel * classes + c] += weight * values[source + c];
+        }
+      }
+    },
+    result() {
+      for (let pixel = 0; pixel < weights.length; pixel++) {
+        for (let c = 0; c < classes; c++) sums[pixel * classes + c] /= weights[pixel];
+      }
+      return sums;
+    },
+  };
+}
+
+function checkImage(model: UNet, image: ImageData32): void {
+  const { height, width, channels, data } = image;
+  for (const [name, value] of Object.entries({ height, width, channels })) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new SegmentImageError(`segmentImage: image ${name} ${value} is not a size: pass a whole number, at least 1`);
+    }
+  }
+  if (data.length !== height * width * channels) {
+    throw new SegmentImageError(
+      `segmentImage: the image has ${data.length} values, not height * width * channels = ${height} * ${width} * ${channels}: ` +
+        'pass its data as [height, width, channels]',
+    );
+  }
+  if (channels !== model.config.inputChannels) {
+    throw new SegmentImageError(
+      `segmentImage: the image has ${channels} channels but the network takes ${model.config.inputChannels}: ` +
+        'convert the image (e.g. to gray) first',
+    );
+  }
+}
