@@ -32,15 +32,18 @@ describeWithBackends('optimizer state', () => {
 
       const first = tf.variable(tf.tensor1d(start));
       const firstOptimizer = createOptimizer(config);
-      await train(firstOptimizer, first, 0, 7);
+      // Stopped after 5 steps: there tfjs's own setWeights, which recomputes Adam's beta1^t and
+      // beta2^t with pow(), differs in the last bit from the running product (measured: also
+      // after 2, 18, 19, 20, 30 and 40 steps, on cpu and wasm); the saved powers fix that.
+      await train(firstOptimizer, first, 0, 5);
       const state = await captureOptimizerState(firstOptimizer);
-      expect(state.iterations).toBe(7);
+      expect(state.iterations).toBe(5);
       const resumed = tf.variable(first.clone());
       const resumedOptimizer = createOptimizer(config);
       const before = tf.memory().numTensors;
       await restoreOptimizerState(resumedOptimizer, structuredClone(state), 'the test state');
-      expect(resumedOptimizer.iterations).toBe(7);
-      await train(resumedOptimizer, resumed, 7, 12);
+      expect(resumedOptimizer.iterations).toBe(5);
+      await train(resumedOptimizer, resumed, 5, 12);
 
       expect(Array.from(resumed.dataSync())).toEqual(Array.from(straight.dataSync()));
       // Only the restored accumulators are new tensors (none for SGD).
