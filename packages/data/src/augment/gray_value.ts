@@ -1,7 +1,8 @@
 /**
  * Gray-value variation, the paper's third augmentation ("shift and rotation invariance as well as
  * robustness to deformations and gray value variations"): contrast about the image's mean, then
- * brightness, then gamma, then a clamp back to the [0, 1] range that images are kept in.
+ * brightness, then gamma, then a clamp back to the [0, 1] range that images are kept in (which
+ * also removes bicubic overshoot).
  */
 import type { ImageArray } from '../sample.js';
 
@@ -18,8 +19,9 @@ export interface GrayValueChange {
 /** The change that leaves values as they are (bar the clamp to [0, 1]). */
 export const NO_GRAY_VALUE_CHANGE: GrayValueChange = { brightness: 0, contrast: 1, gamma: 1 };
 
-/** Applies `change` to the image's values in place and returns it. */
+/** Applies `change` to the image's values in place and returns it; NO_GRAY_VALUE_CHANGE leaves them untouched (no clamp). */
 export function applyGrayValueChange(image: ImageArray, change: GrayValueChange): ImageArray {
+  if (change.brightness === 0 && change.contrast === 1 && change.gamma === 1) return image;
   const { data, channels } = image;
   const pixels = data.length / channels;
   for (let channel = 0; channel < channels; channel++) {

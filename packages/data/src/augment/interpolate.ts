@@ -53,6 +53,9 @@ export function resampleFloat(
   const size = map.height * map.width;
   const out = new Float32Array(size * channels);
   const { rows, columns } = map;
+  // At whole-pixel positions every kernel reads exactly the pixel (bicubic's weights are 0, 1, 0, 0),
+  // so a whole-pixel map (crops, flips, quarter turns) is copied by the cheaper nearest path.
+  if (interpolation !== 'nearest' && isWholePixelMap(map)) interpolation = 'nearest';
   if (interpolation === 'nearest') {
     for (let i = 0; i < size; i++) {
       const source = (reflect(Math.round(rows[i]), height) * width + reflect(Math.round(columns[i]), width)) * channels;
@@ -104,6 +107,13 @@ export function resampleFloat(
     }
   }
   return out;
+}
+
+function isWholePixelMap(map: SamplingMap): boolean {
+  for (let i = 0; i < map.rows.length; i++) {
+    if (!Number.isInteger(map.rows[i]) || !Number.isInteger(map.columns[i])) return false;
+  }
+  return true;
 }
 
 /** Resamples an image; see resampleFloat. Bicubic can overshoot [0, 1] slightly near edges: callers clamp. */
