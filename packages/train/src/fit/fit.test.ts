@@ -207,6 +207,34 @@ describeWithBackends(
       optimizer.dispose();
     });
 
+    it('counts epochs of stepsPerEpoch steps, and names a missing monitored measure', async () => {
+      const model = createUNet(tinyConfig());
+      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+      const epochs: number[] = [];
+      const result = await fit({
+        model,
+        optimizer,
+        batches: tinyBatches(),
+        epochs: 2,
+        stepsPerEpoch: 2,
+        loss: weightedCrossEntropyLoss(),
+        callbacks: { onStep: (info) => void epochs.push(info.epoch) },
+      });
+      expect(result.steps).toBe(4);
+      expect(epochs).toEqual([0, 0, 1, 1]);
+      const run = fit({
+        model,
+        optimizer,
+        batches: tinyBatches(),
+        steps: 1,
+        loss: weightedCrossEntropyLoss(),
+        validate: { every: 1, monitor: 'iou', run: async () => ({ loss: 1 }) },
+      });
+      await expect(run).rejects.toThrow(/no measure 'iou' \(it returned loss\)/);
+      model.dispose();
+      optimizer.dispose();
+    });
+
     it('rejects a mask value that is no class id, naming the step and the value', async () => {
       const model = createUNet(tinyConfig());
       const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });

@@ -107,7 +107,8 @@ describeWithBackends(
         for (const blend of ['none', 'gaussian'] as const) {
           const result = await segmentImage(padded, image, { outputTileSize: 16, contextMargin: 32, blend, batchSize: 3 });
           expect(result).toMatchObject({ height, width, classes: 2 });
-          expect(maxAbsoluteDifference(result.probabilities, reference), blend).toBeLessThan(1e-5);
+          const difference = maxAbsoluteDifference(result.probabilities, reference);
+          expect(difference, blend).toBeLessThan(1e-5);
         }
       });
 
@@ -117,7 +118,8 @@ describeWithBackends(
         for (const blend of ['none', 'gaussian'] as const) {
           // Output tiles of 20 (input 108) on a 16-pixel grid: several tiles per axis.
           const result = await segmentImage(unpadded, image, { outputTileSize: 20, blend });
-          expect(maxAbsoluteDifference(result.probabilities, reference), blend).toBeLessThan(1e-5);
+          const difference = maxAbsoluteDifference(result.probabilities, reference);
+          expect(difference, blend).toBeLessThan(1e-5);
         }
       });
     }
