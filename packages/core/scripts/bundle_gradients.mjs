@@ -26,6 +26,10 @@ await build({
   // The ops pull in tfjs-core's platform code, which may require these optionally.
   external: ['node-fetch', 'util', 'crypto', 'fs', 'path'],
   legalComments: 'eof',
+  // The real tfjs-core must load before the bundled copy of its ops: whichever loads first puts
+  // its Tensor class on the global object, and only the real one has the chained ops (x.clone())
+  // that some gradients call. This import runs first whatever order the application imports in.
+  banner: { js: "import '@tensorflow/tfjs-core';" },
   logLevel: 'warning',
 });
 // The node file has the same (empty) type surface as the browser one.

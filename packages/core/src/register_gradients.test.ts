@@ -42,6 +42,20 @@ describe('gradient registration', () => {
     expect(Number(stdout.trim().split('\n').at(-1))).toBeCloseTo(6.5, 6);
   });
 
+  it('works when @unet/core is imported before tfjs-core (a Cast gradient calls chained ops)', async () => {
+    // The bundled gradients carry their own copy of the ops; were that copy to load before the
+    // real tfjs-core, tensors would get a Tensor class without chained ops and Cast's gradient
+    // (dy.clone()) would fail.
+    const script = `import '@unet/core'; import * as tf from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-backend-cpu';
+      await tf.setBackend('cpu');
+      const result = tf.grad((v) => tf.sum(tf.cast(tf.mul(v, tf.scalar(2)), 'float32')))(tf.tensor1d([1, 2]));
+      console.log(Array.from(result.dataSync()).join(','));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: packageRoot,
+    });
+    expect(stdout.trim().split('\n').at(-1)).toBe('2,2');
+  });
+
   it('works in vitest through the package entry', async () => {
     await import('@unet/core');
     await tf.setBackend('cpu');
