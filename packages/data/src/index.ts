@@ -22,3 +22,27 @@ export {
 } from './load_dataset_options.js';
 export { VOC_BINARY_CLASS_NAMES, VOC_CLASS_NAMES, VOC_VOID } from './layouts/voc/classes.js';
 export { vocColourMap } from './layouts/voc/colour_map.js';
+export { type RandomKey, Random, RandomSeedError, createRandom } from './random.js';
+export {
+  type AugmentationDraw,
+  type AugmentationOptions,
+  type AugmentedSample,
+  type ResolvedAugmentation,
+  NO_AUGMENTATION,
+  PAPER_AUGMENTATION,
+  augmentSample,
+  drawAugmentation,
+  drawGeometry,
+  resolveAugmentation,
+} from './augment/augmentation.js';
+export { AugmentationError } from './augment/augmentation_error.js';
+export { type CoarseDisplacements, type DisplacementField, drawCoarseDisplacements, upsampleDisplacements } from './augment/elastic_field.js';
+export { type Geometry, type SamplingMap, createSamplingMap, cropSamplingMap, identityGeometry } from './augment/sampling_map.js';
+export { type Interpolation, resampleFloat, resampleImage, resampleLabels } from './augment/interpolate.js';
+export { type GrayValueChange, NO_GRAY_VALUE_CHANGE, applyGrayValueChange } from './augment/gray_value.js';
+export { type SyntheticDatasetOptions, SyntheticDatasetError, createSyntheticDataset } from './synthetic/synthetic_dataset.js';
+export { type TrainingTile, type TrainingTileOptions, extractTrainingTile, tileMargin } from './tiles/training_tile.js';
+export { TrainingTileError } from './tiles/tile_error.js';
+export { type WeightMapSettings, sampleWeightMap } from './tiles/sample_weights.js';
+export { type BatchSource, type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
+export { type ValidationImage, type ValidationTilesOptions, validationImage, validationTiles } from './pipeline/validation_tiles.js';

@@ -9,3 +9,9 @@ export { type ImageHeader, type ReadImageOptions, readImage, readImageHeader, re
 export { type LabelImage, type ReadLabelImageOptions, readLabelImage } from '../readers/label_image.js';
 export { type DecodedPng, decodePng, isPng } from '../readers/png_decode.js';
 export { type PngPixels, encodePng } from '../readers/png_encode.js';
+export {
+  type WorkerBatchSource,
+  type WorkerDatasetOptions,
+  type WorkerPoolOptions,
+  createWorkerBatchSource,
+} from './worker_batch_source.js';

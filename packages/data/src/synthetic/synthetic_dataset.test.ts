@@ -68,6 +68,7 @@ describe('createSyntheticDataset', () => {
     expect(() => createSyntheticDataset({ kind: 'ct' as never })).toThrow(SyntheticDatasetError);
     expect(() => createSyntheticDataset({ size: 0 })).toThrow(/size must be a whole number >= 1/);
     expect(() => createSyntheticDataset({ height: 8 })).toThrow(/at least 32 x 32/);
+    expect(() => createSyntheticDataset({ seeds: 3 } as never)).toThrow(/unknown option 'seeds'; the synthetic data set takes kind, seed/);
     await expect(createSyntheticDataset({ size: 2 }).get(2)).rejects.toThrow(/pass 0 to 1/);
   });
 });

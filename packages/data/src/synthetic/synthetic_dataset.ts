@@ -41,7 +41,15 @@ function positiveInteger(name: string, value: number, fix: string): void {
   }
 }
 
+const KNOWN_OPTIONS = ['kind', 'seed', 'size', 'height', 'width'];
+
 export function createSyntheticDataset(options: SyntheticDatasetOptions = {}): Dataset {
+  const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.includes(key));
+  if (unknown.length > 0) {
+    throw new SyntheticDatasetError(
+      `synthetic_dataset.ts: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; the synthetic data set takes ${KNOWN_OPTIONS.join(', ')}.`,
+    );
+  }
   const { kind = 'em', seed = 0, size = 30, height = 256, width = 256 } = options;
   if (kind !== 'em' && kind !== 'cells') {
     throw new SyntheticDatasetError(`synthetic_dataset.ts: kind '${String(kind)}' is unknown; use 'em' or 'cells'.`);
