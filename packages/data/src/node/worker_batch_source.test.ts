@@ -31,6 +31,10 @@ describe('createWorkerBatchSource', () => {
       expect(fromWorker.weights).toBeInstanceOf(Float32Array);
       expect(bytesOf(fromWorker).equals(bytesOf(fromThread))).toBe(true);
     }
+    // Steps asked for at once, out of order, each by two callers: all arrive, all identical.
+    const steps = [9, 8, 10, 9, 8, 10];
+    const together = await Promise.all(steps.map((step) => workers.batch(step)));
+    for (const [index, step] of steps.entries()) expect(bytesOf(together[index]).equals(bytesOf(await local.batch(step)))).toBe(true);
     await workers.close();
     await expect(workers.batch(5)).rejects.toThrow(/closed/);
   });

@@ -49,6 +49,8 @@ function workerEntry(): URL {
 
 interface Pending {
   promise: Promise<TrainingBatch>;
+  /** Calls of batch() awaiting it: an entry someone awaits is never forgotten. */
+  waiters: number;
   resolve(batch: TrainingBatch): void;
   reject(error: Error): void;
 }
@@ -141,7 +143,7 @@ export async function createWorkerBatchSource(
     });
     // A prefetched step that fails is reported when it is asked for, not as an unhandled rejection.
     promise.catch(() => undefined);
-    entry = { promise, resolve, reject };
+    entry = { promise, resolve, reject, waiters: 0 };
     pending.set(step, entry);
     const index = step % workerCount;
     inFlight[index]++;
@@ -166,14 +168,16 @@ export async function createWorkerBatchSource(
       if (!Number.isSafeInteger(step) || step < 0) {
         throw new BatchSourceError(`worker_batch_source.ts: step must be a whole number >= 0, got ${step}; steps count from 0.`);
       }
-      // Steps before this one will not be asked for again in order: forget them.
-      for (const key of pending.keys()) if (key < step) pending.delete(key);
+      // Prefetched steps before this one will not be asked for in order (a resume, a skip): forget them.
+      for (const [key, entry] of pending) if (key < step && entry.waiters === 0) pending.delete(key);
       const entry = request(step);
       for (let ahead = 1; ahead <= prefetch; ahead++) request(step + ahead);
+      entry.waiters++;
       try {
         return await entry.promise;
       } finally {
-        pending.delete(step);
+        entry.waiters--;
+        if (entry.waiters === 0 && pending.get(step) === entry) pending.delete(step);
       }
     },
     dispose() {

@@ -32,6 +32,14 @@ describe('validationImage', () => {
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('an image smaller than one output tile: one tile, its mirrored pixels weighted 0', () => {
+    const sample = rampSample(10, 12);
+    const { tiles, batch } = validationImage(sample, { inputSize: 40, outputSize: 20 });
+    expect(tiles).toHaveLength(1);
+    const counted = Array.from(batch.masks).filter((_, i) => batch.weights![i] === 1);
+    expect(counted.sort((a, b) => a - b)).toEqual(Array.from(sample.mask.data).sort((a, b) => a - b));
+  });
+
   it('stitches the mask tiles back into the mask with core\'s stitcher', () => {
     const sample = rampSample(30, 45);
     const { tiles, batch } = validationImage(sample, { inputSize: 16, outputSize: 16 });
