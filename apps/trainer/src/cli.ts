@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
+import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './usage_error.js';
 
 const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) on TensorFlow.js
@@ -19,6 +20,7 @@ Options for every command: --verbose (stack traces on errors), --help
 const commands: Record<string, { run: (argv: string[], print: (line: string) => void) => Promise<void>; help: string }> = {
   forward: { run: forwardCommand, help: forwardHelp },
   info: { run: infoCommand, help: infoHelp },
+  train: { run: trainCommand, help: trainHelp },
 };
 
 async function main(argv: string[]): Promise<number> {

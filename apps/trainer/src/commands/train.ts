@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { flagNames, readTrainConfigFile, resolveTrainOptions, type TrainOptions } from '../options/train_options.js';
+import { createProgressWriter, formatDuration } from '../progress/progress_line.js';
+import { runTraining } from '../training/run_training.js';
+import { UsageError } from '../usage_error.js';
+
+export const trainHelp = `unet train: train a U-Net; with no --data, on the embedded synthetic EM images
+
+Usage: unet train [--data DIR --format isbi|ctc|voc|folder] [options]
+
+Data
+  --data DIR           the data set's root folder (default: none, the synthetic data)
+  --format NAME        synthetic, isbi, ctc, voc or folder (docs/data-formats.md)
+  --voc-mode MODE      voc only: classes (21) or binary (object vs background)
+  --val-split N        validation share: a fraction (0.2) or a count (5); the LAST samples in
+                       order are held out (ISBI: --val-split 5 validates on slices 20-24)
+Network and training
+  --preset NAME        small (default; padded, batch norm, 1.9M parameters) or paper
+  --tile N             output tile side in px (default 128); the paper net's input is 184 px larger
+  --batch N            tiles per step (default 4)
+  --steps N            optimiser steps (default 300), or
+  --epochs N           passes over the training images
+  --lr X               learning rate (default 0.001)
+  --optimizer NAME     adam (default) or sgd (momentum --momentum, default 0.99 as in the paper)
+  --schedule NAME      cosine (default), constant, step, poly or plateau
+  --loss NAME          weighted-ce (default: the paper's weight map, --w0 10 --sigma 5), ce,
+                       dice or ce+dice
+  --augment NAME       elastic (default: the paper's elastic deformation, flips, rotations,
+                       gray values), flips or none
+  --seed N             every random draw follows from it (default 1)
+Run
+  --out DIR            the run folder (default runs/<format>-<date>-<time>): config.json,
+                       log.jsonl, checkpoints/, model/, loss.png, measures.png, predictions.png
+  --resume             continue the run in --out from its last checkpoint, exactly
+  --val-every N        validate every N steps (default 50)
+  --checkpoint-every N checkpoint every N steps (default 50)
+  --workers N          threads making augmented batches (default 1; 0: on the training thread)
+  --backend NAME       tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+  --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
+                       flags override the file, unknown keys are errors
+Ctrl-C stops after the current step with a checkpoint; --resume continues from there.
+`;
+
+/** What may change when a run is resumed: anything else would make it a different run. */
+const changeableOnResume = new Set(['steps', 'epochs', 'backend', 'workers', 'out', 'resume', 'val-every', 'checkpoint-every']);
+
+function defaultRunFolder(format: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return path.join('runs', `${format}-${stamp}`);
+}
+
+function resumedOptions(flags: Record<string, string | boolean | undefined>): TrainOptions {
+  if (flags.out === undefined) throw new UsageError('--resume needs --out RUN_DIR: the run folder to continue');
+  const changed = Object.keys(flags).filter((flag) => flags[flag] !== undefined && !changeableOnResume.has(flag));
+  if (changed.length > 0) {
+    throw new UsageError(`--resume continues a run as it was configured; these cannot change: ${changed.map((flag) => `--${flag}`).join(', ')}`);
+  }
+  const file = path.join(String(flags.out), 'config.json');
+  let saved: { trainOptions?: Partial<TrainOptions> };
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--resume: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is ${flags.out} a run folder?`);
+  }
+  return resolveTrainOptions(flags, { ...saved.trainOptions, resume: true });
+}
+
+export async function trainCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const options = Object.fromEntries(
+    Object.values(flagNames).map((flag) => [flag, { type: flag === 'resume' ? ('boolean' as const) : ('string' as const) }]),
+  );
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, config: { type: 'string' }, help: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    print(trainHelp);
+    return;
+  }
+  const { config, help: _help, ...flags } = values as Record<string, string | boolean | undefined>;
+  let trainOptions: TrainOptions;
+  if (flags.resume === true) {
+    if (config !== undefined) throw new UsageError('--resume takes the options of the run it continues; leave out --config');
+    trainOptions = resumedOptions(flags);
+  } else {
+    trainOptions = resolveTrainOptions(flags, config === undefined ? {} : readTrainConfigFile(String(config)));
+    if (flags.out === undefined && (config === undefined || readTrainConfigFile(String(config)).out === undefined)) {
+      trainOptions = { ...trainOptions, out: defaultRunFolder(trainOptions.format) };
+    }
+  }
+
+  const selection = await selectBackend(trainOptions.backend as BackendName | undefined);
+  for (const line of describeSelection(selection)) print(line);
+
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping after this step with a checkpoint (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const outcome = await runTraining(trainOptions, {
+      print,
+      progress: createProgressWriter(process.stderr),
+      signal: controller.signal,
+      backend: selection.chosen,
+    });
+    const measures = Object.entries(outcome.measures)
+      .filter(([name]) => !name.includes('/'))
+      .map(([name, value]) => `${name} ${value.toFixed(4)}`)
+      .join(', ');
+    print(`stopped: ${outcome.fit.stopReason} after ${outcome.fit.steps} steps in ${formatDuration(outcome.seconds)}`);
+    print(`model (step ${outcome.steps}): ${path.relative(process.cwd(), outcome.modelFolder) || '.'}`);
+    print(`validation: ${measures}`);
+    print(`plots: ${Object.values(outcome.plots).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+    print(`segment images with: pnpm unet predict --model ${path.relative(process.cwd(), outcome.modelFolder)} IMAGE... --out DIR`);
+    if (outcome.fit.stopReason === 'aborted') print(`continue with: pnpm unet train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}

@@ -1,0 +1,172 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { createBatchSource, type BatchSource, type Dataset } from '@unet/data';
+import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
+import { createUNet, presetConfig, saveUNet, type UNet } from '@unet/model';
+import { fileSystem } from '@unet/model/node';
+import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
+import { openRunFolder, readJsonlLog } from '@unet/train/node';
+import { foregroundKindOf } from '../evaluate/segmentation_measures.js';
+import type { TrainOptions } from '../options/train_options.js';
+import type { ProgressWriter } from '../progress/progress_line.js';
+import { UsageError } from '../usage_error.js';
+import { splitDataset } from './dataset_split.js';
+import { writeRunPlots, type RunPlots } from './run_plots.js';
+import { batchRecipe, lossFor, optimizerFor, scheduleFor, tileGeometry } from './training_setup.js';
+import { flattenMeasures, validateModel } from './validate_model.js';
+
+export interface TrainingOutcome {
+  folder: string;
+  modelFolder: string;
+  plots: RunPlots;
+  fit: FitResult;
+  /** The saved model's measures on the validation images. */
+  measures: Record<string, number>;
+  steps: number;
+  seconds: number;
+}
+
+export interface TrainingIo {
+  print: (line: string) => void;
+  progress: ProgressWriter;
+  signal?: AbortSignal;
+  /** The backend that runs, for the run's records. */
+  backend: string;
+}
+
+/** Steps when neither --steps nor --epochs is given: a few minutes of the small preset on 2 CPU cores. */
+export const defaultSteps = 300;
+
+function hasCheckpoints(folder: string): boolean {
+  const checkpoints = path.join(folder, 'checkpoints');
+  return existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-'));
+}
+
+/**
+ * `unet train`: opens the data, builds the network, trains it with checkpoints and a log in the
+ * run folder, then saves the best model (by validation IoU) with everything `unet predict`
+ * needs in its metadata, and draws the plots.
+ */
+export async function runTraining(options: TrainOptions, io: TrainingIo): Promise<TrainingOutcome> {
+  const started = performance.now();
+  const folder = path.resolve(options.out);
+  if (!options.resume && hasCheckpoints(folder)) {
+    throw new UsageError(`--out ${options.out} already holds a run: continue it with --resume, or give another --out`);
+  }
+  if (options.resume && !hasCheckpoints(folder)) {
+    throw new UsageError(`--resume: ${options.out} has no checkpoints to continue from; start a run there without --resume`);
+  }
+
+  io.print(`data: opening ${options.format === 'synthetic' ? 'the synthetic EM images (no download)' : options.data}`);
+  const split = await splitDataset(options);
+  const { dataset } = split;
+  const classNames = [...dataset.classNames];
+  const config = presetConfig(options.preset, {
+    inputChannels: dataset.channels,
+    classes: classNames.length,
+    seed: options.seed,
+    classNames,
+  });
+  const geometry = tileGeometry(options.tile, config);
+  const recipe = batchRecipe(options, geometry, classNames.length);
+  const validation = await loadDataset(split.validation);
+  io.print(
+    `data: ${dataset.name}: ${split.trainingSize} training and ${split.validationSize} validation images, ` +
+      `${dataset.channels} channel(s), classes ${classNames.join(', ')}`,
+  );
+
+  let batches: BatchSource;
+  if (options.workers > 0) {
+    batches = await createWorkerBatchSource({ ...split.training }, recipe, { workers: options.workers });
+  } else {
+    const trainingData: Dataset = await loadDataset(split.training);
+    batches = createBatchSource({ ...recipe, dataset: trainingData });
+  }
+  const stepsPerEpoch = batches.stepsPerEpoch;
+  const totalSteps = options.steps ?? (options.epochs !== undefined ? options.epochs * stepsPerEpoch : defaultSteps);
+
+  const model: UNet = createUNet(config);
+  const metadata = {
+    classNames,
+    ignoreLabel: dataset.ignoreLabel ?? null,
+    labelMapping: dataset.labelMapping ?? null,
+    foreground: foregroundKindOf(classNames),
+    normalisation: 'image values divided by the bit depth maximum (255 or 65535)',
+    tile: geometry,
+    trainedOn: { format: options.format, data: options.data ?? null, dataset: dataset.name },
+  };
+  model.metadata = { ...model.metadata, ...metadata };
+  io.print(
+    `model: ${options.preset} preset, ${model.parameterCount.toLocaleString('en-US')} parameters; ` +
+      `tiles ${geometry.inputSize} -> ${geometry.outputSize} px, batch ${options.batch}, ${totalSteps} steps on ${io.backend}`,
+  );
+
+  const run = await openRunFolder(folder, { keep: 3 });
+  await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
+  const outputTileSize = geometry.outputSize >= 128 ? geometry.outputSize : 128;
+  let result: FitResult;
+  try {
+    result = await fit({
+      model,
+      batches,
+      steps: totalSteps,
+      loss: lossFor(options),
+      optimizer: optimizerFor(options),
+      schedule: scheduleFor(options, totalSteps),
+      clip: { globalNorm: 10 },
+      validate: {
+        every: options.valEvery,
+        monitor: 'iou',
+        mode: 'max',
+        run: async ({ model: current }) => flattenMeasures((await validateModel(current, validation, { outputTileSize })).measures),
+      },
+      callbacks: {
+        onStep: (info) =>
+          io.progress.update({
+            step: info.step,
+            totalSteps: info.totalSteps,
+            loss: info.loss,
+            learningRate: info.learningRate,
+            imagesPerSecond: info.imagesPerSecond,
+            secondsElapsed: (performance.now() - started) / 1000,
+          }),
+        onValidation: (info) =>
+          io.progress.message(
+            `validation at step ${info.step}: ` +
+              Object.entries(info.measures)
+                .filter(([name]) => !name.includes('/'))
+                .map(([name, value]) => `${name} ${value.toFixed(4)}`)
+                .join(', ') +
+              (info.best ? ' (best so far)' : ''),
+          ),
+      },
+      log: run.log,
+      checkpoint: { every: options.checkpointEvery, store: run.checkpoints },
+      resume: options.resume,
+      seed: options.seed,
+      signal: io.signal,
+      ignoreLabel: dataset.ignoreLabel ?? 255,
+      config: { trainOptions: options },
+    });
+  } finally {
+    io.progress.done();
+    batches.dispose();
+    await run.close();
+  }
+
+  // The model that is kept: the best validation, else the last state.
+  const checkpoint = (await run.checkpoints.load('best')) ?? (await run.checkpoints.load('latest'));
+  if (checkpoint === undefined) throw new Error(`run_training.ts: ${folder} has no checkpoint after training; this is a bug, please report it`);
+  const kept = modelFromCheckpoint(checkpoint, folder);
+  const modelFolder = path.join(folder, 'model');
+  try {
+    const final = await validateModel(kept, validation, { outputTileSize, keepPredictions: 3 });
+    const measures = flattenMeasures(final.measures);
+    await saveUNet(kept, fileSystem(modelFolder), { ...metadata, trainingStep: checkpoint.step, validation: final.measures, backend: io.backend });
+    const plots = await writeRunPlots(folder, await readJsonlLog(path.join(folder, 'log.jsonl')), final.predictions);
+    model.dispose();
+    return { folder, modelFolder, plots, fit: result, measures, steps: checkpoint.step, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    kept.dispose();
+  }
+}

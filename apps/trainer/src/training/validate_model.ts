@@ -1,0 +1,58 @@
+import type { Dataset, Sample } from '@unet/data';
+import type { UNet } from '@unet/model';
+import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { createMeasureAccumulator, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
+
+export interface ValidationPrediction {
+  sample: Sample;
+  /** `[height, width]` predicted class ids */
+  predicted: Int32Array;
+}
+
+export interface ValidationResult {
+  measures: SegmentationMeasures;
+  predictions: ValidationPrediction[];
+}
+
+export interface ValidateOptions {
+  /** The side of the output tiles inference uses. */
+  outputTileSize?: number;
+  tta?: boolean;
+  /** Predictions kept for the preview picture. */
+  keepPredictions?: number;
+  onImage?: (done: number, total: number) => void;
+}
+
+/**
+ * Segments every sample of `dataset` as `unet predict` would (whole images, overlap-tile,
+ * mirrored borders) and measures the result: validation scores the network as it will be used.
+ */
+export async function validateModel(model: UNet, dataset: Dataset, options: ValidateOptions = {}): Promise<ValidationResult> {
+  const classNames = dataset.classNames;
+  const accumulator = createMeasureAccumulator({ classNames, ignoreLabel: dataset.ignoreLabel });
+  const predictions: ValidationPrediction[] = [];
+  for (let index = 0; index < dataset.size; index++) {
+    const sample = await dataset.get(index);
+    const { probabilities, height, width, classes } = await segmentImage(model, sample.image, {
+      outputTileSize: options.outputTileSize,
+      tta: options.tta,
+    });
+    accumulator.add({ probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data });
+    if (predictions.length < (options.keepPredictions ?? 0)) {
+      predictions.push({ sample, predicted: labelsFromProbabilities(probabilities, height, width, classes) });
+    }
+    options.onImage?.(index + 1, dataset.size);
+  }
+  return { measures: accumulator.result(), predictions };
+}
+
+/** The flat numbers fit monitors and logs: mean IoU and Dice, and the two-class error measures. */
+export function flattenMeasures(measures: SegmentationMeasures): Record<string, number> {
+  const flat: Record<string, number> = { iou: measures.iou.mean, dice: measures.dice.mean };
+  if (measures.pixelError !== undefined) flat.pixelError = measures.pixelError;
+  if (measures.randError !== undefined) flat.randError = measures.randError;
+  if (measures.variationOfInformation !== undefined) flat.variationOfInformation = measures.variationOfInformation;
+  if (measures.seg !== undefined) flat.seg = measures.seg;
+  for (const [name, value] of Object.entries(measures.iou.perClass)) flat[`iou/${name}`] = value;
+  return flat;
+}
