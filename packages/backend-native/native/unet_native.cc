@@ -15,6 +15,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -545,6 +546,314 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Elementwise and reduction loops: after the convolutions moved to oneDNN, a train step spent
+// most of its time in tfjs's cpu loops for batch norm and its gradient (broadcast products,
+// per-channel sums, tiles), which are single-threaded and compute every broadcast index.
+// ---------------------------------------------------------------------------------------------
+
+constexpr int kMaxRank = 8;
+
+// Walks an output of `rank` dims row by row (a row is the last dim) and gives each row's start
+// offsets in the inputs, whose strides are 0 along broadcast dims.
+struct Broadcast {
+  int rank;
+  int64_t shape[kMaxRank];
+  int64_t stridesA[kMaxRank];
+  int64_t stridesB[kMaxRank];
+
+  // params: rank, shape[rank], stridesA[rank], stridesB[rank]
+  explicit Broadcast(const Ints& params) {
+    rank = params.length > 0 ? params.data[0] : 0;
+    if (rank < 1 || rank > kMaxRank || params.length != size_t(1 + 3 * rank)) {
+      throw ArgumentError("broadcast parameters must be rank (1 to 8), shape, strides of a, strides of b");
+    }
+    for (int axis = 0; axis < rank; axis++) {
+      shape[axis] = params.data[1 + axis];
+      stridesA[axis] = params.data[1 + rank + axis];
+      stridesB[axis] = params.data[1 + 2 * rank + axis];
+    }
+  }
+  int64_t rows() const {
+    int64_t count = 1;
+    for (int axis = 0; axis + 1 < rank; axis++) count *= shape[axis];
+    return count;
+  }
+  int64_t size() const { return rows() * shape[rank - 1]; }
+  void offsets(int64_t row, int64_t& offsetA, int64_t& offsetB) const {
+    offsetA = 0;
+    offsetB = 0;
+    for (int axis = rank - 2; axis >= 0; axis--) {
+      const int64_t index = row % shape[axis];
+      row /= shape[axis];
+      offsetA += index * stridesA[axis];
+      offsetB += index * stridesB[axis];
+    }
+  }
+};
+
+// Each result is computed in double and rounded once, as tfjs's cpu backend computes in
+// JavaScript numbers, so that the two backends agree to the last bit on +, -, *, /.
+template <typename Op>
+void broadcastLoop(const Broadcast& b, const float* x, const float* y, float* out, Op op) {
+  const int64_t rows = b.rows(), inner = b.shape[b.rank - 1];
+  const int64_t innerA = b.stridesA[b.rank - 1], innerB = b.stridesB[b.rank - 1];
+#pragma omp parallel for schedule(static) if (rows * inner > 32768)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t offsetA, offsetB;
+    b.offsets(row, offsetA, offsetB);
+    const float* rowA = x + offsetA;
+    const float* rowB = y + offsetB;
+    float* target = out + row * inner;
+    if (innerA == 1 && innerB == 1) {
+      for (int64_t i = 0; i < inner; i++) target[i] = float(op(double(rowA[i]), double(rowB[i])));
+    } else if (innerA == 1) {
+      for (int64_t i = 0; i < inner; i++) target[i] = float(op(double(rowA[i]), double(rowB[i * innerB])));
+    } else if (innerB == 1) {
+      for (int64_t i = 0; i < inner; i++) target[i] = float(op(double(rowA[i * innerA]), double(rowB[i])));
+    } else {
+      for (int64_t i = 0; i < inner; i++) target[i] = float(op(double(rowA[i * innerA]), double(rowB[i * innerB])));
+    }
+  }
+}
+
+// binary(op, a, b, params, out): op 0 add, 1 subtract, 2 multiply, 3 divide, 4 squared
+// difference, 5 maximum, 6 minimum; params as Broadcast reads them.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  return guarded(env, "binary", [&] {
+    auto args = arguments(env, info, 5);
+    int32_t op = -1;
+    napi_get_value_int32(env, args[0], &op);
+    Floats a = floats(env, args[1], "a");
+    Floats b = floats(env, args[2], "b");
+    Broadcast shape(ints(env, args[3], "params"));
+    Floats out = floats(env, args[4], "out");
+    expectLength(out, shape.size(), "out");
+    switch (op) {
+      case 0: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return x + y; }); break;
+      case 1: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return x - y; }); break;
+      case 2: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return x * y; }); break;
+      case 3: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return x / y; }); break;
+      case 4: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return (x - y) * (x - y); }); break;
+      case 5: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return std::isnan(x) || x > y ? x : y; }); break;
+      case 6: broadcastLoop(shape, a.data, b.data, out.data, [](double x, double y) { return std::isnan(x) || x < y ? x : y; }); break;
+      default: throw ArgumentError("unknown binary op " + std::to_string(op));
+    }
+  });
+}
+
+// sumRows(x, params [outer, reduce, inner], scale, out): x viewed as [outer, reduce, inner],
+// out [outer, inner] = sums over the middle axis (per-channel sums of NHWC: outer 1, inner C;
+// per-image sums: inner 1). Sums in double, as tfjs's cpu backend does in JavaScript numbers,
+// then times `scale` (1/n for a mean).
+napi_value SumRows(napi_env env, napi_callback_info info) {
+  return guarded(env, "sumRows", [&] {
+    auto args = arguments(env, info, 4);
+    Floats x = floats(env, args[0], "x");
+    Ints params = ints(env, args[1], "params");
+    if (params.length != 3) throw ArgumentError("sumRows parameters must be outer, reduce, inner");
+    double scale = 1;
+    napi_get_value_double(env, args[2], &scale);
+    Floats out = floats(env, args[3], "out");
+    const int64_t outer = params.data[0], reduce = params.data[1], inner = params.data[2];
+    expectLength(x, outer * reduce * inner, "x");
+    expectLength(out, outer * inner, "out");
+    const float* input = x.data;
+    const bool large = outer * reduce * inner > 32768;
+    const int threads = large ? omp_get_max_threads() : 1;
+    if (inner == 1 || outer >= threads) {
+#pragma omp parallel for schedule(static) if (large)
+      for (int64_t o = 0; o < outer; o++) {
+        std::vector<double> total(inner, 0.0);
+        const float* block = input + o * reduce * inner;
+        for (int64_t r = 0; r < reduce; r++) {
+          const float* row = block + r * inner;
+          for (int64_t i = 0; i < inner; i++) total[i] += row[i];
+        }
+        for (int64_t i = 0; i < inner; i++) out.data[o * inner + i] = float(total[i] * scale);
+      }
+      return;
+    }
+    std::vector<double> partial(size_t(threads) * inner);
+    for (int64_t o = 0; o < outer; o++) {
+      std::fill(partial.begin(), partial.end(), 0.0);
+      const float* block = input + o * reduce * inner;
+#pragma omp parallel num_threads(threads)
+      {
+        double* mine = partial.data() + size_t(omp_get_thread_num()) * inner;
+#pragma omp for schedule(static)
+        for (int64_t r = 0; r < reduce; r++) {
+          const float* row = block + r * inner;
+          for (int64_t i = 0; i < inner; i++) mine[i] += row[i];
+        }
+      }
+      for (int64_t i = 0; i < inner; i++) {
+        double total = 0;
+        for (int thread = 0; thread < threads; thread++) total += partial[size_t(thread) * inner + i];
+        out.data[o * inner + i] = float(total * scale);
+      }
+    }
+  });
+}
+
+// transpose(x, params [rank, inShape[rank], perm[rank]], out): out's axis i is x's perm[i].
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  return guarded(env, "transpose", [&] {
+    auto args = arguments(env, info, 3);
+    Floats x = floats(env, args[0], "x");
+    Ints params = ints(env, args[1], "params");
+    Floats out = floats(env, args[2], "out");
+    const int rank = params.length > 0 ? params.data[0] : 0;
+    if (rank < 1 || rank > kMaxRank || params.length != size_t(1 + 2 * rank)) {
+      throw ArgumentError("transpose parameters must be rank (1 to 8), input shape, permutation");
+    }
+    int64_t inStrides[kMaxRank], outShape[kMaxRank], gather[kMaxRank];
+    int64_t stride = 1;
+    for (int axis = rank - 1; axis >= 0; axis--) {
+      inStrides[axis] = stride;
+      stride *= params.data[1 + axis];
+    }
+    expectLength(x, stride, "x");
+    int64_t rows = 1;
+    for (int axis = 0; axis < rank; axis++) {
+      const int from = params.data[1 + rank + axis];
+      if (from < 0 || from >= rank) throw ArgumentError("transpose permutation out of range");
+      outShape[axis] = params.data[1 + from];
+      gather[axis] = inStrides[from];
+      if (axis + 1 < rank) rows *= outShape[axis];
+    }
+    const int64_t inner = outShape[rank - 1], innerStride = gather[rank - 1];
+    expectLength(out, rows * inner, "out");
+#pragma omp parallel for schedule(static) if (rows * inner > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      int64_t offset = 0, rest = row;
+      for (int axis = rank - 2; axis >= 0; axis--) {
+        offset += (rest % outShape[axis]) * gather[axis];
+        rest /= outShape[axis];
+      }
+      const float* source = x.data + offset;
+      float* target = out.data + row * inner;
+      for (int64_t i = 0; i < inner; i++) target[i] = source[i * innerStride];
+    }
+  });
+}
+
+template <typename Op>
+void unaryLoop(const float* x, float* out, int64_t size, Op op) {
+#pragma omp parallel for schedule(static) if (size > 32768)
+  for (int64_t i = 0; i < size; i++) out[i] = float(op(double(x[i])));
+}
+
+// unary(op, x, alpha, out): op 0 relu, 1 step (1 above 0, else alpha; NaN stays NaN), 2 neg,
+// 3 square, 4 sqrt, 5 exp, 6 rsqrt; computed in double and rounded once, as the cpu backend does.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, "unary", [&] {
+    auto args = arguments(env, info, 4);
+    int32_t op = -1;
+    napi_get_value_int32(env, args[0], &op);
+    Floats x = floats(env, args[1], "x");
+    double alpha = 0;
+    napi_get_value_double(env, args[2], &alpha);
+    Floats out = floats(env, args[3], "out");
+    expectLength(out, x.length, "out");
+    const int64_t size = int64_t(x.length);
+    switch (op) {
+      case 0: unaryLoop(x.data, out.data, size, [](double v) { return v < 0 ? 0.0 : v; }); break;
+      case 1: unaryLoop(x.data, out.data, size, [alpha](double v) { return std::isnan(v) ? v : v > 0 ? 1.0 : alpha; }); break;
+      case 2: unaryLoop(x.data, out.data, size, [](double v) { return -v; }); break;
+      case 3: unaryLoop(x.data, out.data, size, [](double v) { return v * v; }); break;
+      case 4: unaryLoop(x.data, out.data, size, [](double v) { return std::sqrt(v); }); break;
+      case 5: unaryLoop(x.data, out.data, size, [](double v) { return std::exp(v); }); break;
+      case 6: unaryLoop(x.data, out.data, size, [](double v) { return 1 / std::sqrt(v); }); break;
+      default: throw ArgumentError("unknown unary op " + std::to_string(op));
+    }
+  });
+}
+
+// batchNorm(x, mean, variance, offset | null, scale | null, epsilon, out): x is [rows, channels];
+// each of mean, variance, offset, scale has `channels` values or one (broadcast).
+// out = offset + (x - mean) * scale / sqrt(variance + epsilon), as tfjs's cpu backend computes it.
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  return guarded(env, "batchNorm", [&] {
+    auto args = arguments(env, info, 7);
+    Floats x = floats(env, args[0], "x");
+    Floats mean = floats(env, args[1], "mean");
+    Floats variance = floats(env, args[2], "variance");
+    Floats offset = isNullish(env, args[3]) ? Floats{nullptr, 0} : floats(env, args[3], "offset");
+    Floats scale = isNullish(env, args[4]) ? Floats{nullptr, 0} : floats(env, args[4], "scale");
+    double epsilon = 0;
+    napi_get_value_double(env, args[5], &epsilon);
+    Floats out = floats(env, args[6], "out");
+    expectLength(out, x.length, "out");
+    const int64_t channels = int64_t(std::max({mean.length, variance.length, offset.length, scale.length}));
+    if (channels < 1 || x.length % channels != 0) throw ArgumentError("batchNorm: x's size is not a multiple of the channels");
+    // Per channel: out = x * multiplier + shift would round differently from the cpu backend, so
+    // the same expression is kept, with the per-channel parts precomputed in double.
+    std::vector<double> channelMean(channels), channelFactor(channels), channelOffset(channels);
+    for (int64_t c = 0; c < channels; c++) {
+      auto at = [c](const Floats& values, double otherwise) {
+        return values.length == 0 ? otherwise : double(values.data[values.length == 1 ? 0 : c]);
+      };
+      channelMean[c] = at(mean, 0);
+      channelFactor[c] = at(scale, 1) / std::sqrt(at(variance, 0) + epsilon);
+      channelOffset[c] = at(offset, 0);
+    }
+    const int64_t rows = int64_t(x.length) / channels;
+#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      const float* source = x.data + row * channels;
+      float* target = out.data + row * channels;
+      for (int64_t c = 0; c < channels; c++) {
+        target[c] = float(channelOffset[c] + (double(source[c]) - channelMean[c]) * channelFactor[c]);
+      }
+    }
+  });
+}
+
+// tile(x, params [rank, inShape[rank], reps[rank]], out)
+napi_value Tile(napi_env env, napi_callback_info info) {
+  return guarded(env, "tile", [&] {
+    auto args = arguments(env, info, 3);
+    Floats x = floats(env, args[0], "x");
+    Ints params = ints(env, args[1], "params");
+    Floats out = floats(env, args[2], "out");
+    const int rank = params.length > 0 ? params.data[0] : 0;
+    if (rank < 1 || rank > kMaxRank || params.length != size_t(1 + 2 * rank)) {
+      throw ArgumentError("tile parameters must be rank (1 to 8), input shape, repetitions");
+    }
+    int64_t inShape[kMaxRank], outShape[kMaxRank], inStrides[kMaxRank];
+    int64_t rows = 1;
+    for (int axis = 0; axis < rank; axis++) {
+      inShape[axis] = params.data[1 + axis];
+      outShape[axis] = inShape[axis] * params.data[1 + rank + axis];
+      if (axis + 1 < rank) rows *= outShape[axis];
+    }
+    int64_t stride = 1;
+    for (int axis = rank - 1; axis >= 0; axis--) {
+      inStrides[axis] = stride;
+      stride *= inShape[axis];
+    }
+    expectLength(x, stride, "x");
+    const int64_t inner = outShape[rank - 1], innerIn = inShape[rank - 1];
+    expectLength(out, rows * inner, "out");
+#pragma omp parallel for schedule(static) if (rows * inner > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      int64_t offset = 0, rest = row;
+      for (int axis = rank - 2; axis >= 0; axis--) {
+        offset += (rest % outShape[axis]) % inShape[axis] * inStrides[axis];
+        rest /= outShape[axis];
+      }
+      const float* source = x.data + offset;
+      float* target = out.data + row * inner;
+      if (innerIn == inner) {
+        std::copy(source, source + inner, target);
+      } else {
+        for (int64_t i = 0; i < inner; i++) target[i] = source[i % innerIn];
+      }
+    }
+  });
+}
+
 // threads(): the number of OpenMP threads the kernels use.
 napi_value Threads(napi_env env, napi_callback_info) {
   napi_value result;
@@ -570,6 +879,12 @@ napi_value Init(napi_env env, napi_value exports) {
       {"matMul", nullptr, MatMul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPool", nullptr, MaxPool, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

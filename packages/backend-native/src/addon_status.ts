@@ -10,6 +10,15 @@ export interface NativeAddon {
   matMul(a: Float32Array, b: Float32Array, params: Int32Array, out: Float32Array): void;
   maxPool(x: Float32Array, params: Int32Array, out: Float32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, params: Int32Array, dx: Float32Array): void;
+  binary(op: number, a: Float32Array, b: Float32Array, params: Int32Array, out: Float32Array): void;
+  sumRows(x: Float32Array, params: Int32Array, scale: number, out: Float32Array): void;
+  tile(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  unary(op: number, x: Float32Array, alpha: number, out: Float32Array): void;
+  batchNorm(
+    x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
+    scale: Float32Array | null, epsilon: number, out: Float32Array,
+  ): void;
+  transpose(x: Float32Array, params: Int32Array, out: Float32Array): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;
   /** oneDNN's version, e.g. '2.6.3'. */

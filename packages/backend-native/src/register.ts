@@ -6,7 +6,14 @@ import { batchMatMulConfig } from './kernels/batch_mat_mul.js';
 import { conv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { batchNormConfig } from './kernels/batch_norm.js';
+import { binaryConfigs } from './kernels/binary.js';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
+import { meanConfig, sumConfig } from './kernels/reduce.js';
+import { splitVConfig } from './kernels/split_v.js';
+import { tileConfig } from './kernels/tile.js';
+import { transposeConfig } from './kernels/transpose.js';
+import { unaryConfigs } from './kernels/unary.js';
 import { NativeBackend } from './native_backend.js';
 
 /** The backend's name in tfjs: tf.setBackend('native'). */
@@ -26,6 +33,14 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
+  ...binaryConfigs,
+  sumConfig,
+  meanConfig,
+  tileConfig,
+  splitVConfig,
+  transposeConfig,
+  ...unaryConfigs,
+  batchNormConfig,
 ];
 
 /**

@@ -98,6 +98,67 @@ describe.skipIf(!status.available)('native kernels', () => {
     ], 1e-4);
   });
 
+  it('matches cpu on broadcast add, sub, mul, div and squared difference of activation-sized tensors', () => {
+    expectSame(() => {
+      const x = random([2, 16, 16, 16], 28);
+      const partners = [random([16], 29), random([2, 16, 16, 16], 30), tf.scalar(1.5), random([2, 1, 16, 1], 31)];
+      const results: tf.Tensor[] = [tf.add(random([2, 1, 16, 16], 32), random([1, 16, 1, 16], 33))];
+      for (const other of partners) {
+        results.push(tf.add(x, other), tf.sub(other, x), tf.mul(x, other), tf.div(x, tf.add(tf.abs(other), 1)), tf.squaredDifference(x, other));
+      }
+      return results;
+    }, 1e-6);
+  });
+
+  it('matches cpu on sum and mean over leading, trailing and all axes, with keepDims', () => {
+    expectSame(() => {
+      const x = random([4, 16, 16, 8], 34);
+      return [
+        tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1, 2], true), tf.sum(x, -1), tf.mean(x, [2, 3]), tf.sum(x),
+        tf.mean(x), tf.sum(x, [1]), tf.mean(x, [0, 2]), tf.sum(x, [1, 2]), tf.mean(tf.slice(x, 0, [1]), [1, 2], true),
+      ];
+    }, 1e-4);
+  });
+
+  it('matches cpu on tile and on splitting the channels and the rows', () => {
+    expectSame(() => [
+      tf.tile(random([1, 1, 1, 16], 35), [2, 16, 16, 1]),
+      tf.tile(random([3, 1, 5], 36), [2, 7, 3]),
+      ...tf.split(random([2, 8, 8, 24], 37), [16, 8], 3),
+      ...tf.split(random([2, 8, 8, 24], 38), 4, 1),
+    ]);
+  });
+
+  it('matches cpu on transposes: the pixel shuffle, kernel layouts, a 5-d permutation', () => {
+    expectSame(() => [
+      tf.transpose(random([8, 8, 2, 32], 39), [0, 2, 1, 3]),
+      tf.transpose(random([2, 2, 16, 32], 40), [3, 0, 1, 2]),
+      tf.transpose(random([3, 4, 5, 6, 7], 41), [4, 2, 0, 3, 1]),
+      tf.transpose(random([64, 96], 42)),
+    ]);
+  });
+
+  it('matches cpu on relu, step, neg, square, sqrt, exp and rsqrt, zeros included', () => {
+    expectSame(() => {
+      const x = tf.concat([random([4, 16, 16, 4], 43), tf.tile(tf.tensor4d([0, -0, 1e-30, 3], [1, 1, 1, 4]), [1, 16, 16, 1])], 0);
+      const positive = tf.add(tf.abs(x), 0.5);
+      return [tf.relu(x), tf.step(x), tf.step(x, 0.25), tf.neg(x), tf.square(x), tf.sqrt(positive), tf.exp(x), tf.rsqrt(positive)];
+    }, 1e-6);
+  });
+
+  it('matches cpu on batch norm with per-channel and scalar parameters, with and without offset and scale', () => {
+    expectSame(() => {
+      const x = random([2, 16, 16, 8], 44);
+      const variance = tf.add(tf.abs(random([8], 45)), 0.1) as tf.Tensor1D;
+      const mean = random([8], 46) as unknown as tf.Tensor1D;
+      return [
+        tf.batchNorm(x, mean, variance, random([8], 47) as unknown as tf.Tensor1D, random([8], 48) as unknown as tf.Tensor1D, 1e-5),
+        tf.batchNorm(x, mean, variance),
+        tf.batchNorm(x, tf.scalar(0.5), tf.scalar(2), undefined, tf.scalar(3)),
+      ];
+    }, 1e-5);
+  });
+
   it('keeps integer tensors on the cpu kernels', () => {
     expectSame(() => tf.cast(tf.maxPool(tf.tensor4d([1, 5, 3, 2], [1, 2, 2, 1], 'int32'), 2, 2, 'valid'), 'float32'));
   });

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@unet/core/register-gradients';
+import { createUNet, presetConfig, type PresetName } from '@unet/model';
+import { forwardGflop } from './flops.js';
+
+export type BenchBackend = 'native' | 'wasm' | 'cpu';
+export type BenchMode = 'forward' | 'train';
+
+/** One measurement: a backend, a preset, forward or train step. */
+export interface BenchCase {
+  backend: BenchBackend;
+  preset: PresetName;
+  mode: BenchMode;
+  runs: number;
+  warmup: number;
+}
+
+/** The two presets' inputs, as ../shared/bench/torch_unet.py times them. */
+export const benchInputs: Record<PresetName, { batch: number; size: number }> = {
+  paper: { batch: 1, size: 572 },
+  small: { batch: 4, size: 256 },
+};
+
+/** The fields of torch_unet.py's RESULT line, with framework 'tfjs' and the backend. */
+export interface BenchResult {
+  framework: 'tfjs' | 'pytorch';
+  backend: string;
+  version: string;
+  preset: PresetName;
+  mode: BenchMode;
+  threads: number;
+  outputShape: number[];
+  runsMs: number[];
+  medianMs: number;
+  gflop: number;
+  gflopPerSecond: number;
+  parameters: number;
+  peakRssMiB: number;
+}
+
+async function useBackend(backend: BenchBackend): Promise<number> {
+  if (backend === 'native') {
+    const native = await import('../index.js');
+    await tf.setBackend(native.nativeBackendName);
+    const status = native.nativeAddonStatus();
+    return status.available ? status.threads : 1;
+  }
+  await import(backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend failed to initialise`);
+  return 1;
+}
+
+/**
+ * Times `runs` forward passes (inference mode, logits) or train steps (forward, softmax
+ * cross-entropy, backward, Adam at 1e-3) after `warmup` untimed ones, in this process; the
+ * caller runs each case in a process of its own so that peak RSS is the case's.
+ */
+export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
+  const threads = await useBackend(options.backend);
+  await tf.ready();
+  const { batch, size } = benchInputs[options.preset];
+  const config = presetConfig(options.preset, { seed: 1 });
+  const model = createUNet(config);
+  const input = tf.randomUniform([batch, size, size, config.inputChannels], -1, 1, 'float32', 2) as tf.Tensor4D;
+  const outputShape = model.outputShape(input.shape);
+  const labels = tf.tidy(() =>
+    tf.oneHot(tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D, config.classes),
+  );
+  const optimizer = tf.train.adam(1e-3);
+  const step = async () => {
+    if (options.mode === 'forward') {
+      const logits = model.apply(input, { training: false });
+      await logits.data();
+      logits.dispose();
+      return;
+    }
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
+      true,
+      model.trainableVariables,
+    );
+    await loss?.data();
+    loss?.dispose();
+  };
+  const runsMs: number[] = [];
+  for (let run = 0; run < options.warmup + options.runs; run++) {
+    const start = performance.now();
+    await step();
+    if (run >= options.warmup) runsMs.push(performance.now() - start);
+  }
+  const medianMs = median(runsMs);
+  const gflop = forwardGflop(config, batch, size) * (options.mode === 'forward' ? 1 : 3);
+  const result: BenchResult = {
+    framework: 'tfjs',
+    backend: options.backend,
+    version: tf.version_core,
+    preset: options.preset,
+    mode: options.mode,
+    threads,
+    outputShape,
+    runsMs: runsMs.map(Math.round),
+    medianMs: Math.round(medianMs),
+    gflop: round(gflop, 3),
+    gflopPerSecond: round(gflop / (medianMs / 1000), 2),
+    parameters: model.parameterCount,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  tf.dispose([input, labels]);
+  optimizer.dispose();
+  model.dispose();
+  return result;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}

@@ -1,0 +1,7 @@
+// The child process of runBenchmarks: runs one BenchCase given as JSON in argv[2] and prints
+// `RESULT {json}`, as ../shared/bench/torch_unet.py does.
+import { runBenchCase, type BenchCase } from './bench_case.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as BenchCase;
+const result = await runBenchCase(options);
+console.log(`RESULT ${JSON.stringify(result)}`);

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { PresetName } from '@unet/model';
+import type { BenchBackend, BenchCase, BenchMode, BenchResult } from './bench_case.js';
+
+export type { BenchBackend, BenchMode, BenchResult } from './bench_case.js';
+
+export interface BenchmarkOptions {
+  /** Backends to time; one that does not load gives a `failed` line. Default native, wasm, cpu. */
+  backends?: BenchBackend[];
+  presets?: PresetName[];
+  modes?: BenchMode[];
+  /** Timed runs per case (the median is reported); at least 3 for the published numbers. */
+  runs?: number;
+  /** Untimed runs first (oneDNN creates its primitives, wasm compiles). */
+  warmup?: number;
+  /** ../shared/bench/torch_unet.py: also time PyTorch on each case and report our/PyTorch ratios. */
+  vsPytorch?: string;
+  /** The Python that has torch (Debian's python3-torch is /usr/bin/python3). */
+  python?: string;
+  /** Threads for PyTorch and OpenMP (the native backend); default: every core. */
+  threads?: number;
+  /**
+   * Also time cpu on the cases it would take minutes for (its convolution gradients are plain
+   * loops: a small-preset train step is measured in tens of minutes). Default: small forward only.
+   */
+  slowCpu?: boolean;
+  /** Seconds before a case is stopped and reported as failed. */
+  timeoutSeconds?: number;
+}
+
+/** A case that did not produce a result: the backend did not load, ran out of memory, timed out. */
+export interface BenchFailure {
+  framework: 'tfjs' | 'pytorch';
+  backend: string;
+  preset: PresetName;
+  mode: BenchMode;
+  failed: string;
+}
+
+/** ours / PyTorch for one case: time (lower is better) and peak memory. */
+export interface BenchRatio {
+  ratio: 'vs-pytorch';
+  backend: string;
+  preset: PresetName;
+  mode: BenchMode;
+  timeRatio: number;
+  peakRssRatio: number;
+}
+
+export type BenchLine = BenchResult | BenchFailure | BenchRatio;
+
+const caseMain = fileURLToPath(new URL('./case_main.js', import.meta.url));
+
+/**
+ * The speed benchmark of issue 6: for each backend, preset and mode, one child process (so that
+ * peak RSS is the case's own and a wasm heap abort ends only that case), then PyTorch on the
+ * same cases and the ratios. Each line goes to `onResult` as soon as it is known.
+ */
+export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: BenchLine) => void): Promise<BenchLine[]> {
+  const backends = options.backends ?? ['native', 'wasm', 'cpu'];
+  const presets = options.presets ?? ['small', 'paper'];
+  const modes = options.modes ?? ['forward', 'train'];
+  const runs = options.runs ?? 3;
+  const warmup = options.warmup ?? 1;
+  const timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
+  const environment = { ...process.env, ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}) };
+  const lines: BenchLine[] = [];
+  const emit = (line: BenchLine) => {
+    lines.push(line);
+    onResult(line);
+  };
+
+  const ours: BenchResult[] = [];
+  for (const preset of presets) {
+    for (const mode of modes) {
+      for (const backend of backends) {
+        if (backend === 'cpu' && !options.slowCpu && !(preset === 'small' && mode === 'forward')) continue;
+        const benchCase: BenchCase = { backend, preset, mode, runs, warmup };
+        const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
+        if ('result' in outcome) {
+          ours.push(outcome.result);
+          emit(outcome.result);
+        } else {
+          emit({ framework: 'tfjs', backend, preset, mode, failed: outcome.failed });
+        }
+      }
+      if (options.vsPytorch === undefined) continue;
+      const threads = options.threads ?? (await import('node:os')).availableParallelism();
+      const outcome = await runChild(
+        options.python ?? '/usr/bin/python3',
+        [options.vsPytorch, '--preset', preset, '--mode', mode, '--runs', String(runs), '--warmup', String(warmup), '--threads', String(threads)],
+        environment,
+        timeoutMs,
+      );
+      if (!('result' in outcome)) {
+        emit({ framework: 'pytorch', backend: 'pytorch', preset, mode, failed: outcome.failed });
+        continue;
+      }
+      const torch = { ...outcome.result, backend: 'pytorch' };
+      emit(torch);
+      for (const result of ours.filter((entry) => entry.preset === preset && entry.mode === mode)) {
+        emit({
+          ratio: 'vs-pytorch',
+          backend: result.backend,
+          preset,
+          mode,
+          timeRatio: Number((result.medianMs / torch.medianMs).toFixed(2)),
+          peakRssRatio: Number((result.peakRssMiB / torch.peakRssMiB).toFixed(2)),
+        });
+      }
+    }
+  }
+  return lines;
+}
+
+type ChildOutcome = { result: BenchResult } | { failed: string };
+
+// Runs a process that ends with a `RESULT {json}` line (case_main.js or torch_unet.py).
+function runChild(command: string, args: string[], environment: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ failed: `${command} did not start: ${error.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = output.split('\n').find((text) => text.startsWith('RESULT '));
+      if (line !== undefined) {
+        resolve({ result: JSON.parse(line.slice('RESULT '.length)) as BenchResult });
+        return;
+      }
+      const tail = output.trim().split('\n').slice(-3).join(' | ');
+      const why = signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000} s` : `exit ${code ?? signal}`;
+      resolve({ failed: `${why}: ${tail}` });
+    });
+  });
+}
