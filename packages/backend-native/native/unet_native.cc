@@ -810,6 +810,81 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   });
 }
 
+// slice(x, params [rank, inShape[rank], begin[rank], size[rank]], out): the U-Net's centre
+// crops. Each output row (the last axis) is one contiguous copy.
+napi_value Slice(napi_env env, napi_callback_info info) {
+  return guarded(env, "slice", [&] {
+    auto args = arguments(env, info, 3);
+    Floats x = floats(env, args[0], "x");
+    Ints params = ints(env, args[1], "params");
+    Floats out = floats(env, args[2], "out");
+    const int rank = params.length > 0 ? params.data[0] : 0;
+    if (rank < 1 || rank > kMaxRank || params.length != size_t(1 + 3 * rank)) {
+      throw ArgumentError("slice parameters must be rank (1 to 8), input shape, begin, size");
+    }
+    int64_t inStrides[kMaxRank], begin[kMaxRank], size[kMaxRank];
+    int64_t stride = 1, rows = 1;
+    for (int axis = rank - 1; axis >= 0; axis--) {
+      const int64_t extent = params.data[1 + axis];
+      begin[axis] = params.data[1 + rank + axis];
+      size[axis] = params.data[1 + 2 * rank + axis];
+      if (begin[axis] < 0 || size[axis] < 0 || begin[axis] + size[axis] > extent) {
+        throw ArgumentError("slice out of bounds on axis " + std::to_string(axis));
+      }
+      inStrides[axis] = stride;
+      stride *= extent;
+      if (axis + 1 < rank) rows *= size[axis];
+    }
+    expectLength(x, stride, "x");
+    const int64_t inner = size[rank - 1];
+    expectLength(out, rows * inner, "out");
+#pragma omp parallel for schedule(static) if (rows * inner > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      int64_t offset = begin[rank - 1], rest = row;
+      for (int axis = rank - 2; axis >= 0; axis--) {
+        offset += (begin[axis] + rest % size[axis]) * inStrides[axis];
+        rest /= size[axis];
+      }
+      std::copy(x.data + offset, x.data + offset + inner, out.data + row * inner);
+    }
+  });
+}
+
+// concatRows(parts: Float32Array[], params [outer, inner of each part...], out): each part is
+// [outer, inner_i]; out is [outer, sum of inner_i] (a concat along any axis, viewed so).
+napi_value ConcatRows(napi_env env, napi_callback_info info) {
+  return guarded(env, "concatRows", [&] {
+    auto args = arguments(env, info, 3);
+    Ints params = ints(env, args[1], "params");
+    Floats out = floats(env, args[2], "out");
+    uint32_t count = 0;
+    napi_get_array_length(env, args[0], &count);
+    if (params.length != size_t(1 + count)) throw ArgumentError("concatRows parameters must be outer and each part's inner size");
+    const int64_t outer = params.data[0];
+    std::vector<const float*> parts(count);
+    std::vector<int64_t> inners(count), starts(count);
+    int64_t width = 0;
+    for (uint32_t index = 0; index < count; index++) {
+      napi_value element;
+      napi_get_element(env, args[0], index, &element);
+      Floats part = floats(env, element, "part");
+      inners[index] = params.data[1 + index];
+      expectLength(part, outer * inners[index], "part");
+      parts[index] = part.data;
+      starts[index] = width;
+      width += inners[index];
+    }
+    expectLength(out, outer * width, "out");
+#pragma omp parallel for schedule(static) if (outer * width > 32768)
+    for (int64_t row = 0; row < outer; row++) {
+      for (uint32_t index = 0; index < count; index++) {
+        const float* source = parts[index] + row * inners[index];
+        std::copy(source, source + inners[index], out.data + row * width + starts[index]);
+      }
+    }
+  });
+}
+
 // tile(x, params [rank, inShape[rank], reps[rank]], out)
 napi_value Tile(napi_env env, napi_callback_info info) {
   return guarded(env, "tile", [&] {
@@ -884,6 +959,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"concatRows", nullptr, ConcatRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -19,6 +19,8 @@ export interface NativeAddon {
     scale: Float32Array | null, epsilon: number, out: Float32Array,
   ): void;
   transpose(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  slice(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  concatRows(parts: Float32Array[], params: Int32Array, out: Float32Array): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;
   /** oneDNN's version, e.g. '2.6.3'. */

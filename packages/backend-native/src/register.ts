@@ -8,8 +8,10 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js'
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
 import { batchNormConfig } from './kernels/batch_norm.js';
 import { binaryConfigs } from './kernels/binary.js';
+import { concatConfig } from './kernels/concat.js';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
 import { meanConfig, sumConfig } from './kernels/reduce.js';
+import { sliceConfig } from './kernels/slice.js';
 import { splitVConfig } from './kernels/split_v.js';
 import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
@@ -41,6 +43,8 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   transposeConfig,
   ...unaryConfigs,
   batchNormConfig,
+  sliceConfig,
+  concatConfig,
 ];
 
 /**

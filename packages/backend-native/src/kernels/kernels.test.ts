@@ -159,6 +159,23 @@ describe.skipIf(!status.available)('native kernels', () => {
     }, 1e-5);
   });
 
+  it('matches cpu on slices: a centre crop of NHWC, a 2-d block, to the end (-1)', () => {
+    expectSame(() => [
+      tf.slice(random([2, 12, 12, 8], 49), [0, 2, 2, 0], [2, 8, 8, 8]),
+      tf.slice(random([9, 7], 50), [3, 1], [4, 5]),
+      tf.slice(random([3, 5, 6], 51), [1, 2, 3], [-1, -1, 2]),
+    ]);
+  });
+
+  it('matches cpu on concat along the channels, the rows and the batch, with an empty part', () => {
+    expectSame(() => [
+      tf.concat([random([2, 8, 8, 16], 52), random([2, 8, 8, 8], 53)], 3),
+      tf.concat([random([2, 3, 4, 5], 54), random([2, 6, 4, 5], 55), random([2, 1, 4, 5], 56)], 1),
+      tf.concat([random([1, 4, 4, 2], 57), random([3, 4, 4, 2], 58)], 0),
+      tf.concat([random([4, 3], 59), tf.zeros([4, 0]), random([4, 2], 60)], 1),
+    ]);
+  });
+
   it('keeps integer tensors on the cpu kernels', () => {
     expectSame(() => tf.cast(tf.maxPool(tf.tensor4d([1, 5, 3, 2], [1, 2, 2, 1], 'int32'), 2, 2, 'valid'), 'float32'));
   });
