@@ -1,0 +1,37 @@
+/**
+ * An image as the demo segments it: values in [0, 1], divided by the maximum of the stored
+ * bit depth (255 or 65535), as @unet/data's readers give them to the trainer, so that a model
+ * sees the same numbers in the browser as in `unet train`.
+ */
+export interface DecodedImage {
+  /** // [height, width, channels], row-major */
+  data: Float32Array;
+  height: number;
+  width: number;
+  /** 1 gray, 3 colour (alpha dropped: it is transparency, not a measurement) */
+  channels: 1 | 3;
+  /** The stored bits per sample: 8 or 16 */
+  bitDepth: 8 | 16;
+}
+
+/**
+ * The image with `channels` channels: colour becomes luminance (ITU-R BT.601 weights, as
+ * libvips and sharp use for their grey conversion), gray is repeated.
+ *
+ * @returns // [height, width, channels]
+ */
+export function toChannels(image: DecodedImage, channels: number): Float32Array {
+  if (channels === image.channels) return image.data;
+  const pixels = image.height * image.width;
+  const result = new Float32Array(pixels * channels);
+  for (let pixel = 0; pixel < pixels; pixel++) {
+    const value =
+      image.channels === 1
+        ? image.data[pixel]
+        : 0.299 * image.data[pixel * 3] + 0.587 * image.data[pixel * 3 + 1] + 0.114 * image.data[pixel * 3 + 2];
+    for (let channel = 0; channel < channels; channel++) {
+      result[pixel * channels + channel] = image.channels === 3 && channels === 3 ? image.data[pixel * 3 + channel] : value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fromModelArtifacts, toModelArtifacts, type UNet } from '@unet/model';
+
+/** One entry of public/models/manifest.json: a model folder that the app ships. */
+export interface ManifestEntry {
+  /** The folder under models/, e.g. 'isbi2012-small'. */
+  name: string;
+  /** What the menu shows. */
+  label: string;
+  /** model.json relative to models/; default `<name>/model.json`. */
+  path?: string;
+}
+
+/** A model file that the demo cannot use; the message says which and what to do. */
+export class ModelSourceError extends Error {
+  override readonly name = 'ModelSourceError';
+
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** The models the app ships: public/models/manifest.json, an array of ManifestEntry. */
+export async function readManifest(baseUrl: string): Promise<ManifestEntry[]> {
+  const url = new URL('models/manifest.json', baseUrl).href;
+  const response = await fetch(url);
+  if (!response.ok) return [];
+  const entries: unknown = await response.json();
+  if (!Array.isArray(entries) || entries.some((entry) => typeof entry?.name !== 'string')) {
+    throw new ModelSourceError(`${url}: expected a JSON array of { "name", "label", "path" } entries; fix or empty ([]) the file`);
+  }
+  return entries as ManifestEntry[];
+}
+
+/**
+ * A model's files, loaded once and kept: a backend switch rebuilds the network from them, so
+ * that its weights live on the new backend and the old ones are freed.
+ */
+export interface ModelSource {
+  /** Where it came from, for the page and for error messages. */
+  description: string;
+  artifacts: tf.io.ModelArtifacts;
+}
+
+async function loadArtifacts(handler: tf.io.IOHandler, description: string): Promise<ModelSource> {
+  if (handler.load === undefined) throw new ModelSourceError(`${description}: cannot be loaded`);
+  const artifacts = await handler.load();
+  // Built once here so that a file that is not a U-Net fails now, with the model's own message.
+  fromModelArtifacts(artifacts, description).dispose();
+  return { description, artifacts };
+}
+
+/** A model folder the app ships (see readManifest). */
+export function loadShippedModel(baseUrl: string, entry: ManifestEntry): Promise<ModelSource> {
+  const url = new URL(`models/${entry.path ?? `${entry.name}/model.json`}`, baseUrl).href;
+  return loadArtifacts(tf.io.http(url), entry.label);
+}
+
+/**
+ * A user's model folder: model.json and its weight files, as picked in one multi-file dialog.
+ * Not tf.io.browserFiles: it refuses a model.json without `modelTopology` (a Keras graph), and
+ * a unet-ts model has none, its network being described by the config in its metadata.
+ */
+export async function loadModelFiles(files: File[]): Promise<ModelSource> {
+  const json = files.filter((file) => file.name.endsWith('.json'));
+  if (json.length !== 1) {
+    throw new ModelSourceError(
+      `Pick exactly one model.json with its weight files (.bin), got ${json.length} .json files among ${files.map((file) => file.name).join(', ') || 'none'}; ` +
+        'a model saved by `unet train` is a folder with model.json and weights.bin',
+    );
+  }
+  const name = json[0].name;
+  let modelJson: tf.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(await json[0].text()) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new ModelSourceError(`${name}: not JSON (${(error as Error).message}); pick the model.json that \`unet train\` wrote`);
+  }
+  if (!Array.isArray(modelJson.weightsManifest)) {
+    throw new ModelSourceError(`${name}: has no weightsManifest; pick the model.json that \`unet train\` wrote`);
+  }
+  const byName = new Map(files.map((file) => [file.name, file]));
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+    const buffers: ArrayBuffer[] = [];
+    for (const group of manifest) {
+      for (const weightPath of group.paths) {
+        const base = weightPath.split('/').pop() ?? weightPath;
+        const file = byName.get(base);
+        if (file === undefined) {
+          throw new ModelSourceError(`${name} needs the weight file ${base}, which was not picked; pick model.json and ${group.paths.join(', ')} together`);
+        }
+        buffers.push(await file.arrayBuffer());
+      }
+    }
+    return [tf.io.getWeightSpecs(manifest), tf.io.concatenateArrayBuffers(buffers)];
+  });
+  return loadArtifacts({ load: async () => artifacts }, name);
+}
+
+/** A network made here (the training panel), kept as files like any other source. */
+export async function sourceFromModel(model: UNet, description: string): Promise<ModelSource> {
+  return { description, artifacts: await toModelArtifacts(model, model.metadata) };
+}
+
+/** The network of a source, on the current backend. */
+export function buildModel(source: ModelSource): UNet {
+  return fromModelArtifacts(source.artifacts, source.description);
+}

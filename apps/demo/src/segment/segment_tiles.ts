@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createStitcher, extractTile } from '@unet/core';
+import type { UNet } from '@unet/model';
+import { labelsFromProbabilities, planAlignedTiles, tileSizes } from '@unet/train';
+
+/** An image as the network takes it // [height, width, channels], values in [0, 1]. */
+export interface NetworkImage {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export interface SegmentTilesOptions {
+  /** Called after each tile; the bar on the page. */
+  onProgress?: (tilesDone: number, tiles: number) => void;
+  /**
+   * Awaited between tiles so that the page repaints and takes clicks: tf.nextFrame in the
+   * browser. The wasm and cpu backends compute a tile synchronously, so without it the page
+   * would freeze for the whole image.
+   */
+  yieldBetweenTiles?: () => Promise<void>;
+}
+
+export interface Segmentation {
+  /** Class probabilities // [height, width, classes] */
+  probabilities: Float32Array;
+  /** The most probable class of each pixel // [height, width] */
+  labels: Int32Array;
+  height: number;
+  width: number;
+  classes: number;
+  tiles: number;
+}
+
+/**
+ * Overlap-tile segmentation, one tile at a time with a pause between tiles. It follows
+ * @unet/train's segmentImage without test-time augmentation or blending: the same tile sizes
+ * (tileSizes), the same tiles on the 2^depth grid (planAlignedTiles), mirrored context
+ * (extractTile) and each pixel from the one tile that owns it (createStitcher). It exists because
+ * segmentImage cannot pause between tiles; the browser test checks that both give the same mask.
+ */
+export async function segmentTiles(model: UNet, image: NetworkImage, options: SegmentTilesOptions = {}): Promise<Segmentation> {
+  const { data, height, width, channels } = image;
+  const classes = model.config.classes;
+  const defaultTile = model.config.padding === 'valid' ? 388 : 256;
+  const { inputTileSize, outputTileSize } = tileSizes(model, Math.min(defaultTile, Math.max(height, width)));
+  const tiles = planAlignedTiles({
+    imageHeight: height,
+    imageWidth: width,
+    inputTileSize,
+    outputTileSize,
+    stride: outputTileSize,
+    mode: 'partition',
+  });
+  const stitcher = createStitcher(height, width, classes);
+  for (const [index, tile] of tiles.entries()) {
+    const output = tf.tidy(() => {
+      const x = tf.tensor4d(extractTile(data, height, width, channels, tile), [1, inputTileSize, inputTileSize, channels]);
+      const logits = model.apply(x, { training: false });
+      const probabilities = classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
+      // A padded network returns the whole input tile: keep the output tile inside its context.
+      const extra = (probabilities.shape[1] - outputTileSize) / 2;
+      return extra === 0 ? probabilities : tf.slice(probabilities, [0, extra, extra, 0], [-1, outputTileSize, outputTileSize, -1]);
+    });
+    try {
+      stitcher.add(tile, (await output.data()) as Float32Array);
+    } finally {
+      output.dispose();
+    }
+    options.onProgress?.(index + 1, tiles.length);
+    await options.yieldBetweenTiles?.();
+  }
+  const probabilities = stitcher.result();
+  return {
+    probabilities,
+    labels: labelsFromProbabilities(probabilities, height, width, classes),
+    height,
+    width,
+    classes,
+    tiles: tiles.length,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Drawing the image, the probability map and the mask overlay onto canvases. Pure pixel work on
+ * typed arrays; the page owns the canvases.
+ */
+
+/** Distinct colours for classes 1, 2, ... (class 0 is left transparent: it is the background). */
+const CLASS_COLOURS: [number, number, number][] = [
+  [255, 64, 32],
+  [32, 200, 255],
+  [255, 220, 0],
+  [160, 80, 255],
+  [40, 220, 90],
+  [255, 64, 200],
+];
+
+export function classColour(classId: number): [number, number, number] {
+  return CLASS_COLOURS[(classId - 1) % CLASS_COLOURS.length];
+}
+
+function put(canvas: HTMLCanvasElement, width: number, height: number, rgba: Uint8ClampedArray<ArrayBuffer>): void {
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')?.putImageData(new ImageData(rgba, width, height), 0, 0);
+}
+
+/**
+ * Gray values in [0, 1] (the first channel) stretched to the image's own range, so that a 12-bit
+ * camera image in a 16-bit file is visible.
+ *
+ * @param image // [height, width, channels]
+ */
+export function grayPixels(image: Float32Array, height: number, width: number, channels: number): Uint8ClampedArray<ArrayBuffer> {
+  let low = Infinity;
+  let high = -Infinity;
+  for (let pixel = 0; pixel < height * width; pixel++) {
+    const value = image[pixel * channels];
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  const scale = high > low ? 255 / (high - low) : 0;
+  const rgba = new Uint8ClampedArray(height * width * 4);
+  for (let pixel = 0; pixel < height * width; pixel++) {
+    const value = channels === 3 ? null : (image[pixel] - low) * scale;
+    for (let channel = 0; channel < 3; channel++) {
+      rgba[pixel * 4 + channel] = value ?? (image[pixel * 3 + channel] - low) * scale;
+    }
+    rgba[pixel * 4 + 3] = 255;
+  }
+  return rgba;
+}
+
+export function drawImage(canvas: HTMLCanvasElement, image: Float32Array, height: number, width: number, channels: number): void {
+  put(canvas, width, height, grayPixels(image, height, width, channels));
+}
+
+/**
+ * The probability of `classId` as gray (black 0, white 1).
+ *
+ * @param probabilities // [height, width, classes]
+ */
+export function drawProbability(
+  canvas: HTMLCanvasElement,
+  probabilities: Float32Array,
+  height: number,
+  width: number,
+  classes: number,
+  classId: number,
+): void {
+  const rgba = new Uint8ClampedArray(height * width * 4);
+  for (let pixel = 0; pixel < height * width; pixel++) {
+    const value = Math.round(probabilities[pixel * classes + classId] * 255);
+    rgba[pixel * 4] = value;
+    rgba[pixel * 4 + 1] = value;
+    rgba[pixel * 4 + 2] = value;
+    rgba[pixel * 4 + 3] = 255;
+  }
+  put(canvas, width, height, rgba);
+}
+
+/**
+ * The image with each pixel of class > 0 tinted in its class's colour; `opacity` in [0, 1].
+ *
+ * @param labels // [height, width]
+ */
+export function drawOverlay(
+  canvas: HTMLCanvasElement,
+  image: Float32Array,
+  labels: Int32Array,
+  height: number,
+  width: number,
+  channels: number,
+  opacity: number,
+): void {
+  const rgba = grayPixels(image, height, width, channels);
+  for (let pixel = 0; pixel < height * width; pixel++) {
+    if (labels[pixel] === 0) continue;
+    const colour = classColour(labels[pixel]);
+    for (let channel = 0; channel < 3; channel++) {
+      rgba[pixel * 4 + channel] = (1 - opacity) * rgba[pixel * 4 + channel] + opacity * colour[channel];
+    }
+  }
+  put(canvas, width, height, rgba);
+}
+
+/**
+ * The gray values a mask PNG stores for each class: the model's label mapping where it was
+ * saved with one (`unet train` keeps the user's values, e.g. ISBI's 0 and 255), else the class
+ * ids spread over 0..255 so that the file is visible.
+ */
+export function maskValues(classes: number, metadata: Record<string, unknown>): number[] {
+  const mapping = (metadata.labelMapping as { values?: unknown } | undefined)?.values;
+  if (Array.isArray(mapping) && mapping.length >= Math.max(classes, 2) && mapping.every((value) => Number.isInteger(value) && value >= 0 && value <= 255)) {
+    return mapping as number[];
+  }
+  const top = Math.max(classes, 2) - 1;
+  return Array.from({ length: Math.max(classes, 2) }, (_, classId) => Math.round((classId * 255) / top));
+}
+
+/** The mask as an 8-bit gray PNG file. */
+export async function maskPng(labels: Int32Array, height: number, width: number, values: number[]): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (context === null) throw new Error('render: no 2D canvas to draw the mask PNG on');
+  const rgba = new Uint8ClampedArray(height * width * 4);
+  for (let pixel = 0; pixel < height * width; pixel++) {
+    const value = values[labels[pixel]];
+    rgba[pixel * 4] = value;
+    rgba[pixel * 4 + 1] = value;
+    rgba[pixel * 4 + 2] = value;
+    rgba[pixel * 4 + 3] = 255;
+  }
+  context.putImageData(new ImageData(rgba, width, height), 0, 0);
+  return canvas.convertToBlob({ type: 'image/png' });
+}

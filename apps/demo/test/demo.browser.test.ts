@@ -1,0 +1,254 @@
+/**
+ * The demo end to end in headless Debian chromium (playwright-core drives /usr/bin/chromium; the
+ * CI script installs it with `apt-get install -y chromium`). The app is built into a temporary
+ * folder with a fixture model added to its manifest, served by Vite's preview server, and:
+ * - picks webgl on its own (WebGPU has no adapter in headless chromium; WebGL is SwiftShader),
+ *   segments a bundled ISBI sample, and its mask agrees with @unet/train's segmentImage of the
+ *   same model on the same file in Node (wasm backend): >= 99% of pixels equal;
+ * - the same after switching to wasm; 20 segmentations in a row leave tf.memory() as it was;
+ * - the 16-bit TIFF of the same crop and a model folder picked as files give the same mask;
+ * - the downloaded mask PNG holds that mask;
+ * - the training panel's loss falls in a short run, and its model then segments.
+ * Screenshots go to test-artifacts/ (git-ignored).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import '@unet/core';
+import { createUNet, loadUNet, presetConfig, saveUNet } from '@unet/model';
+import { fileSystem } from '@unet/model/node';
+import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import sharp from 'sharp';
+import { type PreviewServer, build, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`demo.browser.test: skipped, ${CHROMIUM} is absent; install it with \`apt-get update && apt-get install -y chromium\``);
+}
+
+const demoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const samples = path.join(demoRoot, 'public', 'samples');
+const artifacts = path.join(demoRoot, 'test-artifacts');
+const SAMPLE = 'isbi-train-03-small.png';
+const SAMPLE_TIFF = 'isbi-train-03-small-16bit.tif';
+
+interface PageResult {
+  name: string;
+  height: number;
+  width: number;
+  classes: number;
+  tiles: number;
+  backend: string;
+  elapsedMs: number;
+  labels: number[];
+}
+
+type DemoWindow = Window & {
+  unetDemo: {
+    backend(): string;
+    memory(): { numTensors: number; numBytes: number };
+    segment(): Promise<PageResult | null>;
+    lastResult(): PageResult | null;
+    losses(): number[];
+  };
+};
+
+function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let same = 0;
+  for (let index = 0; index < a.length; index++) if (a[index] === b[index]) same++;
+  return same / a.length;
+}
+
+/** The sample in [0, 1] as the trainer's readers give it: one gray channel, value / 255. */
+async function readGray(file: string) {
+  const { data, info } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return { data: Float32Array.from(data, (value) => value / 255), height: info.height, width: info.width, channels: 1 };
+}
+
+describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
+  let workFolder: string;
+  let server: PreviewServer;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  let modelFolder: string;
+  let nodeLabels: Int32Array;
+  let webglLabels: number[];
+
+  beforeAll(async () => {
+    workFolder = mkdtempSync(path.join(os.tmpdir(), 'unet-demo-test-'));
+    const outDir = path.join(workFolder, 'site');
+    await build({ root: demoRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+
+    // An untrained small-preset U-Net with a fixed seed: the test is about the browser giving
+    // Node's answer, not about a good answer. Shipped through the manifest, as a trained one will be.
+    await tf.setBackend('wasm');
+    modelFolder = path.join(outDir, 'models', 'fixture');
+    const model = createUNet(presetConfig('small', { seed: 7 }));
+    model.metadata = { classNames: ['cell', 'membrane'] };
+    await saveUNet(model, fileSystem(modelFolder));
+    model.dispose();
+    writeFileSync(
+      path.join(outDir, 'models', 'manifest.json'),
+      JSON.stringify([{ name: 'fixture', label: 'Test fixture (untrained, seed 7)' }]),
+    );
+
+    // Node's answer: the saved model, read back, on wasm, through @unet/train's segmentImage.
+    const loaded = await loadUNet(fileSystem(modelFolder));
+    const image = await readGray(path.join(samples, SAMPLE));
+    const result = await segmentImage(loaded, image);
+    nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
+    loaded.dispose();
+
+    server = await preview({
+      root: demoRoot,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 4300 + Math.floor(Math.random() * 500), strictPort: false },
+    });
+    url = server.resolvedUrls?.local[0] ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+
+    context = await chromium.launchPersistentContext(path.join(workFolder, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      acceptDownloads: true,
+      viewport: { width: 1240, height: 1000 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--enable-unsafe-swiftshader',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (workFolder !== undefined) rmSync(workFolder, { recursive: true, force: true });
+  });
+
+  const status = () => page.evaluate(() => document.body.dataset.status);
+  const waitForStatus = (wanted: string) =>
+    page.waitForFunction((value) => document.body.dataset.status === value || document.body.dataset.status === 'error', wanted, { timeout: 90_000 });
+  const lastResult = () => page.evaluate(() => (window as unknown as DemoWindow).unetDemo.lastResult());
+  const statusText = () => page.locator('#status').textContent();
+
+  it('starts on webgl, segments a bundled ISBI sample, and agrees with Node', async () => {
+    await page.goto(url);
+    await waitForStatus('ready');
+    expect(await statusText()).toMatch(/^Ready/);
+    expect(await page.locator('#backend-name').textContent()).toBe('webgl');
+    expect(await page.locator('#backend-skipped').textContent()).toMatch(/webgpu skipped/);
+    expect(await page.locator('#model-info').textContent()).toMatch(/16-channel base, depth 4, same padding, 1\.9M parameters/);
+
+    await page.click(`button[data-sample="${SAMPLE}"]`);
+    await waitForStatus('segmented');
+    const result = await lastResult();
+    expect(result).toMatchObject({ name: SAMPLE, height: 128, width: 128, classes: 2, backend: 'webgl', tiles: 1 });
+    webglLabels = result?.labels ?? [];
+    const equal = agreement(webglLabels, nodeLabels);
+    console.log(`webgl vs Node (wasm): ${(equal * 100).toFixed(2)}% of pixels equal; ${result?.elapsedMs.toFixed(0)} ms`);
+    expect(equal).toBeGreaterThanOrEqual(0.99);
+    // An untrained network still draws both classes: a mask of one class would agree trivially.
+    const ones = webglLabels.filter((label) => label === 1).length / webglLabels.length;
+    expect(ones).toBeGreaterThan(0.05);
+    expect(ones).toBeLessThan(0.95);
+    expect(await page.locator('#status').textContent()).toMatch(/128 x 128 pixels in [\d.]+ s on webgl/);
+    await page.screenshot({ path: path.join(artifacts, 'demo-webgl.png'), fullPage: true });
+  });
+
+  it('downloads the mask as a PNG of 0 (cell) and 255 (membrane)', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-mask')]);
+    expect(download.suggestedFilename()).toBe('isbi-train-03-small-mask.png');
+    const file = path.join(workFolder, 'mask.png');
+    await download.saveAs(file);
+    const { data, info } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([128, 128]);
+    expect(agreement(Array.from(data), webglLabels.map((label) => label * 255))).toBe(1);
+  });
+
+  it('switches to wasm, segments again, and agrees with Node', async () => {
+    await page.selectOption('#backend-select', 'wasm');
+    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.backend === 'wasm', undefined, { timeout: 90_000 });
+    expect(await status()).toBe('segmented');
+    expect(await page.locator('#backend-name').textContent()).toBe('wasm');
+    const result = await lastResult();
+    const equal = agreement(result?.labels ?? [], nodeLabels);
+    console.log(`wasm in chromium vs Node (wasm): ${(equal * 100).toFixed(2)}% of pixels equal; ${result?.elapsedMs.toFixed(0)} ms`);
+    expect(equal).toBeGreaterThanOrEqual(0.99);
+    await page.screenshot({ path: path.join(artifacts, 'demo-wasm.png'), fullPage: true });
+  });
+
+  it('segments 20 images in a row without leaking a tensor', async () => {
+    const counts = await page.evaluate(async () => {
+      const demo = (window as unknown as DemoWindow).unetDemo;
+      const before = demo.memory();
+      for (let run = 0; run < 20; run++) await demo.segment();
+      const after = demo.memory();
+      return { before, after };
+    });
+    console.log(`tf.memory() before and after 20 segmentations: ${JSON.stringify(counts)}`);
+    expect(counts.after.numTensors).toBe(counts.before.numTensors);
+    expect(counts.after.numBytes).toBe(counts.before.numBytes);
+  });
+
+  it('reads the 16-bit TIFF of the same crop and gives the same mask', async () => {
+    const before = await lastResult();
+    await page.setInputFiles('#image-file', path.join(samples, SAMPLE_TIFF));
+    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, SAMPLE_TIFF, { timeout: 90_000 });
+    const result = await lastResult();
+    expect(result).toMatchObject({ height: 128, width: 128 });
+    expect(agreement(result?.labels ?? [], before?.labels ?? [])).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it("loads a user's model folder (model.json + weights.bin) and segments with it", async () => {
+    await page.setInputFiles('#model-files', [path.join(modelFolder, 'model.json'), path.join(modelFolder, 'weights.bin')]);
+    await page.waitForFunction(
+      () => document.querySelector('#model-select option:checked')?.textContent?.includes('your files') || document.body.dataset.status === 'error',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await waitForStatus('segmented');
+    expect(await statusText()).toMatch(/^isbi-train-03-small-16bit.tif: 128 x 128 pixels/);
+    const result = await lastResult();
+    expect(agreement(result?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('trains a small U-Net on synthetic data: the loss falls, and the model then segments', async () => {
+    await page.fill('#train-steps', '16');
+    await page.fill('#train-tile', '64');
+    await page.fill('#train-batch', '2');
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.training === 'done' || document.body.dataset.training === 'error', undefined, { timeout: 120_000 });
+    expect(await page.locator('#train-status').textContent()).toMatch(/^Trained 16 steps/);
+    const losses = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.losses());
+    expect(losses).toHaveLength(16);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const first = mean(losses.slice(0, 4));
+    const last = mean(losses.slice(-4));
+    console.log(`training panel: loss ${losses.map((loss) => loss.toFixed(3)).join(' ')}`);
+    expect(last).toBeLessThan(0.8 * first);
+    await page.screenshot({ path: path.join(artifacts, 'demo-training.png'), fullPage: true });
+
+    await page.click('#train-use');
+    await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.startsWith('Trained here'), undefined, { timeout: 30_000 });
+    await waitForStatus('segmented');
+    expect((await lastResult())?.classes).toBe(2);
+  });
+});

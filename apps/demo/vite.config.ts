@@ -1,0 +1,54 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type Plugin, defineConfig } from 'vite';
+
+/**
+ * Cross-origin isolation (COOP + COEP) gives the page SharedArrayBuffer, which the wasm
+ * backend's threaded build needs; without it tfjs falls back to one thread. Static hosts get
+ * the same headers from public/_headers (Netlify, Cloudflare Pages); see the README for others.
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** Where the app serves tfjs-backend-wasm's binaries; main.ts passes it to setWasmPaths. */
+const WASM_FOLDER = 'tfjs-wasm';
+
+/**
+ * Serves the .wasm files of @tensorflow/tfjs-backend-wasm under /tfjs-wasm/ in dev and copies
+ * them into the build, so that the static site needs no CDN (tfjs's default) and works offline.
+ */
+function tfjsWasmFiles(): Plugin {
+  const require = createRequire(import.meta.url);
+  const folder = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const distFolder = path.join(folder, 'dist');
+  const files = readdirSync(distFolder).filter((name) => name.endsWith('.wasm'));
+  return {
+    name: 'unet-demo:tfjs-wasm-files',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const name = request.url?.split('?')[0].match(new RegExp(`/${WASM_FOLDER}/([^/]+\\.wasm)$`))?.[1];
+        if (name === undefined || !files.includes(name)) return next();
+        response.setHeader('Content-Type', 'application/wasm');
+        response.end(readFileSync(path.join(distFolder, name)));
+      });
+    },
+    generateBundle() {
+      for (const name of files) {
+        this.emitFile({ type: 'asset', fileName: `${WASM_FOLDER}/${name}`, source: readFileSync(path.join(distFolder, name)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  // Relative asset paths: the built site works from any folder of any static server.
+  base: './',
+  plugins: [tfjsWasmFiles()],
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  define: { __WASM_FOLDER__: JSON.stringify(WASM_FOLDER) },
+});

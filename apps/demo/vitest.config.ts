@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The browser test builds nothing itself (turbo builds first) but trains and segments on
+    // SwiftShader's software WebGL.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
