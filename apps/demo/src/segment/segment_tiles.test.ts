@@ -1,0 +1,50 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import '@unet/core';
+import { createUNet, presetConfig } from '@unet/model';
+import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { segmentTiles } from './segment_tiles.js';
+
+/** A deterministic gray image with structure at several scales. */
+function pattern(height: number, width: number): Float32Array {
+  return Float32Array.from({ length: height * width }, (_, pixel) => {
+    const row = Math.floor(pixel / width);
+    const column = pixel % width;
+    return 0.5 + 0.3 * Math.sin(row / 7) * Math.cos(column / 11) + 0.2 * Math.sin((row * column) / 500);
+  });
+}
+
+describe('segmentTiles', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it("gives @unet/train segmentImage's result on a 280 x 300 image of 2 x 2 tiles, pausing after each", async () => {
+    // A narrow network (base 4) keeps the four 320-pixel tiles fast.
+    const model = createUNet(presetConfig('small', { baseChannels: 4, seed: 3 }));
+    const image = { data: pattern(280, 300), height: 280, width: 300, channels: 1 };
+    const progress: string[] = [];
+    let pauses = 0;
+    const before = tf.memory().numTensors;
+    const ours = await segmentTiles(model, image, {
+      onProgress: (done, total) => progress.push(`${done}/${total}`),
+      yieldBetweenTiles: async () => {
+        pauses++;
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ours.tiles).toBe(4);
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(pauses).toBe(4);
+    const reference = await segmentImage(model, image);
+    let largest = 0;
+    for (let index = 0; index < ours.probabilities.length; index++) {
+      largest = Math.max(largest, Math.abs(ours.probabilities[index] - reference.probabilities[index]));
+    }
+    // The same tiles through the same network: equal up to float32 summation order.
+    expect(largest).toBeLessThan(1e-5);
+    expect(ours.labels).toEqual(labelsFromProbabilities(reference.probabilities, 280, 300, 2));
+    model.dispose();
+  });
+});

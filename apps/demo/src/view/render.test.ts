@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { grayPixels, maskValues } from './render.js';
+
+describe('maskValues', () => {
+  it("uses the model's label mapping (ISBI: membrane 0, cell 255)", () => {
+    expect(maskValues(2, { labelMapping: { values: [0, 255] } })).toEqual([0, 255]);
+  });
+
+  it('spreads class ids over 0..255 without a usable mapping', () => {
+    expect(maskValues(2, {})).toEqual([0, 255]);
+    expect(maskValues(3, { labelMapping: { values: [0, 1000, 2] } })).toEqual([0, 128, 255]);
+    // A 1-class (sigmoid) head still writes two values: background and the class.
+    expect(maskValues(1, {})).toEqual([0, 255]);
+  });
+});
+
+describe('grayPixels', () => {
+  it("stretches the image's own range to 0..255 (a 12-bit image in a 16-bit file is visible)", () => {
+    // (v - 0.01) / 0.0525 * 255, rounded: 0, 97.1, 194.3, 255.
+    const rgba = grayPixels(Float32Array.from([0.01, 0.03, 0.05, 0.0625]), 2, 2, 1);
+    expect(Array.from(rgba.filter((_, index) => index % 4 === 0))).toEqual([0, 97, 194, 255]);
+    expect(rgba[3]).toBe(255);
+  });
+});
