@@ -20,6 +20,7 @@ export interface NativeAddon {
   ): void;
   transpose(x: Float32Array, params: Int32Array, out: Float32Array): void;
   slice(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  pad(x: Float32Array, params: Int32Array, value: number, out: Float32Array): void;
   concatRows(parts: Float32Array[], params: Int32Array, out: Float32Array): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;

@@ -6,10 +6,12 @@ import { batchMatMulConfig } from './kernels/batch_mat_mul.js';
 import { conv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
 import { batchNormConfig } from './kernels/batch_norm.js';
 import { binaryConfigs } from './kernels/binary.js';
 import { concatConfig } from './kernels/concat.js';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
+import { padConfig } from './kernels/pad.js';
 import { meanConfig, sumConfig } from './kernels/reduce.js';
 import { sliceConfig } from './kernels/slice.js';
 import { splitVConfig } from './kernels/split_v.js';
@@ -32,6 +34,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   conv2dConfig,
   conv2dBackpropInputConfig,
   conv2dBackpropFilterConfig,
+  fusedConv2dConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
@@ -45,6 +48,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   batchNormConfig,
   sliceConfig,
   concatConfig,
+  padConfig,
 ];
 
 /**

@@ -67,6 +67,21 @@ describe.skipIf(!status.available)('native kernels', () => {
     }
   });
 
+  it('matches cpu on fused conv2d (bias, relu) and its gradients', () => {
+    expectSame(() => {
+      const x = random([2, 10, 10, 4], 64);
+      const w = random([3, 3, 4, 6], 65);
+      const b = random([6], 66);
+      const upstream = random([2, 8, 8, 6], 67);
+      const fused = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
+        tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'valid', bias: c, activation: 'relu' });
+      const grads = tf.grads((a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(fused(a, f, c), upstream)))([x, w, b]);
+      const linear = tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', bias: b });
+      const plain = tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same' });
+      return [fused(x, w, b), ...grads, linear, plain];
+    }, 1e-4);
+  });
+
   it('matches cpu on the transposed convolution (Conv2DBackpropInput with stride 2)', () => {
     expectSame(() =>
       tf.conv2dTranspose(random([2, 5, 6, 8], 14), random([2, 2, 4, 8], 15), [2, 10, 12, 4], 2, 'valid'),
@@ -173,6 +188,13 @@ describe.skipIf(!status.available)('native kernels', () => {
       tf.concat([random([2, 3, 4, 5], 54), random([2, 6, 4, 5], 55), random([2, 1, 4, 5], 56)], 1),
       tf.concat([random([1, 4, 4, 2], 57), random([3, 4, 4, 2], 58)], 0),
       tf.concat([random([4, 3], 59), tf.zeros([4, 0]), random([4, 2], 60)], 1),
+    ]);
+  });
+
+  it('matches cpu on constant padding: the gradient of a centre crop, uneven pads, a fill value', () => {
+    expectSame(() => [
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [0, 2, 2, 0], [2, 8, 8, 8]), random([2, 8, 8, 8], 61))))(random([2, 12, 12, 8], 62)),
+      tf.pad(random([3, 4, 5], 63), [[1, 0], [0, 2], [3, 1]], 1.5),
     ]);
   });
 
