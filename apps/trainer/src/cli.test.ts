@@ -24,8 +24,7 @@ describe('the unet command', () => {
   it('prints help that lists its commands', async () => {
     const run = await unet('--help');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/forward/);
-    expect(run.stdout).toMatch(/info/);
+    for (const command of ['train', 'predict', 'eval', 'forward', 'info']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
   it('runs a forward pass and reports shapes and the parameter count as JSON', async () => {
@@ -54,14 +53,14 @@ describe('the unet command', () => {
   it('names the commands when given an unknown one', async () => {
     const run = await unet('trian');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info/);
+    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval/);
   });
 
   it('reports the backends in info --json', async () => {
     const run = await unet('info', '--json');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm']).toContain(result.chosen);
+    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']).toContain(result.chosen);
   });
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import * as tf from '@tensorflow/tfjs-core';
+import { evalCommand, evalHelp } from './commands/evaluate.js';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
+import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
 import { UsageError } from './usage_error.js';
 
@@ -10,8 +12,12 @@ const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) o
 Usage: unet <command> [options]      (unet <command> --help for its options)
 
 Commands:
+  train     train a U-Net (the default command: with no options, on the embedded synthetic
+            EM images, a few minutes on two CPU cores)
+  predict   segment images of any size with a trained model
+  eval      measure a trained model on a data set (pixel, Rand, VI, IoU, Dice, SEG)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
-            and the parameter count (the default command)
+            and the parameter count
   info      the backends that load here, the one chosen, and why others were skipped
 
 Options for every command: --verbose (stack traces on errors), --help
@@ -21,6 +27,8 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
   forward: { run: forwardCommand, help: forwardHelp },
   info: { run: infoCommand, help: infoHelp },
   train: { run: trainCommand, help: trainHelp },
+  predict: { run: predictCommand, help: predictHelp },
+  eval: { run: evalCommand, help: evalHelp },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     print(help);
     return 0;
   }
-  const name = args[0] === undefined || args[0].startsWith('-') ? 'forward' : args[0];
+  const name = args[0] === undefined || args[0].startsWith('-') ? 'train' : args[0];
   const command = commands[name];
   try {
     if (command === undefined) throw new UsageError(`unknown command '${name}'; the commands are ${Object.keys(commands).join(', ')} (unet --help)`);

@@ -37,6 +37,17 @@ export interface TrainingIo {
 /** Steps when neither --steps nor --epochs is given: a few minutes of the small preset on 2 CPU cores. */
 export const defaultSteps = 300;
 
+/**
+ * The pixel values `unet predict` writes for each class when the data set did not map them
+ * itself: the ISBI challenge's polarity (membrane 0, cell 255), 0/255 for other two-class masks,
+ * class ids (VOC's palette indices) otherwise.
+ */
+export function defaultLabelMapping(format: TrainOptions['format'], classes: number): { values: number[] } {
+  if (format === 'isbi') return { values: [255, 0] };
+  if (classes === 2) return { values: [0, 255] };
+  return { values: Array.from({ length: classes }, (_, index) => index) };
+}
+
 function hasCheckpoints(folder: string): boolean {
   const checkpoints = path.join(folder, 'checkpoints');
   return existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-'));
@@ -89,7 +100,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   const metadata = {
     classNames,
     ignoreLabel: dataset.ignoreLabel ?? null,
-    labelMapping: dataset.labelMapping ?? null,
+    labelMapping: dataset.labelMapping ?? defaultLabelMapping(options.format, classNames.length),
     foreground: foregroundKindOf(classNames),
     normalisation: 'image values divided by the bit depth maximum (255 or 65535)',
     tile: geometry,

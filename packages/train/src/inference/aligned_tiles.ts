@@ -16,6 +16,16 @@ export interface AlignedTileLayout {
    * tile (cut at the edge), for blending.
    */
   mode: 'partition' | 'overlap';
+  /**
+   * Rectangular tiles (an image smaller than a square tile along one axis): these override the
+   * square sizes above along rows (height) or columns (width).
+   */
+  inputTileHeight?: number;
+  inputTileWidth?: number;
+  outputTileHeight?: number;
+  outputTileWidth?: number;
+  strideHeight?: number;
+  strideWidth?: number;
 }
 
 /**
@@ -28,9 +38,18 @@ export interface AlignedTileLayout {
  * The result uses @unet/core's Tile type, so extractTile and createStitcher take it.
  */
 export function planAlignedTiles(layout: AlignedTileLayout): Tile[] {
-  const { inputTileSize, outputTileSize, stride, mode } = layout;
-  const margin = (inputTileSize - outputTileSize) / 2;
-  const starts = (imageSize: number) => {
+  const { mode } = layout;
+  const rows = {
+    input: layout.inputTileHeight ?? layout.inputTileSize,
+    output: layout.outputTileHeight ?? layout.outputTileSize,
+    stride: layout.strideHeight ?? layout.stride,
+  };
+  const columns = {
+    input: layout.inputTileWidth ?? layout.inputTileSize,
+    output: layout.outputTileWidth ?? layout.outputTileSize,
+    stride: layout.strideWidth ?? layout.stride,
+  };
+  const starts = (imageSize: number, { stride, output: outputTileSize }: typeof rows) => {
     const result: number[] = [];
     if (mode === 'partition') {
       for (let start = 0; start < imageSize; start += stride) result.push(start);
@@ -43,18 +62,18 @@ export function planAlignedTiles(layout: AlignedTileLayout): Tile[] {
     }
     return result;
   };
-  const kept = (start: number, imageSize: number) =>
-    Math.min(mode === 'partition' ? stride : outputTileSize, imageSize - start);
+  const kept = (start: number, imageSize: number, axis: typeof rows) =>
+    Math.min(mode === 'partition' ? axis.stride : axis.output, imageSize - start);
   const tiles: Tile[] = [];
-  for (const top of starts(layout.imageHeight)) {
-    for (const left of starts(layout.imageWidth)) {
-      const height = kept(top, layout.imageHeight);
-      const width = kept(left, layout.imageWidth);
+  for (const top of starts(layout.imageHeight, rows)) {
+    for (const left of starts(layout.imageWidth, columns)) {
+      const height = kept(top, layout.imageHeight, rows);
+      const width = kept(left, layout.imageWidth, columns);
       tiles.push({
-        input: { top: top - margin, left: left - margin, height: inputTileSize, width: inputTileSize },
+        input: { top: top - (rows.input - rows.output) / 2, left: left - (columns.input - columns.output) / 2, height: rows.input, width: columns.input },
         output: { top, left, height, width },
         crop: { top: 0, left: 0, height, width },
-        networkOutput: { height: outputTileSize, width: outputTileSize },
+        networkOutput: { height: rows.output, width: columns.output },
       });
     }
   }

@@ -124,6 +124,19 @@ describeWithBackends(
       });
     }
 
+    it('cuts the tile to the image along a shorter axis (rectangular tiles), still equal to untiled', async () => {
+      // 20 rows under a 64-pixel tile: tiles of 20 x 64, two of them along the 70 columns.
+      const image = randomImage(20, 70, 1, 3);
+      const reference = untiled(padded, image, 32);
+      const seen: number[] = [];
+      const result = await segmentImage(padded, image, { outputTileSize: 64, contextMargin: 32, onProgress: ({ tiles }) => void seen.push(tiles) });
+      expect(seen).toEqual([2, 2]);
+      expect(maxAbsoluteDifference(result.probabilities, reference)).toBeLessThan(1e-5);
+      const unpaddedImage = randomImage(30, 90, 1, 5);
+      const unpaddedResult = await segmentImage(unpadded, unpaddedImage, { outputTileSize: 60, blend: 'gaussian' });
+      expect(maxAbsoluteDifference(unpaddedResult.probabilities, untiled(unpadded, unpaddedImage, 44))).toBeLessThan(1e-5);
+    });
+
     it('gives probabilities that sum to 1 for any image size, and reports progress per batch', async () => {
       const image = randomImage(19, 7);
       const progress: number[] = [];

@@ -1,0 +1,143 @@
+import { parseArgs } from 'node:util';
+import type { LoadDatasetOptions } from '@unet/data';
+import { loadDataset } from '@unet/data/node';
+import { segmentImage } from '@unet/train';
+import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { createMeasureAccumulator } from '../evaluate/segmentation_measures.js';
+import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { UsageError } from '../usage_error.js';
+
+export const evalHelp = `unet eval: measure a trained model on a data set it did not train on
+
+Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
+
+  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train
+  --data DIR        the data set's root folder
+  --format NAME     isbi, ctc, voc or folder (docs/data-formats.md)
+  --samples A-B,C   which samples, by position in the data set's order (ISBI: 20-24 are
+                    slices 20 to 24); default: all
+  --split NAME      voc: the split file (default val); folder: a subfolder
+  --tta             average the 8 flips and quarter turns
+  --tile N          output tile side in px (default: the one the model was trained with)
+  --backend NAME    tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+  --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
+                    dice, seg (where the data has instances), images, seconds, backend
+
+Pixel and Rand error take the best threshold of the probability map (as the ISBI 2012
+challenge did); Rand error and variation of information count the true foreground only; IoU
+and Dice are summed over all images, void pixels (VOC's 255) left out; SEG is the Cell
+Tracking Challenge's, over all true objects.
+`;
+
+/** "20-24,27" -> [20, 21, 22, 23, 24, 27] */
+export function parseSampleList(text: string): number[] {
+  const result: number[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (match === null) throw new UsageError(`--samples: '${part}' is not a number or a range like 20-24`);
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) throw new UsageError(`--samples: the range ${part} runs backwards`);
+    for (let index = from; index <= to; index++) result.push(index);
+  }
+  return result;
+}
+
+function datasetOptions(format: string, root: string, split: string | undefined): LoadDatasetOptions {
+  switch (format) {
+    case 'isbi':
+      return { format: 'isbi', root };
+    case 'ctc':
+      return { format: 'ctc', root };
+    case 'voc':
+      return { format: 'voc', root, split: split ?? 'val' };
+    case 'folder':
+      return { format: 'folder', root, ...(split === undefined ? {} : { split }) };
+    default:
+      throw new UsageError(`--format: must be one of isbi, ctc, voc, folder, got '${format}'`);
+  }
+}
+
+export async function evalCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      format: { type: 'string' },
+      samples: { type: 'string' },
+      split: { type: 'string' },
+      tta: { type: 'boolean', default: false },
+      tile: { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    print(evalHelp);
+    return;
+  }
+  if (values.model === undefined) throw new UsageError('--model DIR is required: the model folder that unet train wrote (RUN/model)');
+  if (values.data === undefined || values.format === undefined) {
+    throw new UsageError('--data DIR and --format isbi|ctc|voc|folder are required: the data set to measure on');
+  }
+  const tile = values.tile === undefined ? undefined : Number(values.tile);
+  if (tile !== undefined && !(Number.isInteger(tile) && tile > 0)) throw new UsageError(`--tile: expected a whole number >= 1, got '${values.tile}'`);
+  const options = datasetOptions(values.format, values.data, values.split);
+  const log = values.json ? () => {} : print;
+
+  modelFile(values.model);
+  const selection = await selectBackend(values.backend as BackendName | undefined);
+  for (const line of describeSelection(selection)) log(line);
+  const model = await openModel(values.model);
+  const labels = modelLabels(model);
+  // The folder layout maps mask values to classes by scanning; use the model's mapping instead,
+  // so that class ids mean what they meant in training.
+  const dataset = await loadDataset(
+    options.format === 'folder' && (model.metadata as { trainedOn?: { format?: string } }).trainedOn?.format === 'folder'
+      ? { ...options, labelValues: labels.values }
+      : options,
+  );
+  if (dataset.channels !== model.config.inputChannels) {
+    throw new UsageError(`--data ${values.data}: its images have ${dataset.channels} channel(s), the model takes ${model.config.inputChannels}`);
+  }
+  if (dataset.classNames.length !== model.config.classes) {
+    throw new UsageError(
+      `--data ${values.data}: ${dataset.classNames.length} classes (${dataset.classNames.join(', ')}), the model predicts ${model.config.classes} (${labels.classNames.join(', ')})`,
+    );
+  }
+  const indices = values.samples === undefined ? Array.from({ length: dataset.size }, (_, index) => index) : parseSampleList(values.samples);
+  const outside = indices.filter((index) => index >= dataset.size);
+  if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
+
+  const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel });
+  const started = performance.now();
+  for (const [position, index] of indices.entries()) {
+    const sample = await dataset.get(index);
+    const result = await segmentImage(model, sample.image, { outputTileSize: tile ?? labels.outputTileSize, tta: values.tta });
+    const perImage = accumulator.add({
+      probabilities: result.probabilities,
+      height: result.height,
+      width: result.width,
+      truth: sample.mask.data,
+      instances: sample.instances?.data,
+    });
+    const parts = Object.entries(perImage).map(([name, value]) => `${name} ${value.toFixed(4)}`);
+    log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
+  }
+  const measures = accumulator.result();
+  const seconds = (performance.now() - started) / 1000;
+  model.dispose();
+  if (values.json) {
+    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, backend: selection.chosen, seconds }));
+    return;
+  }
+  for (const [name, value] of Object.entries(measures)) {
+    if (typeof value === 'number') print(`${name.padEnd(24)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
+    else print(`${name.padEnd(24)} mean ${value.mean.toFixed(4)}; ${Object.entries(value.perClass).map(([label, score]) => `${label} ${(score as number).toFixed(4)}`).join(', ')}`);
+  }
+  print(`${indices.length} image(s) in ${seconds.toFixed(1)} s on ${selection.chosen}`);
+}

@@ -1,0 +1,149 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { labelConnectedComponents } from '@unet/core';
+import { vocColourMap } from '@unet/data';
+import { encodePng, readImage, readImageHeader } from '@unet/data/node';
+import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
+import { imageToRgba, overlayMask } from '../plots/overlay.js';
+import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { UsageError } from '../usage_error.js';
+
+export const predictHelp = `unet predict: segment images of any size with a trained model
+
+Usage: unet predict --model DIR INPUT... --out DIR [options]
+
+  INPUT             image files (PNG, JPEG, TIFF; 8/16-bit; every page of a TIFF stack) or
+                    folders of them
+  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train
+  --out DIR         where the masks go: NAME.png in the training data's own label values
+                    (ISBI: membrane 0, cell 255; VOC: palette indices), NAME_pPPP.png per page
+  --overlay         also NAME_overlay.png: the mask over the image
+  --probabilities   also NAME_probability.png: class 1's probability as 16-bit gray
+                    (one file per class, NAME_probability_CLASS.png, beyond two classes)
+  --instances       also NAME_instances.png: connected components of class 1, 16-bit ids
+  --tta             average the 8 flips and quarter turns (8x the work, a little better)
+  --tile N          output tile side in px (default: the one the model was trained with)
+  --blend MODE      none (the paper's seamless tiles, default) or gaussian (overlapping tiles)
+  --backend NAME    tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+`;
+
+const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);
+
+/** The image files named on the command line, folders expanded (sorted, not recursive). */
+export function expandInputs(inputs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new UsageError(`${input}: no such file or folder`);
+    if (statSync(input).isDirectory()) {
+      const found = readdirSync(input)
+        .filter((name) => imageExtensions.has(path.extname(name).toLowerCase()))
+        .sort()
+        .map((name) => path.join(input, name));
+      if (found.length === 0) throw new UsageError(`${input}: a folder without PNG, JPEG or TIFF images`);
+      files.push(...found);
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag}: expected a whole number >= 1, got '${value}'`);
+  return parsed;
+}
+
+export async function predictCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      out: { type: 'string' },
+      overlay: { type: 'boolean', default: false },
+      probabilities: { type: 'boolean', default: false },
+      instances: { type: 'boolean', default: false },
+      tta: { type: 'boolean', default: false },
+      tile: { type: 'string' },
+      blend: { type: 'string', default: 'none' },
+      backend: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    print(predictHelp);
+    return;
+  }
+  if (values.model === undefined) throw new UsageError('--model DIR is required: the model folder that unet train wrote (RUN/model)');
+  if (values.out === undefined) throw new UsageError('--out DIR is required: the folder the masks go to');
+  if (positionals.length === 0) throw new UsageError('name at least one image or folder of images to segment');
+  if (values.blend !== 'none' && values.blend !== 'gaussian') throw new UsageError(`--blend: must be none or gaussian, got '${values.blend}'`);
+  const files = expandInputs(positionals);
+  const requestedTile = positiveInteger('--tile', values.tile);
+
+  modelFile(values.model);
+  const selection = await selectBackend(values.backend as BackendName | undefined);
+  for (const line of describeSelection(selection)) print(line);
+  const model = await openModel(values.model);
+  const labels = modelLabels(model);
+  const channels = model.config.inputChannels;
+  const outputTileSize = requestedTile ?? labels.outputTileSize;
+  await mkdir(values.out, { recursive: true });
+  print(`model: ${values.model} (${labels.classNames.join(', ')}); ${files.length} file(s)`);
+
+  const started = performance.now();
+  let images = 0;
+  for (const file of files) {
+    const header = await readImageHeader(file);
+    const stem = path.parse(file).name;
+    for (let page = 0; page < header.pages; page++) {
+      const name = header.pages > 1 ? `${stem}_p${String(page).padStart(3, '0')}` : stem;
+      // Gray and colour are converted to what the model takes (luminance, or gray repeated).
+      const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
+      const imageStarted = performance.now();
+      const result = await segmentImage(model, image, { outputTileSize, tta: values.tta, blend: values.blend as 'none' | 'gaussian' });
+      const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
+      const target = path.join(values.out, `${name}.png`);
+      if (labels.palette) {
+        await mkdir(path.dirname(target), { recursive: true });
+        await writeFile(target, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
+      } else {
+        await writeLabelPng(target, mask, image.height, image.width, labels.values);
+      }
+      const written = [target];
+      if (values.overlay) {
+        const overlay = path.join(values.out, `${name}_overlay.png`);
+        await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, 0.45));
+        written.push(overlay);
+      }
+      if (values.probabilities) {
+        const classes = result.classes === 2 ? [1] : Array.from({ length: result.classes }, (_, index) => index);
+        for (const classId of classes) {
+          const probability = new Float32Array(image.height * image.width);
+          for (let pixel = 0; pixel < probability.length; pixel++) probability[pixel] = result.probabilities[pixel * result.classes + classId];
+          const suffix = result.classes === 2 ? '' : `_${labels.classNames[classId] ?? classId}`;
+          const probabilityFile = path.join(values.out, `${name}_probability${suffix}.png`);
+          await writeProbabilityPng(probabilityFile, probability, image.height, image.width);
+          written.push(probabilityFile);
+        }
+      }
+      if (values.instances) {
+        const { labels: instances } = labelConnectedComponents(mask.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4);
+        const instancesFile = path.join(values.out, `${name}_instances.png`);
+        await writeLabelPng(instancesFile, instances, image.height, image.width);
+        written.push(instancesFile);
+      }
+      images++;
+      print(`${file}${header.pages > 1 ? ` page ${page}` : ''}: ${image.width}x${image.height} in ${((performance.now() - imageStarted) / 1000).toFixed(1)} s -> ${written.join(', ')}`);
+    }
+  }
+  model.dispose();
+  print(`segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${selection.chosen}`);
+}

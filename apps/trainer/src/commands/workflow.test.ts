@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createSyntheticDataset } from '@unet/data';
+import { decodePng, encodePng } from '@unet/data/node';
+import { sharedDatasetsRoot } from '@unet/test-utils';
+import { writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+const work = mkdtempSync(path.join(tmpdir(), 'unet-workflow-'));
+const run = path.join(work, 'run');
+
+function unet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { timeout: 240_000, cwd: work, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+  });
+}
+
+/** A few fast steps on tiny tiles: enough to run every part of a training run. */
+const quickRun = ['--steps', '4', '--tile', '32', '--batch', '2', '--val-every', '2', '--checkpoint-every', '2', '--workers', '1', '--backend', 'wasm'];
+
+describe('unet train, predict and eval', () => {
+  beforeAll(async () => {
+    const result = await unet('train', ...quickRun, '--out', run);
+    if (result.code !== 0) throw new Error(`unet train failed:\n${result.stderr}\n${result.stdout}`);
+  }, 240_000);
+
+  it('trains on the synthetic default and leaves a complete run folder', () => {
+    for (const file of ['config.json', 'log.jsonl', 'model/model.json', 'model/weights.bin', 'loss.png', 'measures.png', 'predictions.png']) {
+      expect(existsSync(path.join(run, file)), file).toBe(true);
+    }
+    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4]);
+    expect(records.filter((record) => record.type === 'validation').map((record) => record.step)).toEqual([2, 4]);
+    const model = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8'));
+    expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], labelMapping: { values: [0, 255] } });
+  });
+
+  it('refuses to overwrite a run, and resumes one to more steps', async () => {
+    const again = await unet('train', ...quickRun, '--out', run);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a run: continue it with --resume/);
+    const changed = await unet('train', '--resume', '--out', run, '--lr', '0.1');
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/these cannot change: --lr/);
+    const resumed = await unet('train', '--resume', '--out', run, '--steps', '6', '--backend', 'wasm');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.filter((record) => record.type === 'start').map((record) => record.step)).toEqual([0, 4]);
+    expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('segments a 1000x1500 image; tiled and untiled predictions agree where both exist', async () => {
+    const [height, width] = [1000, 1500];
+    const sample = await createSyntheticDataset({ seed: 7, size: 1, height, width }).get(0);
+    const pixels8 = Uint8Array.from(sample.image.data, (value) => Math.round(value * 255));
+    writeFileSync(path.join(work, 'big.png'), encodePng({ width, height, channels: 1, data: pixels8 }));
+    // The untiled prediction: a 512 x 512 crop in one tile (the whole image in one pass does not
+    // fit wasm's 4 GiB heap), compared away from the crop's own borders. The crop starts on the
+    // 16-pixel grid of the network's four poolings: off it, a U-Net's output shifts with it.
+    const [top, left, size, border] = [304, 704, 512, 128];
+    const crop = new Uint8Array(size * size);
+    for (let row = 0; row < size; row++) crop.set(pixels8.subarray((top + row) * width + left, (top + row) * width + left + size), row * size);
+    writeFileSync(path.join(work, 'crop.png'), encodePng({ width: size, height: size, channels: 1, data: crop }));
+    const model = path.join(run, 'model');
+    const tiled = await unet('predict', '--model', model, path.join(work, 'big.png'), '--out', path.join(work, 'tiled'), '--tile', '128', '--probabilities', '--backend', 'wasm');
+    expect(tiled.code, tiled.stderr).toBe(0);
+    const whole = await unet('predict', '--model', model, path.join(work, 'crop.png'), '--out', path.join(work, 'whole'), '--tile', '512', '--probabilities', '--backend', 'wasm');
+    expect(whole.code, whole.stderr).toBe(0);
+    const read = (folder: string, name: string) => decodePng(readFileSync(path.join(work, folder, name)));
+    const [tiledMask, tiledProbability] = [read('tiled', 'big.png'), read('tiled', 'big_probability.png')];
+    const [wholeMask, wholeProbability] = [read('whole', 'crop.png'), read('whole', 'crop_probability.png')];
+    expect([tiledMask.width, tiledMask.height]).toEqual([1500, 1000]);
+    expect(new Set(tiledMask.samples)).toEqual(new Set([0, 255]));
+    let [compared, equal, sum, far] = [0, 0, 0, 0];
+    for (let row = border; row < size - border; row++) {
+      for (let column = border; column < size - border; column++) {
+        const inBig = (top + row) * width + left + column;
+        const inCrop = row * size + column;
+        compared++;
+        if (tiledMask.samples[inBig] === wholeMask.samples[inCrop]) equal++;
+        const difference = Math.abs(tiledProbability.samples[inBig] - wholeProbability.samples[inCrop]) / 65535;
+        sum += difference;
+        if (difference > 0.1) far++;
+      }
+    }
+    console.log(`tiled vs untiled on ${compared} pixels: masks equal ${(equal / compared).toFixed(5)}, mean |dp| ${(sum / compared).toFixed(5)}, |dp| > 0.1 ${(far / compared).toFixed(5)}`);
+    // A padded network's receptive field (~120 px) is wider than the tiles' 64 px of context, so
+    // probabilities near tile borders move a little; an unpadded one would agree exactly.
+    expect(sum / compared).toBeLessThan(0.01);
+    expect(far / compared).toBeLessThan(0.005);
+    expect(equal / compared).toBeGreaterThan(0.98);
+  }, 240_000);
+
+  it('evaluates as JSON on the ISBI slices 20-24 (skips without ../shared)', async (context) => {
+    if (sharedDatasetsRoot === undefined) context.skip();
+    const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'isbi2012-em'), '--format', 'isbi', '--samples', '23-24', '--json', '--backend', 'wasm');
+    expect(result.code, result.stderr).toBe(0);
+    const measures = JSON.parse(result.stdout);
+    expect(Object.keys(measures)).toEqual(expect.arrayContaining(['pixelError', 'randError', 'variationOfInformation', 'iou', 'dice']));
+    expect(measures.samples).toBe(2);
+    expect(measures.pixelError).toBeGreaterThanOrEqual(0);
+    expect(measures.pixelError).toBeLessThanOrEqual(1);
+  }, 240_000);
+
+  it('evaluates SEG on the HeLa frames (skips without ../shared)', async (context) => {
+    if (sharedDatasetsRoot === undefined) context.skip();
+    // A model for 1-channel two-class data: the synthetic one fits the HeLa frames' shape.
+    const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'dic-c2dh-hela'), '--format', 'ctc', '--samples', '29', '--json', '--backend', 'wasm');
+    expect(result.code, result.stderr).toBe(0);
+    const measures = JSON.parse(result.stdout);
+    expect(measures.seg).toBeGreaterThanOrEqual(0);
+    expect(measures.seg).toBeLessThanOrEqual(1);
+  }, 240_000);
+
+  it('ends user mistakes with one line and exit code 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['predict', '--model', path.join(work, 'nothing'), 'x.png', '--out', 'o'], /x\.png: no such file/],
+      [['predict', '--model', path.join(work, 'nothing'), work, '--out', 'o'], /--model .*no model\.json there/],
+      [['train', '--format', 'isbi'], /needs --data DIR/],
+      [['train', '--tile', 'big'], /--tile: expected a number/],
+      [['eval', '--model', path.join(run, 'model'), '--data', work, '--format', 'vco'], /--format: must be one of/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await unet(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr).toMatch(message);
+    }
+  }, 120_000);
+});
