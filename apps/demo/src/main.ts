@@ -12,6 +12,7 @@ import { type DecodedImage, toChannels } from './decode/decoded_image.js';
 import { type ManifestEntry, type ModelSource, buildModel, loadModelFiles, loadShippedModel, readManifest, sourceFromModel } from './model/model_source.js';
 import { type Segmentation, segmentTiles } from './segment/segment_tiles.js';
 import { type TrainingPair, trainInBrowser } from './train/train_in_browser.js';
+import { trainingPair } from './train/training_pair.js';
 import { drawLossChart } from './view/loss_chart.js';
 import { drawImage, drawOverlay, drawProbability, maskPng, maskValues } from './view/render.js';
 
@@ -249,34 +250,12 @@ async function openSample(file: string): Promise<void> {
 
 // ---- training panel ----
 
-/** The user's mask as class ids: its distinct gray values in increasing order are classes 0, 1, ... */
-function pairFrom(image: DecodedImage, mask: DecodedImage): TrainingPair {
-  if (image.height !== mask.height || image.width !== mask.width) {
-    throw new Error(`train: the image is ${image.height} x ${image.width} but the mask ${mask.height} x ${mask.width}; pick the mask of this image`);
-  }
-  const maximum = mask.bitDepth === 16 ? 65535 : 255;
-  const raw = Array.from({ length: mask.height * mask.width }, (_, pixel) => Math.round(mask.data[pixel * mask.channels] * maximum));
-  const values = [...new Set(raw)].sort((a, b) => a - b);
-  if (values.length < 2 || values.length > 8) {
-    throw new Error(`train: the mask holds ${values.length} gray values; a mask needs 2 to 8 (one per class, e.g. 0 and 255)`);
-  }
-  const classOf = new Map(values.map((value, classId) => [value, classId]));
-  return {
-    image: toChannels(image, 1),
-    mask: Int32Array.from(raw, (value) => classOf.get(value) ?? 0),
-    height: image.height,
-    width: image.width,
-    classNames: values.map((value) => `value ${value}`),
-    maskValues: mask.bitDepth === 8 ? values : values.map((value, classId) => Math.round((classId * 255) / (values.length - 1))),
-  };
-}
-
 async function train(): Promise<void> {
   const kind = ui.trainKind.value;
   let pair: TrainingPair | undefined;
   if (kind === 'pair') {
     if (state.pairImage === null || state.pairMask === null) throw new Error('train: pick an image and its mask first');
-    pair = pairFrom(state.pairImage, state.pairMask);
+    pair = trainingPair(state.pairImage, state.pairMask);
   }
   const steps = Number(ui.trainSteps.value);
   state.losses = [];

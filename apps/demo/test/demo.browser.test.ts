@@ -6,7 +6,8 @@
  *   segments a bundled ISBI sample, and its mask agrees with @unet/train's segmentImage of the
  *   same model on the same file in Node (wasm backend): >= 99% of pixels equal;
  * - the same after switching to wasm; 20 segmentations in a row leave tf.memory() as it was;
- * - the 16-bit TIFF of the same crop and a model folder picked as files give the same mask;
+ * - the 16-bit TIFF of the same crop, a model folder picked as files, and an image dropped on or
+ *   pasted into the page give the same mask;
  * - the downloaded mask PNG holds that mask;
  * - the training panel's loss falls in a short run, and its model then segments.
  * Screenshots go to test-artifacts/ (git-ignored).
@@ -145,7 +146,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
   const status = () => page.evaluate(() => document.body.dataset.status);
   const waitForStatus = (wanted: string) =>
-    page.waitForFunction((value) => document.body.dataset.status === value || document.body.dataset.status === 'error', wanted, { timeout: 90_000 });
+    page.waitForFunction((value) => document.body.dataset.status === value || document.body.dataset.status === 'error', wanted, { timeout: 150_000 });
   const lastResult = () => page.evaluate(() => (window as unknown as DemoWindow).unetDemo.lastResult());
   const statusText = () => page.locator('#status').textContent();
 
@@ -185,7 +186,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
   it('switches to wasm, segments again, and agrees with Node', async () => {
     await page.selectOption('#backend-select', 'wasm');
-    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.backend === 'wasm', undefined, { timeout: 90_000 });
+    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.backend === 'wasm', undefined, { timeout: 150_000 });
     expect(await status()).toBe('segmented');
     expect(await page.locator('#backend-name').textContent()).toBe('wasm');
     const result = await lastResult();
@@ -211,7 +212,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   it('reads the 16-bit TIFF of the same crop and gives the same mask', async () => {
     const before = await lastResult();
     await page.setInputFiles('#image-file', path.join(samples, SAMPLE_TIFF));
-    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, SAMPLE_TIFF, { timeout: 90_000 });
+    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, SAMPLE_TIFF, { timeout: 150_000 });
     const result = await lastResult();
     expect(result).toMatchObject({ height: 128, width: 128 });
     expect(agreement(result?.labels ?? [], before?.labels ?? [])).toBeGreaterThanOrEqual(0.999);
@@ -228,6 +229,31 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     expect(await statusText()).toMatch(/^isbi-train-03-small-16bit.tif: 128 x 128 pixels/);
     const result = await lastResult();
     expect(agreement(result?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('opens an image dropped on the page, and one pasted into it', async () => {
+    const transferOf = (name: string) =>
+      page.evaluateHandle(
+        async ({ sample, name }) => {
+          const bytes = await (await fetch(`samples/${sample}`)).arrayBuffer();
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([bytes], name, { type: 'image/png' }));
+          return transfer;
+        },
+        { sample: SAMPLE, name },
+      );
+    const waitForResult = (name: string) =>
+      page.waitForFunction((wanted) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === wanted, name, { timeout: 150_000 });
+
+    await page.dispatchEvent('body', 'drop', { dataTransfer: await transferOf('dropped.png') });
+    await waitForResult('dropped.png');
+    expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
+    expect(await page.locator('#progress').evaluate((bar) => (bar as HTMLProgressElement).value)).toBe(1);
+
+    const pasted = await transferOf('pasted.png');
+    await page.evaluate((clipboardData) => document.dispatchEvent(new ClipboardEvent('paste', { clipboardData })), pasted);
+    await waitForResult('pasted.png');
+    expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('trains a small U-Net on synthetic data: the loss falls, and the model then segments', async () => {
