@@ -47,4 +47,25 @@ describe('segmentTiles', () => {
     expect(ours.labels).toEqual(labelsFromProbabilities(reference.probabilities, 280, 300, 2));
     model.dispose();
   });
+
+  // Rectangular tiles where an axis is shorter than a tile; an unpadded net, whose 388-pixel
+  // output tiles are off the 16-pixel grid, so that its stride differs from its tile.
+  for (const { preset, height, width } of [
+    { preset: 'small', height: 100, width: 300 },
+    { preset: 'paper', height: 90, width: 420 },
+  ] as const) {
+    it(`gives segmentImage's result for a ${preset}-preset network on a ${height} x ${width} image`, async () => {
+      const model = createUNet(presetConfig(preset, { baseChannels: 4, seed: 5 }));
+      const image = { data: pattern(height, width), height, width, channels: 1 };
+      const ours = await segmentTiles(model, image);
+      const reference = await segmentImage(model, image);
+      expect(ours.tiles).toBeGreaterThan(1);
+      let largest = 0;
+      for (let index = 0; index < ours.probabilities.length; index++) {
+        largest = Math.max(largest, Math.abs(ours.probabilities[index] - reference.probabilities[index]));
+      }
+      expect(largest).toBeLessThan(1e-5);
+      model.dispose();
+    });
+  }
 });

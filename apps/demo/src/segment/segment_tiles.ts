@@ -44,24 +44,38 @@ export async function segmentTiles(model: UNet, image: NetworkImage, options: Se
   const { data, height, width, channels } = image;
   const classes = model.config.classes;
   const defaultTile = model.config.padding === 'valid' ? 388 : 256;
-  const { inputTileSize, outputTileSize } = tileSizes(model, Math.min(defaultTile, Math.max(height, width)));
+  const requested = Math.min(defaultTile, Math.max(height, width));
+  // As segmentImage: along an axis shorter than the tile, the tile shrinks to the image.
+  const alongRows = tileSizes(model, Math.min(requested, height));
+  const alongColumns = tileSizes(model, Math.min(requested, width));
+  // Tile origins on the 2^depth grid (an unpadded net's 388-pixel output tile is not a multiple of 16).
+  const strideOf = (outputTileSize: number) =>
+    Math.max(alongRows.alignment, Math.floor(outputTileSize / alongRows.alignment) * alongRows.alignment);
   const tiles = planAlignedTiles({
     imageHeight: height,
     imageWidth: width,
-    inputTileSize,
-    outputTileSize,
-    stride: outputTileSize,
+    inputTileSize: alongRows.inputTileSize,
+    outputTileSize: alongRows.outputTileSize,
+    stride: strideOf(alongRows.outputTileSize),
+    inputTileWidth: alongColumns.inputTileSize,
+    outputTileWidth: alongColumns.outputTileSize,
+    strideWidth: strideOf(alongColumns.outputTileSize),
     mode: 'partition',
   });
+  const inputShape: [number, number, number, number] = [1, alongRows.inputTileSize, alongColumns.inputTileSize, channels];
+  const [outputHeight, outputWidth] = [alongRows.outputTileSize, alongColumns.outputTileSize];
   const stitcher = createStitcher(height, width, classes);
   for (const [index, tile] of tiles.entries()) {
     const output = tf.tidy(() => {
-      const x = tf.tensor4d(extractTile(data, height, width, channels, tile), [1, inputTileSize, inputTileSize, channels]);
+      const x = tf.tensor4d(extractTile(data, height, width, channels, tile), inputShape);
       const logits = model.apply(x, { training: false });
       const probabilities = classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
       // A padded network returns the whole input tile: keep the output tile inside its context.
-      const extra = (probabilities.shape[1] - outputTileSize) / 2;
-      return extra === 0 ? probabilities : tf.slice(probabilities, [0, extra, extra, 0], [-1, outputTileSize, outputTileSize, -1]);
+      const extraRows = (probabilities.shape[1] - outputHeight) / 2;
+      const extraColumns = (probabilities.shape[2] - outputWidth) / 2;
+      return extraRows === 0 && extraColumns === 0
+        ? probabilities
+        : tf.slice(probabilities, [0, extraRows, extraColumns, 0], [-1, outputHeight, outputWidth, -1]);
     });
     try {
       stitcher.add(tile, (await output.data()) as Float32Array);
