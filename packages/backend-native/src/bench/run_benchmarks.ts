@@ -64,7 +64,15 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
   const runs = options.runs ?? 3;
   const warmup = options.warmup ?? 1;
   const timeoutMs = (options.timeoutSeconds ?? 1800) * 1000;
-  const environment = { ...process.env, ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}) };
+  // Both sides get the same OpenMP settings. The native backend sleeps while it waits
+  // (OMP_WAIT_POLICY=passive, see docs/backends.md); PyTorch's libgomp, left to spin, loses
+  // whole time slices whenever another process holds a core, so on a busy machine the
+  // comparison would measure the neighbours rather than the two implementations.
+  const environment: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'passive',
+    ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}),
+  };
   const lines: BenchLine[] = [];
   const emit = (line: BenchLine) => {
     lines.push(line);
