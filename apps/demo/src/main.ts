@@ -10,7 +10,7 @@ import { type BackendChoice, type BackendName, isBackendName, selectBackend } fr
 import { decodeImageFile } from './decode/decode_image.js';
 import { type DecodedImage, toChannels } from './decode/decoded_image.js';
 import { type ManifestEntry, type ModelSource, buildModel, loadModelFiles, loadShippedModel, readManifest, sourceFromModel } from './model/model_source.js';
-import { type Segmentation, segmentTiles } from './segment/segment_tiles.js';
+import { type Segmentation, inferenceTileOf, segmentTiles } from './segment/segment_tiles.js';
 import { type TrainingPair, trainInBrowser } from './train/train_in_browser.js';
 import { trainingPair } from './train/training_pair.js';
 import { drawLossChart } from './view/loss_chart.js';
@@ -201,6 +201,8 @@ async function segment(): Promise<SegmentedImage | null> {
     channels: model.config.inputChannels,
   };
   const segmentation = await segmentTiles(model, input, {
+    // The tile `unet predict` would use, so that the page's mask is the command's.
+    outputTileSize: inferenceTileOf(model.metadata),
     onProgress: (done, total) => {
       ui.progress.value = done / total;
     },

@@ -4,7 +4,8 @@
  * folder with a fixture model added to its manifest, served by Vite's preview server, and:
  * - picks webgl on its own (WebGPU has no adapter in headless chromium; WebGL is SwiftShader),
  *   segments a bundled ISBI sample, and its mask agrees with @unet/train's segmentImage of the
- *   same model on the same file in Node (wasm backend): >= 99% of pixels equal;
+ *   same model on the same file in Node (wasm backend), and its downloaded mask PNG with the one
+ *   that `unet predict` writes: >= 99% of pixels equal;
  * - the same after switching to wasm; 20 segmentations in a row leave tf.memory() as it was;
  * - the 16-bit TIFF of the same crop, a model folder picked as files, and an image dropped on or
  *   pasted into the page give the same mask;
@@ -12,10 +13,12 @@
  * - the training panel's loss falls in a short run, and its model then segments.
  * Screenshots go to test-artifacts/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core';
@@ -34,6 +37,8 @@ if (!hasChromium) {
 }
 
 const demoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The `unet` command; turbo builds it first (a dev dependency of the demo).
+const unetCli = path.resolve(demoRoot, '..', 'trainer', 'dist', 'cli.js');
 const samples = path.join(demoRoot, 'public', 'samples');
 const artifacts = path.join(demoRoot, 'test-artifacts');
 const SAMPLE = 'isbi-train-03-small.png';
@@ -67,6 +72,12 @@ function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return same / a.length;
 }
 
+/** A mask PNG as written by `unet predict` or downloaded from the page, as class ids (0 -> 0, 255 -> 1). */
+async function readMask(file: string): Promise<number[]> {
+  const { data } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return Array.from(data, (value) => (value === 255 ? 1 : value === 0 ? 0 : -1));
+}
+
 /** The sample in [0, 1] as the trainer's readers give it: one gray channel, value / 255. */
 async function readGray(file: string) {
   const { data, info } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
@@ -81,6 +92,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   let url: string;
   let modelFolder: string;
   let nodeLabels: Int32Array;
+  let predictLabels: number[];
   let webglLabels: number[];
 
   beforeAll(async () => {
@@ -107,6 +119,12 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const result = await segmentImage(loaded, image);
     nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
     loaded.dispose();
+
+    // And the trainer's own `unet predict` of the same model folder and file, on wasm.
+    expect(existsSync(unetCli), `${unetCli} is missing: build the trainer (pnpm turbo run build --filter=demo...)`).toBe(true);
+    const predictions = path.join(workFolder, 'predict');
+    await promisify(execFile)(process.execPath, [unetCli, 'predict', '--model', modelFolder, path.join(samples, SAMPLE), '--out', predictions, '--backend', 'wasm']);
+    predictLabels = await readMask(path.join(predictions, SAMPLE));
 
     server = await preview({
       root: demoRoot,
@@ -150,6 +168,10 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   const lastResult = () => page.evaluate(() => (window as unknown as DemoWindow).unetDemo.lastResult());
   const statusText = () => page.locator('#status').textContent();
 
+  it('has a Node reference: `unet predict` writes the mask that segmentImage gives', () => {
+    expect(agreement(predictLabels, nodeLabels)).toBe(1);
+  });
+
   it('starts on webgl, segments a bundled ISBI sample, and agrees with Node', async () => {
     await page.goto(url);
     await waitForStatus('ready');
@@ -174,14 +196,16 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.screenshot({ path: path.join(artifacts, 'demo-webgl.png'), fullPage: true });
   });
 
-  it('downloads the mask as a PNG of 0 (cell) and 255 (membrane)', async () => {
+  it("downloads the mask as a PNG of 0 (cell) and 255 (membrane), which agrees with `unet predict`'s file", async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-mask')]);
     expect(download.suggestedFilename()).toBe('isbi-train-03-small-mask.png');
     const file = path.join(workFolder, 'mask.png');
     await download.saveAs(file);
-    const { data, info } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height]).toEqual([128, 128]);
-    expect(agreement(Array.from(data), webglLabels.map((label) => label * 255))).toBe(1);
+    const downloaded = await readMask(file);
+    expect(downloaded).toEqual(webglLabels);
+    const equal = agreement(downloaded, predictLabels);
+    console.log(`webgl download vs unet predict (wasm): ${(equal * 100).toFixed(2)}% of pixels equal`);
+    expect(equal).toBeGreaterThanOrEqual(0.99);
   });
 
   it('switches to wasm, segments again, and agrees with Node', async () => {

@@ -4,7 +4,7 @@ import '@unet/core';
 import { createUNet, presetConfig } from '@unet/model';
 import { labelsFromProbabilities, segmentImage } from '@unet/train';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { segmentTiles } from './segment_tiles.js';
+import { inferenceTileOf, segmentTiles } from './segment_tiles.js';
 
 /** A deterministic gray image with structure at several scales. */
 function pattern(height: number, width: number): Float32Array {
@@ -50,15 +50,17 @@ describe('segmentTiles', () => {
 
   // Rectangular tiles where an axis is shorter than a tile; an unpadded net, whose 388-pixel
   // output tiles are off the 16-pixel grid, so that its stride differs from its tile.
-  for (const { preset, height, width } of [
-    { preset: 'small', height: 100, width: 300 },
-    { preset: 'paper', height: 90, width: 420 },
+  // A requested tile, as `unet predict` passes the one the model was trained with.
+  for (const { preset, height, width, outputTileSize } of [
+    { preset: 'small', height: 100, width: 300, outputTileSize: undefined },
+    { preset: 'paper', height: 90, width: 420, outputTileSize: undefined },
+    { preset: 'small', height: 150, width: 170, outputTileSize: 64 },
   ] as const) {
-    it(`gives segmentImage's result for a ${preset}-preset network on a ${height} x ${width} image`, async () => {
+    it(`gives segmentImage's result for a ${preset}-preset network on a ${height} x ${width} image, tile ${outputTileSize ?? 'default'}`, async () => {
       const model = createUNet(presetConfig(preset, { baseChannels: 4, seed: 5 }));
       const image = { data: pattern(height, width), height, width, channels: 1 };
-      const ours = await segmentTiles(model, image);
-      const reference = await segmentImage(model, image);
+      const ours = await segmentTiles(model, image, { outputTileSize });
+      const reference = await segmentImage(model, image, { outputTileSize });
       expect(ours.tiles).toBeGreaterThan(1);
       let largest = 0;
       for (let index = 0; index < ours.probabilities.length; index++) {
@@ -68,4 +70,13 @@ describe('segmentTiles', () => {
       model.dispose();
     });
   }
+});
+
+describe('inferenceTileOf', () => {
+  it("reads the tile `unet train` saved, as `unet predict` does", () => {
+    expect(inferenceTileOf({ inferenceTile: 192, tile: { outputSize: 128 } })).toBe(192);
+    expect(inferenceTileOf({ tile: { outputSize: 128 } })).toBe(128);
+    expect(inferenceTileOf({})).toBeUndefined();
+    expect(inferenceTileOf({ inferenceTile: 'big' })).toBeUndefined();
+  });
 });

@@ -12,6 +12,12 @@ export interface NetworkImage {
 }
 
 export interface SegmentTilesOptions {
+  /**
+   * The side of the output tile asked for, as segmentImage's `outputTileSize`; `unet predict`
+   * passes the tile the model was trained with (see inferenceTileOf). Default: 388 for an
+   * unpadded network, 256 for a padded one, never much more than the image.
+   */
+  outputTileSize?: number;
   /** Called after each tile; the bar on the page. */
   onProgress?: (tilesDone: number, tiles: number) => void;
   /**
@@ -34,6 +40,16 @@ export interface Segmentation {
 }
 
 /**
+ * The output tile a model saved by `unet train` was trained with (its metadata's `inferenceTile`
+ * or `tile.outputSize`), which `unet predict` segments with; undefined for other models.
+ */
+export function inferenceTileOf(metadata: Record<string, unknown>): number | undefined {
+  const { inferenceTile, tile } = metadata as { inferenceTile?: unknown; tile?: { outputSize?: unknown } };
+  const size = inferenceTile ?? tile?.outputSize;
+  return Number.isInteger(size) && (size as number) > 0 ? (size as number) : undefined;
+}
+
+/**
  * Overlap-tile segmentation, one tile at a time with a pause between tiles. It follows
  * @unet/train's segmentImage without test-time augmentation or blending: the same tile sizes
  * (tileSizes), the same tiles on the 2^depth grid (planAlignedTiles), mirrored context
@@ -44,7 +60,7 @@ export async function segmentTiles(model: UNet, image: NetworkImage, options: Se
   const { data, height, width, channels } = image;
   const classes = model.config.classes;
   const defaultTile = model.config.padding === 'valid' ? 388 : 256;
-  const requested = Math.min(defaultTile, Math.max(height, width));
+  const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
   // As segmentImage: along an axis shorter than the tile, the tile shrinks to the image.
   const alongRows = tileSizes(model, Math.min(requested, height));
   const alongColumns = tileSizes(model, Math.min(requested, width));

@@ -6,9 +6,9 @@ describe('maskValues', () => {
     expect(maskValues(2, { labelMapping: { values: [0, 255] } })).toEqual([0, 255]);
   });
 
-  it('spreads class ids over 0..255 without a usable mapping', () => {
+  it('writes 0 and 255, or the class ids beyond two classes, without a usable mapping (as unet predict)', () => {
     expect(maskValues(2, {})).toEqual([0, 255]);
-    expect(maskValues(3, { labelMapping: { values: [0, 1000, 2] } })).toEqual([0, 128, 255]);
+    expect(maskValues(3, { labelMapping: { values: [0, 1000, 2] } })).toEqual([0, 1, 2]);
     // A 1-class (sigmoid) head still writes two values: background and the class.
     expect(maskValues(1, {})).toEqual([0, 255]);
   });

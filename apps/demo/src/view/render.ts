@@ -103,17 +103,17 @@ export function drawOverlay(
 }
 
 /**
- * The gray values a mask PNG stores for each class: the model's label mapping where it was
- * saved with one (`unet train` keeps the user's values, e.g. ISBI's 0 and 255), else the class
- * ids spread over 0..255 so that the file is visible.
+ * The gray values a mask PNG stores for each class, as `unet predict` writes them: the model's
+ * label mapping where it was saved with one (`unet train` keeps the user's values, e.g. ISBI's
+ * membrane 0 and cell 255), else 0 and 255 for two classes and the class ids for more.
  */
 export function maskValues(classes: number, metadata: Record<string, unknown>): number[] {
   const mapping = (metadata.labelMapping as { values?: unknown } | undefined)?.values;
-  if (Array.isArray(mapping) && mapping.length >= Math.max(classes, 2) && mapping.every((value) => Number.isInteger(value) && value >= 0 && value <= 255)) {
+  const count = Math.max(classes, 2);
+  if (Array.isArray(mapping) && mapping.length >= count && mapping.every((value) => Number.isInteger(value) && value >= 0 && value <= 255)) {
     return mapping as number[];
   }
-  const top = Math.max(classes, 2) - 1;
-  return Array.from({ length: Math.max(classes, 2) }, (_, classId) => Math.round((classId * 255) / top));
+  return count === 2 ? [0, 255] : Array.from({ length: count }, (_, classId) => classId);
 }
 
 /** The mask as an 8-bit gray PNG file. */
