@@ -280,6 +280,35 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
   });
 
+  it('keeps the page responsive: frames are drawn between the tiles of a large image', async () => {
+    const seen = await page.evaluate(async () => {
+      const demo = (window as unknown as DemoWindow).unetDemo;
+      // A 600 x 600 PNG made here from the 256-pixel sample, repeated: 3 x 3 tiles of 256.
+      const bitmap = await createImageBitmap(await (await fetch('samples/isbi-train-00.png')).blob());
+      const canvas = new OffscreenCanvas(600, 600);
+      const context = canvas.getContext('2d');
+      for (let top = 0; top < 600; top += 256) for (let left = 0; left < 600; left += 256) context?.drawImage(bitmap, left, top);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'large.png', { type: 'image/png' }));
+      let frames = 0;
+      let counting = true;
+      const tick = () => {
+        if (!counting) return;
+        if (document.body.dataset.status === 'busy') frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
+      while (demo.lastResult()?.name !== 'large.png') await new Promise((resolve) => setTimeout(resolve, 20));
+      counting = false;
+      return { frames, tiles: demo.lastResult()?.tiles, backend: demo.backend() };
+    });
+    console.log(`a 600 x 600 image on ${seen.backend}: ${seen.tiles} tiles, ${seen.frames} frames drawn while busy`);
+    expect(seen.tiles).toBe(9);
+    // wasm computes each tile synchronously: without a pause between tiles no frame would be drawn.
+    expect(seen.frames).toBeGreaterThanOrEqual(9);
+  });
+
   it('trains a small U-Net on synthetic data: the loss falls, and the model then segments', async () => {
     await page.fill('#train-steps', '16');
     await page.fill('#train-tile', '64');
