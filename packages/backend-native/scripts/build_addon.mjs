@@ -5,7 +5,7 @@
 // importing the package then throws NativeAddonMissingError with that reason.
 // A compile error with oneDNN present is a bug in the addon and fails the build.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +17,8 @@ const statusFile = join(outputFolder, 'addon_status.json');
 mkdirSync(outputFolder, { recursive: true });
 
 function record(built, reason) {
+  // An addon left from an earlier build would load and contradict the recorded reason.
+  if (!built) rmSync(addon, { force: true });
   writeFileSync(statusFile, `${JSON.stringify({ built, reason, addon: built ? 'unet_native.node' : null }, null, 2)}\n`);
   console.log(built ? `@unet/backend-native: built ${addon}` : `@unet/backend-native: addon not built: ${reason}`);
 }
