@@ -1,10 +1,10 @@
 // One-file build of the `unet` command for a machine with Node but no network (an offline GPU
-// box): `pnpm --filter @unet/trainer bundle` writes dist-bundle/unet.mjs. Packages with native
+// box): `pnpm --filter @unet/trainer bundle` writes dist-bundle/unet.js (and worker_entry.js). Packages with native
 // parts or data files stay outside the bundle and are loaded from a node_modules beside it when
 // present: sharp (images), webgpu (Dawn), the tfjs-node packages, our native backend; wasm's
 // .wasm files are copied next to the bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist-bundle');
 mkdirSync(outdir, { recursive: true });
+const require = createRequire(path.join(root, 'package.json'));
+// The batch workers of @unet/data run a file of their own, found beside the code that starts them.
+const workerEntry = path.join(path.dirname(require.resolve('@unet/data/package.json')), 'dist', 'node', 'worker_entry.js');
 await build({
-  entryPoints: [path.join(root, 'dist', 'cli.js')],
-  outfile: path.join(outdir, 'unet.mjs'),
+  entryPoints: { unet: path.join(root, 'dist', 'cli.js'), worker_entry: workerEntry },
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -33,10 +36,24 @@ await build({
     ].join('\n'),
   },
   logLevel: 'warning',
+  plugins: [
+    {
+      // @unet/core registers tfjs-core's gradients in Node from a prebuilt bundle that carries its
+      // own copy of the ops; inside this bundle, take the ES module file that imports tfjs-core's
+      // own registration instead, so that one copy of tfjs-core exists.
+      name: 'one-tfjs-core',
+      setup(plugin) {
+        plugin.onResolve({ filter: /^#register-gradients$/ }, (args) => ({
+          path: path.join(path.dirname(args.importer), 'register_gradients.browser.js'),
+        }));
+      },
+    },
+  ],
 });
-const require = createRequire(path.join(root, 'package.json'));
 const wasmFolder = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'wasm-out');
 for (const file of readdirSync(wasmFolder).filter((name) => name.endsWith('.wasm'))) {
   copyFileSync(path.join(wasmFolder, file), path.join(outdir, file));
 }
-console.log(`wrote ${path.relative(process.cwd(), path.join(outdir, 'unet.mjs'))}`);
+// ES modules with .js names, as the worker entry's name must be.
+writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
+console.log(`wrote ${path.relative(process.cwd(), path.join(outdir, 'unet.js'))} (run it with node; see the header of scripts/bundle.mjs)`);

@@ -64,3 +64,4 @@ export {
   variationOfInformation,
 } from './rand_error.js';
 export { type SegMeasure, type SegObjectScore, SegMeasureError, segMeasure } from './seg_measure.js';
+export { sumTensors } from './sum_tensors.js';

@@ -38,6 +38,7 @@ Run
   --val-every N        validate every N steps (default 50)
   --checkpoint-every N checkpoint every N steps (default 50)
   --workers N          threads making augmented batches (default 1; 0: on the training thread)
+  --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved
   --backend NAME       tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors
@@ -45,7 +46,7 @@ Ctrl-C stops after the current step with a checkpoint; --resume continues from t
 `;
 
 /** What may change when a run is resumed: anything else would make it a different run. */
-const changeableOnResume = new Set(['steps', 'epochs', 'backend', 'workers', 'out', 'resume', 'val-every', 'checkpoint-every']);
+const changeableOnResume = new Set(['steps', 'epochs', 'backend', 'workers', 'out', 'resume', 'val-every', 'checkpoint-every', 'time-limit']);
 
 function defaultRunFolder(format: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -104,6 +105,14 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     controller.abort();
   };
   process.on('SIGINT', onInterrupt);
+  const timer =
+    trainOptions.timeLimit === undefined
+      ? undefined
+      : setTimeout(() => {
+          process.stderr.write(`\n--time-limit ${trainOptions.timeLimit} min reached: stopping after this step with a checkpoint\n`);
+          controller.abort();
+        }, trainOptions.timeLimit * 60_000);
+  timer?.unref();
   try {
     const outcome = await runTraining(trainOptions, {
       print,
@@ -123,5 +132,6 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     if (outcome.fit.stopReason === 'aborted') print(`continue with: pnpm unet train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
   } finally {
     process.off('SIGINT', onInterrupt);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

@@ -40,6 +40,8 @@ export interface TrainOptions {
   seed: number;
   resume: boolean;
   backend?: string;
+  /** Stop after this many minutes (with a checkpoint and the model saved), whatever --steps says. */
+  timeLimit?: number;
 }
 
 export const trainDefaults: TrainOptions = {
@@ -98,6 +100,7 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   seed: { kind: 'integer', min: 0 },
   resume: { kind: 'boolean' },
   backend: { kind: 'string' },
+  timeLimit: { kind: 'number', min: 0 },
 };
 
 /** The command-line spelling of each key (`learningRate` is `--lr`). */
@@ -106,7 +109,7 @@ export const flagNames: Record<keyof TrainOptions, string> = {
   epochs: 'epochs', batch: 'batch', tile: 'tile', learningRate: 'lr', optimizer: 'optimizer',
   momentum: 'momentum', schedule: 'schedule', loss: 'loss', augment: 'augment', w0: 'w0', sigma: 'sigma',
   valSplit: 'val-split', valEvery: 'val-every', checkpointEvery: 'checkpoint-every', workers: 'workers',
-  seed: 'seed', resume: 'resume', backend: 'backend',
+  seed: 'seed', resume: 'resume', backend: 'backend', timeLimit: 'time-limit',
 };
 
 function checkValue(key: keyof TrainOptions, value: unknown, where: string): unknown {

@@ -36,6 +36,7 @@ export function modelLabels(model: UNet): ModelLabels {
     classNames?: string[];
     labelMapping?: { values?: number[] } | null;
     tile?: { outputSize?: number };
+    inferenceTile?: number;
     ignoreLabel?: number | null;
     trainedOn?: { format?: string };
   };
@@ -46,7 +47,7 @@ export function modelLabels(model: UNet): ModelLabels {
   return {
     classNames,
     values,
-    outputTileSize: metadata.tile?.outputSize,
+    outputTileSize: metadata.inferenceTile ?? metadata.tile?.outputSize,
     ignoreLabel: metadata.ignoreLabel ?? undefined,
     palette: metadata.trainedOn?.format === 'voc',
   };

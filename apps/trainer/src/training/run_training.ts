@@ -48,6 +48,15 @@ export function defaultLabelMapping(format: TrainOptions['format'], classes: num
   return { values: Array.from({ length: classes }, (_, index) => index) };
 }
 
+/**
+ * The output tile for whole-image inference: at least the paper's 388 (unpadded) or 256
+ * (padded). Small training tiles make for fast steps; at inference, each tile's context costs
+ * as much as the tile, so larger tiles waste less.
+ */
+export function inferenceTileSize(trainingOutputSize: number, padding: 'valid' | 'same'): number {
+  return Math.max(trainingOutputSize, padding === 'valid' ? 388 : 256);
+}
+
 function hasCheckpoints(folder: string): boolean {
   const checkpoints = path.join(folder, 'checkpoints');
   return existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-'));
@@ -104,6 +113,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
     foreground: foregroundKindOf(classNames),
     normalisation: 'image values divided by the bit depth maximum (255 or 65535)',
     tile: geometry,
+    inferenceTile: inferenceTileSize(geometry.outputSize, config.padding),
     trainedOn: { format: options.format, data: options.data ?? null, dataset: dataset.name },
   };
   model.metadata = { ...model.metadata, ...metadata };
@@ -114,7 +124,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
 
   const run = await openRunFolder(folder, { keep: 3 });
   await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
-  const outputTileSize = geometry.outputSize >= 128 ? geometry.outputSize : 128;
+  const outputTileSize = inferenceTileSize(geometry.outputSize, config.padding);
   let result: FitResult;
   try {
     result = await fit({

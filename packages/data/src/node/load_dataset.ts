@@ -5,6 +5,7 @@ import { loadIsbiDataset } from '../layouts/isbi/isbi.js';
 import { loadVocDataset } from '../layouts/voc/voc.js';
 import { DATASET_FORMATS, type LoadDatasetOptions } from '../load_dataset_options.js';
 import type { Dataset } from '../sample.js';
+import { type SyntheticDatasetOptions, createSyntheticDataset } from '../synthetic/synthetic_dataset.js';
 
 /**
  * One entry point for every layout. The layout is checked now (folders, file pairs, split files,
@@ -40,22 +41,10 @@ export async function loadDataset(options: LoadDatasetOptions): Promise<Dataset>
   }
 }
 
-interface SyntheticModule {
-  createSyntheticDataset(options: Record<string, unknown>): Dataset;
-}
-
-async function loadSynthetic(options: Extract<LoadDatasetOptions, { format: 'synthetic' }>): Promise<Dataset> {
+// A static import, so that bundlers (the trainer's one-file build) take it along.
+function loadSynthetic(options: Extract<LoadDatasetOptions, { format: 'synthetic' }>): Promise<Dataset> {
   const { format: _format, ...rest } = options;
-  // Loaded by name at run time: the synthetic module is written beside this one and is
-  // browser-safe; a static import would tie this file's build to it.
-  const specifier = '../synthetic/index.js';
-  let module: SyntheticModule;
-  try {
-    module = (await import(specifier)) as SyntheticModule;
-  } catch (error) {
-    throw new DatasetOptionError(`loadDataset synthetic: the synthetic data set is not available in this build (${(error as Error).message}).`);
-  }
-  return module.createSyntheticDataset(rest);
+  return Promise.resolve(createSyntheticDataset(rest as SyntheticDatasetOptions));
 }
 
 function describe(value: unknown): string {

@@ -6,19 +6,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createBatchSource } from '../pipeline/batch_source.js';
 import type { Dataset } from '../sample.js';
-import { createSyntheticDataset } from '../synthetic/synthetic_dataset.js';
+import type { LoadDatasetOptions } from '../load_dataset_options.js';
+import { loadDataset } from './load_dataset.js';
 import type { FromWorker, ToWorker, WorkerDatasetOptions, WorkerSetup } from './worker_messages.js';
 
-async function openDataset(options: WorkerDatasetOptions): Promise<Dataset> {
-  if (options.format === 'synthetic') {
-    const { format: _format, ...rest } = options;
-    return createSyntheticDataset(rest);
-  }
-  // Loaded by name at run time: the readers are built beside this file and are not needed for
-  // synthetic data, so this file does not tie its build to theirs.
-  const specifier = './load_dataset.js';
-  const { loadDataset } = (await import(specifier)) as { loadDataset(options: WorkerDatasetOptions): Promise<Dataset> };
-  return loadDataset(options);
+// A static import (not one by name at run time), so that bundlers take the readers along.
+function openDataset(options: WorkerDatasetOptions): Promise<Dataset> {
+  return loadDataset(options as unknown as LoadDatasetOptions);
 }
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {

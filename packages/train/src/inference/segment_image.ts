@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize } from '@unet/core';
+import { type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize, sumTensors } from '@unet/core';
 import type { UNet } from '@unet/model';
 import { SegmentImageError } from '../errors.js';
 import { planAlignedTiles } from './aligned_tiles.js';
@@ -182,7 +182,7 @@ function averageOverTransforms(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
     const backTransformed = DIHEDRAL_TRANSFORMS.map((k) =>
       inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k),
     );
-    return tf.div(tf.addN(backTransformed), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D;
+    return tf.div(sumTensors(backTransformed), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D;
   });
 }
 

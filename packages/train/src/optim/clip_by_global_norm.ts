@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sumTensors } from '@unet/core';
 import { TrainingConfigError } from '../errors.js';
 
 /** Gradients scaled to a global norm of at most `maxNorm`, and the norm they had. */
@@ -26,5 +27,5 @@ export function clipByGlobalNorm(gradients: readonly tf.Tensor[], maxNorm: numbe
 
 /** sqrt(sum over all tensors of the sum of their squared values) // scalar */
 export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => tf.sqrt(tf.addN(tensors.map((tensor) => tf.sum(tf.square(tensor))))) as tf.Scalar);
+  return tf.tidy(() => tf.sqrt(sumTensors(tensors.map((tensor) => tf.sum(tf.square(tensor))))) as tf.Scalar);
 }
