@@ -53,14 +53,14 @@ describe('the unet command', () => {
   it('names the commands when given an unknown one', async () => {
     const run = await unet('trian');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval/);
+    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval, bench/);
   });
 
   it('reports the backends in info --json', async () => {
     const run = await unet('info', '--json');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
-    expect(['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm']).toContain(result.chosen);
+    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu']);
+    expect(['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm']).toContain(result.chosen);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as tf from '@tensorflow/tfjs-core';
+import { benchCommand, benchHelp } from './commands/bench.js';
 import { evalCommand, evalHelp } from './commands/evaluate.js';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
@@ -16,6 +17,7 @@ Commands:
             EM images, a few minutes on two CPU cores)
   predict   segment images of any size with a trained model
   eval      measure a trained model on a data set (pixel, Rand, VI, IoU, Dice, SEG)
+  bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
             and the parameter count
   info      the backends that load here, the one chosen, and why others were skipped
@@ -29,6 +31,7 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
   train: { run: trainCommand, help: trainHelp },
   predict: { run: predictCommand, help: predictHelp },
   eval: { run: evalCommand, help: evalHelp },
+  bench: { run: benchCommand, help: benchHelp },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -23,13 +23,21 @@ describe('selectBackend', () => {
       expect(skipped.reason).toMatch(new RegExp(skipped.packageName.replace('/', '\\/')));
     }
     if (!(await hasPackage('@tensorflow/tfjs-node'))) {
-      expect(selection.chosen).toBe('wasm');
-      expect(describeSelection(selection)).toEqual([
+      const { nativeAddonStatus } = await import('@unet/backend-native/status');
+      const native = nativeAddonStatus();
+      const lines = describeSelection(selection);
+      expect(lines.slice(0, 3)).toEqual([
         'skipped tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed (npm install @tensorflow/tfjs-node-gpu on a machine with CUDA)',
         'skipped tensorflow: @tensorflow/tfjs-node is not installed (npm install @tensorflow/tfjs-node)',
-        expect.stringMatching(/^skipped webgpu: webgpu (is not installed|found only a software adapter|found no GPU adapter|failed to start)/),
-        'backend: wasm (@tensorflow/tfjs-backend-wasm)',
+        expect.stringMatching(/^skipped webgpu: webgpu (is not installed|failed to start)/),
       ]);
+      if (native.available) {
+        expect(selection.chosen).toBe('native');
+        expect(lines[3]).toMatch(/^backend: native \(@unet\/backend-native, oneDNN [\d.]+, \d+ threads\)$/);
+      } else {
+        expect(selection.chosen).toBe('wasm');
+        expect(lines.slice(3)).toEqual([`skipped native: @unet/backend-native failed to start: ${native.reason.split('\n')[0]}`, 'backend: wasm (@tensorflow/tfjs-backend-wasm)']);
+      }
     }
   });
 
@@ -47,6 +55,6 @@ describe('selectBackend', () => {
   });
 
   it('rejects an unknown backend name, listing the known ones', async () => {
-    await expect(selectBackend('webgl' as never)).rejects.toThrow(/tensorflow-gpu, tensorflow, webgpu, wasm, cpu/);
+    await expect(selectBackend('webgl' as never)).rejects.toThrow(/tensorflow-gpu, tensorflow, webgpu, native, wasm, cpu/);
   });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installNodeWebGPU } from './node_webgpu.js';
 
 /** The backends the trainer can run on, fastest first. */
-export const backendPriority = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export const backendPriority = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendPriority)[number];
 
 /** What happened when one backend was tried. */
@@ -65,6 +65,19 @@ const candidates: Candidate[] = [
       return adapter;
     },
     hint: 'npm install webgpu on a machine with a Vulkan GPU driver',
+  },
+  {
+    // oneDNN on every CPU core (our addon): built by `pnpm build` where libdnnl-dev is installed.
+    name: 'native',
+    packageName: '@unet/backend-native',
+    load: async () => {
+      const { nativeAddonStatus } = await import('@unet/backend-native/status');
+      const status = nativeAddonStatus();
+      if (!status.available) throw new Error(status.reason);
+      await import('@unet/backend-native');
+      return `oneDNN ${status.oneDnnVersion}, ${status.threads} threads`;
+    },
+    hint: 'apt-get install -y libdnnl-dev g++, then pnpm build',
   },
   {
     name: 'wasm',

@@ -19,7 +19,7 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
   --split NAME      voc: the split file (default val); folder: a subfolder
   --tta             average the 8 flips and quarter turns
   --tile N          output tile side in px (default: the one the model was trained with)
-  --backend NAME    tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+  --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
                     dice, seg (where the data has instances), images, seconds, backend
 

@@ -14,7 +14,7 @@ Usage: unet forward [--preset paper|small] [--size N] [--batch N] [--backend NAM
   --size      input height and width; the paper network needs a valid size such as 572
               (default: 572 for paper, 256 for small)
   --batch     images per batch (default: 1)
-  --backend   tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: the first that loads)
+  --backend   tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: the first that loads)
   --json      print one JSON object instead of the table
 `;
 

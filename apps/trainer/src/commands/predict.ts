@@ -28,7 +28,7 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
   --tta             average the 8 flips and quarter turns (8x the work, a little better)
   --tile N          output tile side in px (default: the one the model was trained with)
   --blend MODE      none (the paper's seamless tiles, default) or gaussian (overlapping tiles)
-  --backend NAME    tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+  --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
 `;
 
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);

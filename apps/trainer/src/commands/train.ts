@@ -21,7 +21,7 @@ Network and training
   --preset NAME        small (default; padded, batch norm, 1.9M parameters) or paper
   --tile N             output tile side in px (default 128); the paper net's input is 184 px larger
   --batch N            tiles per step (default 4)
-  --steps N            optimiser steps (default 300), or
+  --steps N            optimiser steps (default 200), or
   --epochs N           passes over the training images
   --lr X               learning rate (default 0.001)
   --optimizer NAME     adam (default) or sgd (momentum --momentum, default 0.99 as in the paper)
@@ -39,7 +39,7 @@ Run
   --checkpoint-every N checkpoint every N steps (default 50)
   --workers N          threads making augmented batches (default 1; 0: on the training thread)
   --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved
-  --backend NAME       tensorflow-gpu, tensorflow, webgpu, wasm or cpu (default: first that loads)
+  --backend NAME       tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors
 Ctrl-C stops after the current step with a checkpoint; --resume continues from there.

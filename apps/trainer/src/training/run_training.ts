@@ -35,7 +35,7 @@ export interface TrainingIo {
 }
 
 /** Steps when neither --steps nor --epochs is given: a few minutes of the small preset on 2 CPU cores. */
-export const defaultSteps = 300;
+export const defaultSteps = 200;
 
 /**
  * The pixel values `unet predict` writes for each class when the data set did not map them

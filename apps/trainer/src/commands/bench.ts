@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PresetName } from '@unet/model';
+import { UsageError } from '../usage_error.js';
+
+export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
+
+Usage: unet bench [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
+                  [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--slow-cpu]
+
+  The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
+  256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
+  Each case runs in a process of its own: the median of --runs timed runs after --warmup,
+  peak RSS and GFLOP/s. A backend that does not load gives a line saying why.
+  --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
+                     python3-torch) on the same cases and print our/PyTorch ratios
+  --slow-cpu         also time the cpu backend's train steps (tens of minutes)
+  Results and the command that made them: docs/benchmarks.md.
+`;
+
+export async function benchCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      backends: { type: 'string' },
+      presets: { type: 'string' },
+      modes: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      threads: { type: 'string' },
+      'vs-pytorch': { type: 'string' },
+      python: { type: 'string' },
+      'slow-cpu': { type: 'boolean', default: false },
+      'timeout-seconds': { type: 'string' },
+      // Lines are JSON whatever this says; accepted so that `unet bench --json` reads as meant.
+      json: { type: 'boolean', default: true },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    print(benchHelp);
+    return;
+  }
+  const list = (flag: string, text: string | undefined, allowed: readonly string[]) => {
+    if (text === undefined) return undefined;
+    const items = text.split(',');
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (unknown.length > 0) throw new UsageError(`--${flag}: unknown ${unknown.join(', ')}; choose from ${allowed.join(', ')}`);
+    return items;
+  };
+  const count = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag}: expected a whole number, got '${text}'`);
+    return value;
+  };
+  const { runBenchmarks } = await import('@unet/backend-native/bench');
+  await runBenchmarks(
+    {
+      backends: list('backends', values.backends, ['native', 'wasm', 'cpu']) as never,
+      presets: list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined,
+      modes: list('modes', values.modes, ['forward', 'train']) as never,
+      runs: count('runs', values.runs),
+      warmup: count('warmup', values.warmup),
+      threads: count('threads', values.threads),
+      vsPytorch: values['vs-pytorch'] === undefined ? undefined : path.resolve(values['vs-pytorch']),
+      python: values.python,
+      slowCpu: values['slow-cpu'],
+      timeoutSeconds: count('timeout-seconds', values['timeout-seconds']),
+    },
+    (line) => print(JSON.stringify(line)),
+  );
+}
