@@ -43,10 +43,45 @@ function tfjsWasmFiles(): Plugin {
   };
 }
 
+/**
+ * The trained models of the repository's models/ folder (each a model.json + weights from
+ * `unet train`), served under /models/<name>/ in dev and copied into the build, so that the
+ * demo ships the same files the trainer's users download, not a copy of them.
+ */
+function shippedModels(): Plugin {
+  const modelsFolder = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'models');
+  const models = (() => {
+    try {
+      return readdirSync(modelsFolder).filter((name) => readdirSync(path.join(modelsFolder, name)).includes('model.json'));
+    } catch {
+      return [];
+    }
+  })();
+  const filesOf = (name: string) => readdirSync(path.join(modelsFolder, name)).filter((file) => file === 'model.json' || file.endsWith('.bin'));
+  return {
+    name: 'unet-demo:shipped-models',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const match = request.url?.split('?')[0].match(/\/models\/([^/]+)\/([^/]+)$/);
+        if (match === null || match === undefined || !models.includes(match[1]) || !filesOf(match[1]).includes(match[2])) return next();
+        response.setHeader('Content-Type', match[2].endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        response.end(readFileSync(path.join(modelsFolder, match[1], match[2])));
+      });
+    },
+    generateBundle() {
+      for (const name of models) {
+        for (const file of filesOf(name)) {
+          this.emitFile({ type: 'asset', fileName: `models/${name}/${file}`, source: readFileSync(path.join(modelsFolder, name, file)) });
+        }
+      }
+    },
+  };
+}
+
 export default defineConfig({
   // Relative asset paths: the built site works from any folder of any static server.
   base: './',
-  plugins: [tfjsWasmFiles()],
+  plugins: [tfjsWasmFiles(), shippedModels()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
