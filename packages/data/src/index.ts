@@ -46,3 +46,8 @@ export { TrainingTileError } from './tiles/tile_error.js';
 export { type WeightMapSettings, sampleWeightMap } from './tiles/sample_weights.js';
 export { type BatchSource, type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
 export { type ValidationImage, type ValidationTilesOptions, validationImage, validationTiles } from './pipeline/validation_tiles.js';
+// Browser readers: the platform's decoders for PNG and JPEG, our own for TIFF (8/16-bit, LZW/deflate).
+export { ImageDecodeError } from './browser/decode_error.js';
+export { decodeImageFile } from './browser/decode_image.js';
+export { type DecodedImage, toChannels } from './browser/decoded_image.js';
+export { decodeTiff, isTiff } from './browser/tiff_decode.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DecodedImage } from '../decode/decoded_image.js';
+import type { DecodedImage } from '@unet/data';
 import { TrainingPairError, trainingPair } from './training_pair.js';
 
 const gray = (values: number[], bitDepth: 8 | 16, width = 2): DecodedImage => ({

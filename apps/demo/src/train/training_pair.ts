@@ -1,4 +1,4 @@
-import { type DecodedImage, toChannels } from '../decode/decoded_image.js';
+import { type DecodedImage, toChannels } from '@unet/data';
 import type { TrainingPair } from './train_in_browser.js';
 
 /** An image and mask that cannot be trained on; the message says why and what to pick. */

@@ -7,7 +7,8 @@ import { sharedDatasetsRoot } from '@unet/test-utils';
 import { ImageDecodeError } from './decode_error.js';
 import { decodeTiff, isTiff } from './tiff_decode.js';
 
-const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public', 'samples');
+// The demo's bundled samples: a 16-bit LZW TIFF and the 8-bit PNG it was made from.
+const samples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'apps', 'demo', 'public', 'samples');
 
 /** sharp's (libvips's) reading of the same file, as the reference: values / bit-depth maximum. */
 async function referenceOf(bytes: Uint8Array): Promise<{ data: Float32Array; channels: number }> {
