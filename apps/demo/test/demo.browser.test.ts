@@ -14,7 +14,7 @@
  * Screenshots go to test-artifacts/ (git-ignored).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +73,11 @@ function agreement(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** A mask PNG as written by `unet predict` or downloaded from the page, as class ids (0 -> 0, 255 -> 1). */
+/** Mask files hold each class's value (`values[classId]`, e.g. ISBI's membrane 0, cell 255); back to class ids. */
+let maskValueOfClass = [0, 255];
 async function readMask(file: string): Promise<number[]> {
   const { data } = await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  return Array.from(data, (value) => (value === 255 ? 1 : value === 0 ? 0 : -1));
+  return Array.from(data, (value) => maskValueOfClass.indexOf(value));
 }
 
 /** The sample in [0, 1] as the trainer's readers give it: one gray channel, value / 255. */
@@ -100,17 +102,26 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const outDir = path.join(workFolder, 'site');
     await build({ root: demoRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 
-    // An untrained small-preset U-Net with a fixed seed: the test is about the browser giving
-    // Node's answer, not about a good answer. Shipped through the manifest, as a trained one will be.
+    // The shipped model (models/isbi2012-em, trained by `unet train`) where the checkout has it,
+    // else an untrained small-preset U-Net with a fixed seed: the test is about the browser giving
+    // Node's answer. Shipped through the manifest, as the default model is.
     await tf.setBackend('wasm');
     modelFolder = path.join(outDir, 'models', 'fixture');
-    const model = createUNet(presetConfig('small', { seed: 7 }));
-    model.metadata = { classNames: ['cell', 'membrane'] };
-    await saveUNet(model, fileSystem(modelFolder));
-    model.dispose();
+    const shipped = path.join(demoRoot, '..', '..', 'models', 'isbi2012-em');
+    if (existsSync(path.join(shipped, 'model.json'))) {
+      mkdirSync(modelFolder, { recursive: true });
+      for (const file of ['model.json', 'weights.bin']) copyFileSync(path.join(shipped, file), path.join(modelFolder, file));
+      const metadata = JSON.parse(readFileSync(path.join(modelFolder, 'model.json'), 'utf8')).userDefinedMetadata.unet.extra;
+      maskValueOfClass = metadata.labelMapping.values;
+    } else {
+      const model = createUNet(presetConfig('small', { seed: 7 }));
+      model.metadata = { classNames: ['cell', 'membrane'] };
+      await saveUNet(model, fileSystem(modelFolder));
+      model.dispose();
+    }
     writeFileSync(
       path.join(outDir, 'models', 'manifest.json'),
-      JSON.stringify([{ name: 'fixture', label: 'Test fixture (untrained, seed 7)' }]),
+      JSON.stringify([{ name: 'fixture', label: 'Test model (the shipped one, or untrained with seed 7)' }]),
     );
 
     // Node's answer: the saved model, read back, on wasm, through @unet/train's segmentImage.
@@ -196,7 +207,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.screenshot({ path: path.join(artifacts, 'demo-webgl.png'), fullPage: true });
   });
 
-  it("downloads the mask as a PNG of 0 (cell) and 255 (membrane), which agrees with `unet predict`'s file", async () => {
+  it("downloads the mask as a PNG in the model's label values, which agrees with `unet predict`'s file", async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-mask')]);
     expect(download.suggestedFilename()).toBe('isbi-train-03-small-mask.png');
     const file = path.join(workFolder, 'mask.png');
