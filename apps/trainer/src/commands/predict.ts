@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelConnectedComponents } from '@unet/core';
 import { vocColourMap } from '@unet/data';
-import { encodePng, readImage, readImageHeader } from '@unet/data/node';
+import { encodePng, encodeTiffStack, readImage, readImageHeader } from '@unet/data/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/train';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
@@ -20,7 +20,8 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
                     folders of them
   --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train
   --out DIR         where the masks go: NAME.png in the training data's own label values
-                    (ISBI: membrane 0, cell 255; VOC: palette indices), NAME_pPPP.png per page
+                    (ISBI: membrane 0, cell 255; VOC: palette indices); a TIFF stack gives
+                    NAME.tif, one page per slice (and NAME_pPPP_*.png for the extras)
   --overlay         also NAME_overlay.png: the mask over the image
   --probabilities   also NAME_probability.png: class 1's probability as 16-bit gray
                     (one file per class, NAME_probability_CLASS.png, beyond two classes)
@@ -103,6 +104,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   for (const file of files) {
     const header = await readImageHeader(file);
     const stem = path.parse(file).name;
+    const stackPages: Array<{ width: number; height: number; data: Int32Array }> = [];
     for (let page = 0; page < header.pages; page++) {
       const name = header.pages > 1 ? `${stem}_p${String(page).padStart(3, '0')}` : stem;
       // Gray and colour are converted to what the model takes (luminance, or gray repeated).
@@ -111,13 +113,16 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       const result = await segmentImage(model, image, { outputTileSize, tta: values.tta, blend: values.blend as 'none' | 'gaussian' });
       const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
       const target = path.join(values.out, `${name}.png`);
-      if (labels.palette) {
+      const written: string[] = [];
+      if (header.pages > 1) {
+        stackPages.push({ width: image.width, height: image.height, data: mask.map((label) => labels.values[label] ?? label) });
+      } else if (labels.palette) {
         await mkdir(path.dirname(target), { recursive: true });
         await writeFile(target, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
       } else {
         await writeLabelPng(target, mask, image.height, image.width, labels.values);
       }
-      const written = [target];
+      if (header.pages === 1) written.push(target);
       if (values.overlay) {
         const overlay = path.join(values.out, `${name}_overlay.png`);
         await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, 0.45));
@@ -141,7 +146,13 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
         written.push(instancesFile);
       }
       images++;
-      print(`${file}${header.pages > 1 ? ` page ${page}` : ''}: ${image.width}x${image.height} in ${((performance.now() - imageStarted) / 1000).toFixed(1)} s -> ${written.join(', ')}`);
+      const wrote = written.length > 0 ? ` -> ${written.join(', ')}` : '';
+      print(`${file}${header.pages > 1 ? ` page ${page}` : ''}: ${image.width}x${image.height} in ${((performance.now() - imageStarted) / 1000).toFixed(1)} s${wrote}`);
+    }
+    if (stackPages.length > 0) {
+      const stackFile = path.join(values.out, `${stem}.tif`);
+      await writeFile(stackFile, encodeTiffStack(stackPages));
+      print(`${file}: ${stackPages.length} pages -> ${stackFile}`);
     }
   }
   model.dispose();

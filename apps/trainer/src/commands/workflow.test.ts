@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSyntheticDataset } from '@unet/data';
-import { decodePng, encodePng } from '@unet/data/node';
+import { decodePng, encodePng, encodeTiffStack, readLabelImage } from '@unet/data/node';
 import { sharedDatasetsRoot } from '@unet/test-utils';
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,35 @@ describe('unet train, predict and eval', () => {
     expect(sum / compared).toBeLessThan(0.01);
     expect(far / compared).toBeLessThan(0.005);
     expect(equal / compared).toBeGreaterThan(0.98);
+  }, 240_000);
+
+  it('writes the masks of a TIFF stack as a TIFF stack, one page per slice', async () => {
+    const dataset = createSyntheticDataset({ seed: 9, size: 2, height: 64, width: 80 });
+    const pages = await Promise.all([0, 1].map(async (index) => {
+      const sample = await dataset.get(index);
+      return { width: 80, height: 64, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) };
+    }));
+    writeFileSync(path.join(work, 'stack.tif'), encodeTiffStack(pages));
+    const result = await unet('predict', '--model', path.join(run, 'model'), path.join(work, 'stack.tif'), '--out', path.join(work, 'stack'), '--overlay', '--backend', 'wasm');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/2 pages -> .*stack\.tif/);
+    for (const page of [0, 1]) {
+      const mask = await readLabelImage(path.join(work, 'stack', 'stack.tif'), { page });
+      expect([mask.width, mask.height]).toEqual([80, 64]);
+      expect(new Set(mask.data).size).toBeGreaterThan(0);
+      for (const value of new Set(mask.data)) expect([0, 255]).toContain(value);
+      expect(existsSync(path.join(work, 'stack', `stack_p00${page}_overlay.png`))).toBe(true);
+    }
+  }, 120_000);
+
+  it('lowers the loss clearly over a few dozen steps of the small preset on the synthetic data', async () => {
+    const folder = path.join(work, 'falls');
+    const result = await unet('train', '--steps', '36', '--tile', '48', '--batch', '2', '--val-split', '1', '--val-every', '1000', '--checkpoint-every', '1000', '--workers', '1', '--out', folder);
+    expect(result.code, result.stderr).toBe(0);
+    const losses = readFileSync(path.join(folder, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'step').map((record) => record.loss);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    console.log(`loss: first 6 steps ${mean(losses.slice(0, 6)).toFixed(3)}, last 6 ${mean(losses.slice(-6)).toFixed(3)}`);
+    expect(mean(losses.slice(-6))).toBeLessThan(0.7 * mean(losses.slice(0, 6)));
   }, 240_000);
 
   it('evaluates as JSON on the ISBI slices 20-24 (skips without ../shared)', async (context) => {

@@ -15,3 +15,4 @@ export {
   type WorkerPoolOptions,
   createWorkerBatchSource,
 } from './worker_batch_source.js';
+export { type TiffPage, TiffEncodeError, encodeTiffStack } from '../readers/tiff_encode.js';
