@@ -125,7 +125,8 @@ function rebuildModel(): void {
   ui.modelInfo.textContent = describeModel(state.model);
 }
 
-async function switchBackend(requested: BackendName | 'auto'): Promise<void> {
+/** `announceReady`: false while the page is still starting, so that 'ready' means all of it is. */
+async function switchBackend(requested: BackendName | 'auto', announceReady = true): Promise<void> {
   setStatus(`Starting the ${requested} backend…`, 'busy');
   // The weights live in the old backend's memory: free them, then rebuild on the new one.
   state.model?.dispose();
@@ -134,7 +135,7 @@ async function switchBackend(requested: BackendName | 'auto'): Promise<void> {
   ui.backendName.textContent = state.backend.name;
   ui.backendSkipped.textContent = state.backend.skipped.map((entry) => `${entry.name} skipped: ${entry.reason}`).join('; ');
   rebuildModel();
-  setStatus(`Ready on ${state.backend.name}.`, 'ready');
+  if (announceReady) setStatus(`Ready on ${state.backend.name}.`, 'ready');
 }
 
 function addModelOption(value: string, label: string, source?: ModelSource): void {
@@ -145,13 +146,13 @@ function addModelOption(value: string, label: string, source?: ModelSource): voi
   if (source !== undefined) state.sources.set(value, source);
 }
 
-async function useModel(value: string, source: ModelSource): Promise<void> {
+async function useModel(value: string, source: ModelSource, announceReady = true): Promise<void> {
   state.sources.set(value, source);
   ui.modelSelect.value = value;
   state.source = source;
   rebuildModel();
   if (state.image !== null) await segment();
-  else setStatus(`Model ready: ${source.description}.`, 'ready');
+  else if (announceReady) setStatus(`Model ready: ${source.description}.`, 'ready');
 }
 
 async function showImage(loaded: LoadedImage): Promise<void> {
@@ -442,7 +443,7 @@ async function start(): Promise<void> {
   const requested = new URLSearchParams(location.search).get('backend') ?? 'auto';
   ui.backendSelect.value = isBackendName(requested) ? requested : 'auto';
   await exclusive(async () => {
-    await switchBackend(isBackendName(requested) ? requested : 'auto');
+    await switchBackend(isBackendName(requested) ? requested : 'auto', false);
     const base = document.baseURI;
     const manifest = await readManifest(base);
     if (manifest.length === 0) addModelOption('', '(none shipped yet)');
@@ -453,7 +454,7 @@ async function start(): Promise<void> {
     }
     if (manifest.length > 0) {
       setStatus(`Loading ${manifest[0].label}…`, 'busy');
-      await useModel(`shipped-${manifest[0].name}`, await loadShippedModel(base, manifest[0]));
+      await useModel(`shipped-${manifest[0].name}`, await loadShippedModel(base, manifest[0]), false);
     } else {
       rebuildModel();
     }
