@@ -1,12 +1,18 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { linePlotSvg, niceTicks } from './line_plot.js';
+import { linePlotSvg, logTicks, niceTicks } from './line_plot.js';
 
 describe('niceTicks', () => {
   it('gives round steps covering the range', () => {
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(3, 97)).toEqual([20, 40, 60, 80]);
     expect(niceTicks(2, 2)).toEqual([2]);
+  });
+});
+
+describe('logTicks', () => {
+  it('puts a log axis at 1, 2 and 5 times powers of ten', () => {
+    expect(logTicks(Math.log10(0.15), Math.log10(1.2)).map((tick) => Number((10 ** tick).toPrecision(6)))).toEqual([0.2, 0.5, 1]);
   });
 });
 

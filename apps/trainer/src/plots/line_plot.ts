@@ -36,6 +36,19 @@ export function niceTicks(low: number, high: number, count = 5): number[] {
   return ticks;
 }
 
+/** Ticks of a log axis: 1, 2 and 5 times the powers of ten inside [10^low, 10^high], as log10 values. */
+export function logTicks(low: number, high: number): number[] {
+  const ticks: number[] = [];
+  for (let power = Math.floor(low); power <= Math.ceil(high); power++) {
+    for (const factor of [1, 2, 5]) {
+      const value = Math.log10(factor) + power;
+      if (value >= low - 1e-9 && value <= high + 1e-9) ticks.push(value);
+    }
+  }
+  // A narrow range may hold none of them: fall back to evenly spaced ones.
+  return ticks.length >= 2 ? ticks : niceTicks(low, high);
+}
+
 function formatTick(value: number): string {
   if (value === 0) return '0';
   const absolute = Math.abs(value);
@@ -75,7 +88,7 @@ export function linePlotSvg(series: Series[], options: LinePlotOptions): string 
     parts.push(`<line x1="${x}" x2="${x}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#eee"/>`);
     parts.push(`<text x="${x}" y="${margin.top + plotHeight + 16}" text-anchor="middle">${formatTick(tick)}</text>`);
   }
-  for (const tick of niceTicks(yLow, yHigh)) {
+  for (const tick of options.logY ? logTicks(yLow, yHigh) : niceTicks(yLow, yHigh)) {
     const y = (margin.top + (1 - (tick - yLow) / (yHigh - yLow)) * plotHeight).toFixed(1);
     const label = options.logY ? formatTick(10 ** tick) : formatTick(tick);
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y}" y2="${y}" stroke="#eee"/>`);
