@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
+import { classChannel } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
 import { UsageError } from '../usage_error.js';
 
@@ -131,8 +132,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       if (values.probabilities) {
         const classes = result.classes === 2 ? [1] : Array.from({ length: result.classes }, (_, index) => index);
         for (const classId of classes) {
-          const probability = new Float32Array(image.height * image.width);
-          for (let pixel = 0; pixel < probability.length; pixel++) probability[pixel] = result.probabilities[pixel * result.classes + classId];
+          const probability = classChannel(result.probabilities, image.height * image.width, result.classes, classId);
           const suffix = result.classes === 2 ? '' : `_${labels.classNames[classId] ?? classId}`;
           const probabilityFile = path.join(values.out, `${name}_probability${suffix}.png`);
           await writeProbabilityPng(probabilityFile, probability, image.height, image.width);

@@ -8,6 +8,7 @@ import {
   segMeasure,
   variationOfInformation,
 } from '@unet/core';
+import { labelsFromProbabilities } from '@unet/train';
 
 /**
  * The measures `unet eval` reports, over a whole data set. Class 1 is the foreground of a
@@ -61,19 +62,8 @@ export function foregroundKindOf(classNames: readonly string[]): ForegroundKind 
   return /membrane|boundar|border|edge/i.test(classNames[1] ?? '') ? 'boundary' : 'object';
 }
 
-function argmax(probabilities: Float32Array, pixels: number, classes: number): Int32Array {
-  const labels = new Int32Array(pixels);
-  for (let pixel = 0; pixel < pixels; pixel++) {
-    let best = 0;
-    for (let label = 1; label < classes; label++) {
-      if (probabilities[pixel * classes + label] > probabilities[pixel * classes + best]) best = label;
-    }
-    labels[pixel] = best;
-  }
-  return labels;
-}
-
-function channel(probabilities: Float32Array, pixels: number, classes: number, index: number): Float32Array {
+/** One class's probabilities out of `[pixels, classes]`. // [pixels] */
+export function classChannel(probabilities: Float32Array, pixels: number, classes: number, index: number): Float32Array {
   const result = new Float32Array(pixels);
   for (let pixel = 0; pixel < pixels; pixel++) result[pixel] = probabilities[pixel * classes + index];
   return result;
@@ -98,13 +88,13 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       throw new RangeError(`measures: the prediction (${image.probabilities.length / classes} pixels) and the truth (${image.truth.length}) differ in size; expected ${image.height}x${image.width}`);
     }
     images++;
-    const predicted = argmax(image.probabilities, pixels, classes);
+    const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes);
     const matrix = confusionMatrix(predicted, image.truth, classes, ignoreLabel);
     for (let entry = 0; entry < matrix.length; entry++) confusion[entry] += matrix[entry];
     const perImage: { pixelError?: number; randError?: number; seg?: number } = {};
     if (classes !== 2) return perImage;
 
-    const foregroundProbability = channel(image.probabilities, pixels, classes, 1);
+    const foregroundProbability = classChannel(image.probabilities, pixels, classes, 1);
     // Void pixels take no part: truth 0 with probability 0 cannot change the best F-score much,
     // but to be exact they are dropped from both arrays.
     const keep: number[] = [];
