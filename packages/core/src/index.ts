@@ -49,9 +49,12 @@ export {
 export { type IouAndDice, ConfusionMeasureError, confusionMatrix, iouAndDice } from './confusion_measures.js';
 export {
   type BestPixelFScore,
+  type PixelCounts,
   DEFAULT_PIXEL_THRESHOLDS,
   PixelErrorArgumentError,
+  bestFScoreOfCounts,
   bestPixelFScore,
+  pixelCountsPerThreshold,
   pixelError,
   pixelErrorOfMask,
 } from './pixel_error.js';
@@ -60,6 +63,7 @@ export {
   type VariationOfInformation,
   RegionMeasureError,
   adaptedRandError,
+  isbiRandError,
   regionsFromBoundaryMap,
   variationOfInformation,
 } from './rand_error.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   PixelErrorArgumentError,
+  bestFScoreOfCounts,
   bestPixelFScore,
+  pixelCountsPerThreshold,
   pixelError,
   pixelErrorOfMask,
 } from './pixel_error.js';
@@ -39,5 +41,33 @@ describe('pixelError', () => {
     expect(() => pixelError([0.5, 0.5], [0, 255])).toThrow(/value 255/);
     expect(() => pixelErrorOfMask([1], [1, 0])).toThrow(/1 pixels and the truth 2/);
     expect(() => pixelError([0.5], [1], [])).toThrow(/no thresholds/);
+  });
+});
+
+describe('pixelCountsPerThreshold and bestFScoreOfCounts', () => {
+  it('pool two images under one threshold, which can differ from each image\'s own best', () => {
+    // Image A: truth 1 0, probabilities 0.7 0.3 -> best alone at 0.5 (F 1).
+    // Image B: truth 1 1 1 0, probabilities 0.4 0.4 0.4 0.2 -> best alone at 0.3 (F 1).
+    // Pooled: t 0.3: TP 4, FP 1 (A's 0.3), FN 0 -> F 8/9; t 0.5: TP 1, FN 3 -> F 2/5.
+    const thresholds = [0.3, 0.5];
+    const a = pixelCountsPerThreshold([0.7, 0.3], [1, 0], thresholds);
+    const b = pixelCountsPerThreshold([0.4, 0.4, 0.4, 0.2], [1, 1, 1, 0], thresholds);
+    expect(a).toEqual([
+      { truePositives: 1, falsePositives: 1, falseNegatives: 0 },
+      { truePositives: 1, falsePositives: 0, falseNegatives: 0 },
+    ]);
+    const pooled = a.map((count, index) => ({
+      truePositives: count.truePositives + b[index]!.truePositives,
+      falsePositives: count.falsePositives + b[index]!.falsePositives,
+      falseNegatives: count.falseNegatives + b[index]!.falseNegatives,
+    }));
+    const best = bestFScoreOfCounts(pooled, thresholds);
+    expect(best.threshold).toBe(0.3);
+    expect(best.fScore).toBeCloseTo(8 / 9, 12);
+  });
+
+  it('rejects counts that do not match the thresholds', () => {
+    expect(() => bestFScoreOfCounts([], [0.5])).toThrow(/0 sets of counts for 1 thresholds/);
+    expect(() => pixelCountsPerThreshold([0.5], [1], [])).toThrow(/no thresholds/);
   });
 });

@@ -30,6 +30,59 @@ export const DEFAULT_PIXEL_THRESHOLDS: readonly number[] = Array.from(
   (_, index) => index / 100,
 );
 
+/** Pixel counts at one threshold; they add up over images (the challenge pooled a whole stack). */
+export interface PixelCounts {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+}
+
+/**
+ * The counts of `probabilities >= threshold` against `truth`, one entry per threshold, so that
+ * a caller can add them over the images of a stack and take ONE best threshold for all, as the
+ * ISBI 2012 script does (`bestFScoreOfCounts`).
+ *
+ * @param probabilities // [height, width] foreground probability per pixel
+ * @param truth // [height, width] 0 (background) or 1 (foreground)
+ */
+export function pixelCountsPerThreshold(
+  probabilities: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  thresholds: readonly number[] = DEFAULT_PIXEL_THRESHOLDS,
+): PixelCounts[] {
+  checkPixelArrays(probabilities, truth);
+  checkThresholds(thresholds);
+  return thresholds.map((threshold) => {
+    let truePositives = 0;
+    let falsePositives = 0;
+    let falseNegatives = 0;
+    for (let index = 0; index < truth.length; index++) {
+      const predictedForeground = probabilities[index]! >= threshold;
+      const trueForeground = truth[index] === 1;
+      if (predictedForeground && trueForeground) truePositives++;
+      else if (predictedForeground) falsePositives++;
+      else if (trueForeground) falseNegatives++;
+    }
+    return { truePositives, falsePositives, falseNegatives };
+  });
+}
+
+/** The best F-score of per-threshold counts (summed over any number of images). */
+export function bestFScoreOfCounts(counts: readonly PixelCounts[], thresholds: readonly number[]): BestPixelFScore {
+  checkThresholds(thresholds);
+  if (counts.length !== thresholds.length) {
+    throw new PixelErrorArgumentError(
+      `pixel_error: ${counts.length} sets of counts for ${thresholds.length} thresholds: pass one per threshold`,
+    );
+  }
+  let best: BestPixelFScore = { fScore: -1, threshold: Number.NaN };
+  counts.forEach((count, index) => {
+    const fScore = fScoreOf(count.truePositives, count.falsePositives, count.falseNegatives);
+    if (fScore > best.fScore) best = { fScore, threshold: thresholds[index]! };
+  });
+  return best;
+}
+
 /**
  * The best F-score of `probabilities >= threshold` against `truth` over `thresholds`.
  *
@@ -41,28 +94,7 @@ export function bestPixelFScore(
   truth: ArrayLike<number>,
   thresholds: readonly number[] = DEFAULT_PIXEL_THRESHOLDS,
 ): BestPixelFScore {
-  checkPixelArrays(probabilities, truth);
-  if (thresholds.length === 0) {
-    throw new PixelErrorArgumentError(
-      'pixel_error: no thresholds were given: pass at least one, or leave the default 0..1 step 0.01',
-    );
-  }
-  let best: BestPixelFScore = { fScore: -1, threshold: Number.NaN };
-  for (const threshold of thresholds) {
-    let truePositives = 0;
-    let falsePositives = 0;
-    let falseNegatives = 0;
-    for (let index = 0; index < truth.length; index++) {
-      const predictedForeground = probabilities[index]! >= threshold;
-      const trueForeground = truth[index] === 1;
-      if (predictedForeground && trueForeground) truePositives++;
-      else if (predictedForeground) falsePositives++;
-      else if (trueForeground) falseNegatives++;
-    }
-    const fScore = fScoreOf(truePositives, falsePositives, falseNegatives);
-    if (fScore > best.fScore) best = { fScore, threshold };
-  }
-  return best;
+  return bestFScoreOfCounts(pixelCountsPerThreshold(probabilities, truth, thresholds), thresholds);
 }
 
 /**
@@ -103,6 +135,14 @@ export function pixelErrorOfMask(predictedMask: ArrayLike<number>, truth: ArrayL
 function fScoreOf(truePositives: number, falsePositives: number, falseNegatives: number): number {
   const denominator = 2 * truePositives + falsePositives + falseNegatives;
   return denominator === 0 ? 1 : (2 * truePositives) / denominator;
+}
+
+function checkThresholds(thresholds: readonly number[]): void {
+  if (thresholds.length === 0) {
+    throw new PixelErrorArgumentError(
+      'pixel_error: no thresholds were given: pass at least one, or leave the default 0..1 step 0.01',
+    );
+  }
 }
 
 function checkPixelArrays(predicted: ArrayLike<number>, truth: ArrayLike<number>): void {

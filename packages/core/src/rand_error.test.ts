@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RegionMeasureError,
   adaptedRandError,
+  isbiRandError,
   regionsFromBoundaryMap,
   variationOfInformation,
 } from './rand_error.js';
@@ -51,6 +52,36 @@ describe('adaptedRandError', () => {
   it('throws a typed error on unequal lengths', () => {
     expect(() => adaptedRandError(labels([1]), labels([1, 1]))).toThrow(RegionMeasureError);
     expect(() => adaptedRandError(labels([1]), labels([1, 1]))).toThrow(/1 pixels and the truth 2/);
+  });
+});
+
+describe('isbiRandError', () => {
+  it('is 0 for identical segmentations, whatever the label names', () => {
+    expect(isbiRandError(labels([4, 4, 2, 2]), labels([1, 1, 2, 2]))).toEqual({ error: 0, precision: 1, recall: 1 });
+  });
+
+  it('matches a hand-computed boundary pixel inside a cell: unassigned, it costs recall only', () => {
+    // Truth one cell of 4; prediction 3 0 3 3. Sums of squares with self pairs:
+    // A = 16, B = 3^2 = 9 (the 0 pixel joins no region), P = 9 -> error 1 - 18 / 25 = 0.28.
+    const result = isbiRandError(labels([3, 0, 3, 3]), labels([1, 1, 1, 1]));
+    expect(result.precision).toBe(1);
+    expect(result.recall).toBeCloseTo(9 / 16, 12);
+    expect(result.error).toBeCloseTo(0.28, 12);
+  });
+
+  it('does not let a predicted boundary merge the two cells it covers, where adaptedRandError does', () => {
+    // Truth cells 1 1 | 2 2; prediction 5 0 0 6: a thick boundary over both cells.
+    // A = 8, B = 1 + 1 = 2, P = 2 -> error 1 - 4 / 10 = 0.6; no merge, so precision 1.
+    const result = isbiRandError(labels([5, 0, 0, 6]), labels([1, 1, 2, 2]));
+    expect(result.precision).toBe(1);
+    expect(result.error).toBeCloseTo(0.6, 12);
+    // With 0 an ordinary region, the two 0 pixels join cells 1 and 2: a merge.
+    expect(adaptedRandError(labels([5, 0, 0, 6]), labels([1, 1, 2, 2])).precision).toBeLessThan(1);
+  });
+
+  it('leaves out the pixels whose true label is 0', () => {
+    // Truth 1 0 2, prediction one region: A = 2, B = 2^2 = 4, P = 1 + 1 = 2 -> 1 - 4 / 6.
+    expect(isbiRandError(labels([1, 1, 1]), labels([1, 0, 2])).error).toBeCloseTo(1 / 3, 12);
   });
 });
 

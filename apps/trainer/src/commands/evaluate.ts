@@ -23,10 +23,12 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
   --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
                     dice, seg (where the data has instances), images, seconds, backend
 
-Pixel and Rand error take the best threshold of the probability map (as the ISBI 2012
-challenge did); Rand error and variation of information count the true foreground only; IoU
-and Dice are summed over all images, void pixels (VOC's 255) left out; SEG is the Cell
-Tracking Challenge's, over all true objects.
+Pixel and Rand error are scored as the ISBI 2012 challenge's script scores them: one best
+threshold of the probability map for all the images (pixelThreshold, randThreshold in --json);
+the pixel F-score is that of the labels' foreground (the cells, not the membranes), pooled over
+the images; the Rand error counts the true foreground only, and predicted boundary pixels join
+no region. IoU and Dice are summed over all images, void pixels (VOC's 255) left out; SEG is the
+Cell Tracking Challenge's, over all true objects.
 `;
 
 /** "20-24,27" -> [20, 21, 22, 23, 24, 27] */

@@ -36,6 +36,9 @@ Run
                        log.jsonl, checkpoints/, model/, loss.png, measures.png, predictions.png
   --resume             continue the run in --out from its last checkpoint, exactly
   --val-every N        validate every N steps (default 50)
+  --monitor NAME       the validation measure that picks the kept model: auto (default: randError
+                       for membranes, seg for ctc cells, iou otherwise), iou, dice, pixelError,
+                       randError, variationOfInformation or seg
   --checkpoint-every N checkpoint every N steps (default 50)
   --workers N          threads making augmented batches (default 1; 0: on the training thread)
   --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved

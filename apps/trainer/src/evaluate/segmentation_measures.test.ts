@@ -23,16 +23,33 @@ describe('segmentation measures', () => {
     const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'] });
     measures.add({ probabilities: twoClass([0, 0, 0, 0, 0]), height: 1, width: 5, truth: Int32Array.from([0, 0, 1, 0, 0]) });
     const result = measures.result();
-    // Pixel error: best F is at threshold 0 (all foreground): TP 1, FP 4 -> F = 2/6.
-    expect(result.pixelError).toBeCloseTo(1 - 1 / 3, 12);
-    // Rand over the 4 cell pixels: n = [[2], [2]]: P = 8 - 4 = 4, A = 8 - 4 = 4, B = 16 - 4 = 12 -> 1 - 4 / 8.
-    expect(result.randError).toBeCloseTo(0.5, 12);
+    // Pixel error, as the challenge's script: the positive class is the cells (label > 0 in its
+    // files). Every pixel is called cell at every threshold: TP 4, FP 1 -> F = 8/9.
+    expect(result.pixelError).toBeCloseTo(1 / 9, 12);
+    // Rand (isbiRandError) over the 4 cell pixels, one predicted region: A = 4 + 4, B = 4^2,
+    // P = 2^2 + 2^2 -> 1 - 16 / 24.
+    expect(result.randError).toBeCloseTo(1 / 3, 12);
     // VI: H(S|T) = 0 (each true region lies in one predicted), H(T|S) = log 2.
     expect(result.variationOfInformation).toBeCloseTo(Math.log(2), 12);
     // IoU: cell 4/5, membrane 0/1; Dice: cell 8/9, membrane 0.
     expect(result.iou.perClass).toEqual({ cell: 0.8, membrane: 0 });
     expect(result.iou.mean).toBeCloseTo(0.4, 12);
     expect(result.dice.perClass.cell).toBeCloseTo(8 / 9, 12);
+  });
+
+  it('takes one threshold for all images, pooling the pixel counts', () => {
+    // Two 1x2 images of cell | membrane. Membrane probabilities: image A 0.2 (cell) and 0.6
+    // (membrane): separated at cell-probability thresholds in (0.4, 0.8]; image B 0.7 and 0.9:
+    // separated in (0.1, 0.3]. No single threshold separates both, so the pooled error is > 0
+    // although each image alone scores 0.
+    const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'] });
+    const truth = Int32Array.from([0, 1]);
+    expect(measures.add({ probabilities: twoClass([0.2, 0.6]), height: 1, width: 2, truth }).pixelError).toBe(0);
+    expect(measures.add({ probabilities: twoClass([0.7, 0.9]), height: 1, width: 2, truth }).pixelError).toBe(0);
+    const result = measures.result();
+    // Best pooled: cell probability >= 0.3 (or anything up to 0.4): A right, B's cell right,
+    // B's membrane (cell probability 0.1) right, A's membrane (0.4) wrong -> TP 2, FP 1 -> F 0.8.
+    expect(result.pixelError).toBeCloseTo(0.2, 12);
   });
 
   it('scores merged touching cells with SEG 0.5 each, from the instances', () => {

@@ -1,9 +1,12 @@
 import {
-  adaptedRandError,
+  DEFAULT_PIXEL_THRESHOLDS,
+  type PixelCounts,
+  bestFScoreOfCounts,
   confusionMatrix,
   iouAndDice,
+  isbiRandError,
   labelConnectedComponents,
-  pixelError,
+  pixelCountsPerThreshold,
   regionsFromBoundaryMap,
   segMeasure,
   variationOfInformation,
@@ -17,8 +20,14 @@ import { labelsFromProbabilities } from '@unet/train';
  *   as the ISBI 2012 challenge defines the Rand error and the variation of information;
  * - 'object' (cells): regions are the 4-connected components of the object class, compared with
  *   the true instances (or the components of the true mask where there are none).
- * Pixel error and Rand error take the best threshold of the probability map, as the challenge
- * did; IoU and Dice come from the argmax masks, summed over all images (void pixels ignored).
+ * Pixel error and Rand error follow the ISBI 2012 challenge's own script (Fiji's
+ * `PixelError` and `RandError`), so that they stand next to the paper's figures:
+ * - the positive class is the FOREGROUND of the challenge's label images (value > 0): the cells,
+ *   not the membranes, for a boundary task; the objects for an object task;
+ * - ONE threshold for the whole set of images: pixel counts are pooled over the images, the Rand
+ *   error is averaged over them, and the threshold that scores best overall is kept;
+ * - the Rand error is `isbiRandError`: predicted boundary / background pixels join no region.
+ * IoU and Dice come from the argmax masks, summed over all images (void pixels ignored).
  */
 export type ForegroundKind = 'boundary' | 'object';
 
@@ -35,10 +44,14 @@ export interface EvaluatedImage {
 
 export interface SegmentationMeasures {
   images: number;
-  /** Mean over images of 1 - the best pixel F-score (two-class tasks). */
+  /** 1 - the F-score of the foreground pixels of all images, at the best threshold (two-class tasks). */
   pixelError?: number;
-  /** Mean over images of the foreground-restricted adapted Rand error at the best threshold. */
+  /** The foreground probability threshold of `pixelError`. */
+  pixelThreshold?: number;
+  /** Mean over images of the foreground-restricted Rand error (`isbiRandError`), at the best threshold. */
   randError?: number;
+  /** The threshold of `randError` (on the membrane probability for a boundary task). */
+  randThreshold?: number;
   /** Mean over images of H(S|T) + H(T|S) in nats, at the Rand error's threshold. */
   variationOfInformation?: number;
   iou: { mean: number; perClass: Record<string, number> };
@@ -69,20 +82,30 @@ export function classChannel(probabilities: Float32Array, pixels: number, classe
   return result;
 }
 
+/** What `add` reports of one image, each at that image's own best threshold (for progress lines). */
+export interface PerImageMeasures {
+  pixelError?: number;
+  randError?: number;
+  seg?: number;
+}
+
 /** Accumulates images one at a time (so a data set never has to sit in memory) and sums up. */
 export function createMeasureAccumulator(options: MeasureOptions) {
   const classes = options.classNames.length;
   const ignoreLabel = options.ignoreLabel ?? 255;
   const foreground = options.foreground ?? foregroundKindOf(options.classNames);
-  const thresholds = options.regionThresholds ?? defaultRegionThresholds;
+  const regionThresholds = options.regionThresholds ?? defaultRegionThresholds;
+  const pixelThresholds = DEFAULT_PIXEL_THRESHOLDS;
   const confusion = new Float64Array(classes * classes);
-  const pixelErrors: number[] = [];
-  const randErrors: number[] = [];
-  const informations: number[] = [];
+  const pixelCounts: PixelCounts[] = pixelThresholds.map(() => ({ truePositives: 0, falsePositives: 0, falseNegatives: 0 }));
+  // Per region threshold, the per-image Rand errors and VIs, to pick one threshold at the end.
+  const randErrors: number[][] = regionThresholds.map(() => []);
+  const informations: number[][] = regionThresholds.map(() => []);
   const segScores: number[] = [];
+  let twoClassImages = 0;
   let images = 0;
 
-  function add(image: EvaluatedImage): { pixelError?: number; randError?: number; seg?: number } {
+  function add(image: EvaluatedImage): PerImageMeasures {
     const pixels = image.height * image.width;
     if (image.probabilities.length !== pixels * classes || image.truth.length !== pixels) {
       throw new RangeError(`measures: the prediction (${image.probabilities.length / classes} pixels) and the truth (${image.truth.length}) differ in size; expected ${image.height}x${image.width}`);
@@ -91,41 +114,43 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes);
     const matrix = confusionMatrix(predicted, image.truth, classes, ignoreLabel);
     for (let entry = 0; entry < matrix.length; entry++) confusion[entry] += matrix[entry];
-    const perImage: { pixelError?: number; randError?: number; seg?: number } = {};
+    const perImage: PerImageMeasures = {};
     if (classes !== 2) return perImage;
+    twoClassImages++;
 
-    const foregroundProbability = classChannel(image.probabilities, pixels, classes, 1);
-    // Void pixels take no part: truth 0 with probability 0 cannot change the best F-score much,
-    // but to be exact they are dropped from both arrays.
+    const classOneProbability = classChannel(image.probabilities, pixels, classes, 1);
+    // The challenge's positive pixels are its labels' foreground: for membranes, the cells.
+    const positiveIsClassOne = foreground === 'object';
     const keep: number[] = [];
     for (let pixel = 0; pixel < pixels; pixel++) if (image.truth[pixel] !== ignoreLabel) keep.push(pixel);
-    const keptProbability = Float32Array.from(keep, (pixel) => foregroundProbability[pixel]);
-    const keptTruth = Int32Array.from(keep, (pixel) => image.truth[pixel]);
-    perImage.pixelError = pixelError(keptProbability, keptTruth);
-    pixelErrors.push(perImage.pixelError);
+    const keptProbability = Float32Array.from(keep, (pixel) =>
+      positiveIsClassOne ? classOneProbability[pixel] : 1 - classOneProbability[pixel],
+    );
+    const keptTruth = Int32Array.from(keep, (pixel) => ((image.truth[pixel] === 1) === positiveIsClassOne ? 1 : 0));
+    const counts = pixelCountsPerThreshold(keptProbability, keptTruth, pixelThresholds);
+    counts.forEach((count, index) => {
+      pixelCounts[index].truePositives += count.truePositives;
+      pixelCounts[index].falsePositives += count.falsePositives;
+      pixelCounts[index].falseNegatives += count.falseNegatives;
+    });
+    perImage.pixelError = 1 - bestFScoreOfCounts(counts, pixelThresholds).fScore;
 
     const trueRegions =
       foreground === 'boundary'
         ? regionsFromBoundaryMap(image.truth.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 0.5)
         : image.instances ?? labelConnectedComponents(image.truth.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4).labels;
     let bestRand = Number.POSITIVE_INFINITY;
-    let bestInformation = Number.NaN;
-    for (const threshold of thresholds) {
+    regionThresholds.forEach((threshold, index) => {
       const predictedRegions =
         foreground === 'boundary'
-          ? regionsFromBoundaryMap(foregroundProbability, image.height, image.width, threshold)
-          : labelConnectedComponents(foregroundProbability.map((value) => (value >= threshold ? 1 : 0)), image.height, image.width, 4).labels;
-      const rand = adaptedRandError(predictedRegions, trueRegions).error;
-      if (rand < bestRand) {
-        bestRand = rand;
-        bestInformation = variationOfInformation(predictedRegions, trueRegions).total;
-      }
-    }
-    if (Number.isFinite(bestRand)) {
-      perImage.randError = bestRand;
-      randErrors.push(bestRand);
-      informations.push(bestInformation);
-    }
+          ? regionsFromBoundaryMap(classOneProbability, image.height, image.width, threshold)
+          : labelConnectedComponents(classOneProbability.map((value) => (value >= threshold ? 1 : 0)), image.height, image.width, 4).labels;
+      const rand = isbiRandError(predictedRegions, trueRegions).error;
+      randErrors[index].push(rand);
+      informations[index].push(variationOfInformation(predictedRegions, trueRegions).total);
+      if (rand < bestRand) bestRand = rand;
+    });
+    if (Number.isFinite(bestRand)) perImage.randError = bestRand;
 
     if (image.instances !== undefined && foreground === 'object') {
       const predictedInstances = labelConnectedComponents(predicted.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4).labels;
@@ -145,12 +170,25 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       iou: { mean: meanIou, perClass: named(iou) },
       dice: { mean: meanDice, perClass: named(dice) },
     };
-    const pixel = mean(pixelErrors);
-    if (pixel !== undefined) measures.pixelError = pixel;
-    const rand = mean(randErrors);
-    if (rand !== undefined) measures.randError = rand;
-    const information = mean(informations);
-    if (information !== undefined) measures.variationOfInformation = information;
+    if (twoClassImages > 0) {
+      const best = bestFScoreOfCounts(pixelCounts, pixelThresholds);
+      measures.pixelError = 1 - best.fScore;
+      measures.pixelThreshold = best.threshold;
+      let bestIndex = -1;
+      let bestRand = Number.POSITIVE_INFINITY;
+      randErrors.forEach((values, index) => {
+        const rand = mean(values.filter(Number.isFinite));
+        if (rand !== undefined && rand < bestRand) {
+          bestRand = rand;
+          bestIndex = index;
+        }
+      });
+      if (bestIndex >= 0) {
+        measures.randError = bestRand;
+        measures.randThreshold = regionThresholds[bestIndex];
+        measures.variationOfInformation = mean(informations[bestIndex]);
+      }
+    }
     const seg = mean(segScores);
     if (seg !== undefined) measures.seg = seg;
     return measures;

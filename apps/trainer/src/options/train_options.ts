@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { monitorChoices, type MonitorChoice } from '../training/monitor.js';
 import { UsageError } from '../usage_error.js';
 
 /**
@@ -34,6 +35,8 @@ export interface TrainOptions {
   /** Fraction of the samples held out for validation (0 < f < 1), or a count when >= 1. */
   valSplit: number;
   valEvery: number;
+  /** The validation measure that picks the kept model; `auto` takes the task's benchmark measure. */
+  monitor: MonitorChoice;
   checkpointEvery: number;
   /** Worker threads making augmented batches; 0 makes them on the training thread. */
   workers: number;
@@ -61,6 +64,7 @@ export const trainDefaults: TrainOptions = {
   sigma: 5,
   valSplit: 0.2,
   valEvery: 50,
+  monitor: 'auto',
   checkpointEvery: 50,
   workers: 1,
   seed: 1,
@@ -95,6 +99,7 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   sigma: { kind: 'number', min: 0 },
   valSplit: { kind: 'number', min: 0 },
   valEvery: { kind: 'integer', min: 1 },
+  monitor: { kind: 'string', choices: monitorChoices },
   checkpointEvery: { kind: 'integer', min: 1 },
   workers: { kind: 'integer', min: 0 },
   seed: { kind: 'integer', min: 0 },
@@ -108,7 +113,7 @@ export const flagNames: Record<keyof TrainOptions, string> = {
   data: 'data', format: 'format', vocMode: 'voc-mode', preset: 'preset', out: 'out', steps: 'steps',
   epochs: 'epochs', batch: 'batch', tile: 'tile', learningRate: 'lr', optimizer: 'optimizer',
   momentum: 'momentum', schedule: 'schedule', loss: 'loss', augment: 'augment', w0: 'w0', sigma: 'sigma',
-  valSplit: 'val-split', valEvery: 'val-every', checkpointEvery: 'checkpoint-every', workers: 'workers',
+  valSplit: 'val-split', valEvery: 'val-every', monitor: 'monitor', checkpointEvery: 'checkpoint-every', workers: 'workers',
   seed: 'seed', resume: 'resume', backend: 'backend', timeLimit: 'time-limit',
 };
 

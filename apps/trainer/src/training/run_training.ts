@@ -13,6 +13,7 @@ import { UsageError } from '../usage_error.js';
 import { splitDataset } from './dataset_split.js';
 import { writeRunPlots, type RunPlots } from './run_plots.js';
 import { batchRecipe, lossFor, optimizerFor, scheduleFor, tileGeometry } from './training_setup.js';
+import { resolveMonitor } from './monitor.js';
 import { flattenMeasures, validateModel } from './validate_model.js';
 
 export interface TrainingOutcome {
@@ -64,8 +65,8 @@ function hasCheckpoints(folder: string): boolean {
 
 /**
  * `unet train`: opens the data, builds the network, trains it with checkpoints and a log in the
- * run folder, then saves the best model (by validation IoU) with everything `unet predict`
- * needs in its metadata, and draws the plots.
+ * run folder, then saves the best model (by the `--monitor` validation measure) with everything
+ * `unet predict` needs in its metadata, and draws the plots.
  */
 export async function runTraining(options: TrainOptions, io: TrainingIo): Promise<TrainingOutcome> {
   const started = performance.now();
@@ -94,6 +95,9 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
     `data: ${dataset.name}: ${split.trainingSize} training and ${split.validationSize} validation images, ` +
       `${dataset.channels} channel(s), classes ${classNames.join(', ')}`,
   );
+  const validationHasInstances = validation.size > 0 && (await validation.get(0)).instances !== undefined;
+  const monitor = resolveMonitor(options.monitor, { format: options.format, classNames, validationHasInstances });
+  io.print(`validation: every ${options.valEvery} steps; the kept model is the one with the ${monitor.mode === 'min' ? 'lowest' : 'highest'} ${monitor.name}`);
 
   let batches: BatchSource;
   if (options.workers > 0) {
@@ -133,12 +137,12 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
       steps: totalSteps,
       loss: lossFor(options),
       optimizer: optimizerFor(options),
-      schedule: scheduleFor(options, totalSteps),
+      schedule: scheduleFor(options, totalSteps, monitor.mode),
       clip: { globalNorm: 10 },
       validate: {
         every: options.valEvery,
-        monitor: 'iou',
-        mode: 'max',
+        monitor: monitor.name,
+        mode: monitor.mode,
         run: async ({ model: current }) => flattenMeasures((await validateModel(current, validation, { outputTileSize })).measures),
       },
       callbacks: {
@@ -183,7 +187,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   try {
     const final = await validateModel(kept, validation, { outputTileSize, keepPredictions: 3 });
     const measures = flattenMeasures(final.measures);
-    await saveUNet(kept, fileSystem(modelFolder), { ...metadata, trainingStep: checkpoint.step, validation: final.measures, backend: io.backend });
+    await saveUNet(kept, fileSystem(modelFolder), { ...metadata, trainingStep: checkpoint.step, monitor: monitor.name, validation: final.measures, backend: io.backend });
     const plots = await writeRunPlots(folder, await readJsonlLog(path.join(folder, 'log.jsonl')), final.predictions);
     model.dispose();
     return { folder, modelFolder, plots, fit: result, measures, steps: checkpoint.step, seconds: (performance.now() - started) / 1000 };

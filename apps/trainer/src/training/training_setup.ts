@@ -88,7 +88,7 @@ export function optimizerFor(options: TrainOptions): tf.Optimizer {
     : createOptimizer({ name: 'adam', learningRate: options.learningRate });
 }
 
-export function scheduleFor(options: TrainOptions, totalSteps: number): LearningRateSchedule {
+export function scheduleFor(options: TrainOptions, totalSteps: number, monitorMode: 'min' | 'max' = 'max'): LearningRateSchedule {
   const rate = options.learningRate;
   switch (options.schedule) {
     case 'constant':
@@ -100,6 +100,6 @@ export function scheduleFor(options: TrainOptions, totalSteps: number): Learning
     case 'poly':
       return polySchedule({ initial: rate, totalSteps, power: 0.9 });
     case 'plateau':
-      return reduceOnPlateau({ initial: rate, mode: 'max', factor: 0.5, patience: 3 });
+      return reduceOnPlateau({ initial: rate, mode: monitorMode, factor: 0.5, patience: 3 });
   }
 }
