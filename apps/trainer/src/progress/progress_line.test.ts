@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createProgressWriter, formatDuration, formatProgress } from './progress_line.js';
 
 describe('progress line', () => {
+  it('paces the time left by the steps this process ran, after a resume', () => {
+    // Resumed at step 100 of 200; 10 steps in 20 s -> 90 steps left at 2 s each.
+    const line = formatProgress({ step: 110, totalSteps: 200, loss: 0.5, imagesPerSecond: 2, secondsElapsed: 20, firstStep: 100 });
+    expect(line).toContain('ETA 3m00s');
+  });
+
   it('formats durations', () => {
     expect([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(Number.NaN)]).toEqual(['5s', '1m05s', '1h02m', '?']);
   });

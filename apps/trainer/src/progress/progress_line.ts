@@ -10,6 +10,9 @@ export interface ProgressState {
   learningRate?: number;
   imagesPerSecond: number;
   secondsElapsed: number;
+  /** The step this process started from (a resumed run's checkpoint; 0 for a fresh run): the
+   * time left is paced by the steps run since then, not by all the run's steps. */
+  firstStep?: number;
 }
 
 export function formatDuration(seconds: number): string {
@@ -27,7 +30,8 @@ export function formatProgress(state: ProgressState, barWidth = 24): string {
   const fraction = state.totalSteps > 0 ? Math.min(1, state.step / state.totalSteps) : 0;
   const filled = Math.round(fraction * barWidth);
   const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (fraction >= 1 ? '=' : '>') : ''}${' '.repeat(barWidth - filled)}`;
-  const secondsPerStep = state.step > 0 ? state.secondsElapsed / state.step : Number.NaN;
+  const stepsRun = state.step - (state.firstStep ?? 0);
+  const secondsPerStep = stepsRun > 0 ? state.secondsElapsed / stepsRun : Number.NaN;
   const eta = formatDuration(secondsPerStep * (state.totalSteps - state.step));
   const learningRate = state.learningRate === undefined ? '' : ` lr ${state.learningRate.toExponential(2)}`;
   return `step ${state.step}/${state.totalSteps} [${bar}] loss ${state.loss.toFixed(4)}${learningRate} ${state.imagesPerSecond.toFixed(1)} img/s ETA ${eta}`;

@@ -130,6 +130,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
   const outputTileSize = inferenceTileSize(geometry.outputSize, config.padding);
   let result: FitResult;
+  let firstStep: number | undefined;
   try {
     result = await fit({
       model,
@@ -146,7 +147,8 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
         run: async ({ model: current }) => flattenMeasures((await validateModel(current, validation, { outputTileSize })).measures),
       },
       callbacks: {
-        onStep: (info) =>
+        onStep: (info) => {
+          firstStep ??= info.step - 1;
           io.progress.update({
             step: info.step,
             totalSteps: info.totalSteps,
@@ -154,7 +156,9 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
             learningRate: info.learningRate,
             imagesPerSecond: info.imagesPerSecond,
             secondsElapsed: (performance.now() - started) / 1000,
-          }),
+            firstStep,
+          });
+        },
         onValidation: (info) =>
           io.progress.message(
             `validation at step ${info.step}: ` +
