@@ -69,3 +69,4 @@ export {
 } from './rand_error.js';
 export { type SegMeasure, type SegObjectScore, SegMeasureError, segMeasure } from './seg_measure.js';
 export { sumTensors } from './sum_tensors.js';
+export { frugalVariableGrads } from './frugal_gradients.js';

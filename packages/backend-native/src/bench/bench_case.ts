@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core/register-gradients';
+import { frugalVariableGrads } from '@unet/core';
 import { createUNet, presetConfig, type PresetName } from '@unet/model';
 import { forwardGflop } from './flops.js';
 
@@ -74,13 +75,14 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
       logits.dispose();
       return;
     }
-    const loss = optimizer.minimize(
+    // As @unet/train's trainStep computes gradients (frugalVariableGrads), then Adam.
+    const { value, grads } = frugalVariableGrads(
       () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
-      true,
       model.trainableVariables,
     );
-    await loss?.data();
-    loss?.dispose();
+    optimizer.applyGradients(model.trainableVariables.map((variable) => ({ name: variable.name, tensor: grads[variable.name]! })));
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
   };
   const runsMs: number[] = [];
   for (let run = 0; run < options.warmup + options.runs; run++) {

@@ -43,10 +43,8 @@ export class DoubleConvolution {
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     let y = x;
     for (const [index, convolution] of this.convolutions.entries()) {
-      y = convolution.apply(y);
       const normalization = this.normalizations[index];
-      if (normalization !== undefined) y = normalization.apply(y, training);
-      y = tf.relu(y);
+      y = normalization === undefined ? convolution.applyWithRelu(y) : tf.relu(normalization.apply(convolution.apply(y), training));
     }
     return y;
   }

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@unet/core/register-gradients';
+import { describeWithBackends, expectTensorsClose } from '@unet/test-utils';
+import { expect, it } from 'vitest';
+import { canFuseConvolutionBiasRelu, convolveBiasRelu } from './fused_convolution.js';
+
+describeWithBackends('convolveBiasRelu', (backend) => {
+  for (const padding of ['valid', 'same'] as const) {
+    it(`has the value and gradients of relu(conv2d + bias), by tfjs's own ops (${padding})`, () => {
+      if (!canFuseConvolutionBiasRelu()) return;
+      const x = tf.randomNormal([2, 7, 6, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
+      const kernel = tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 22) as tf.Tensor4D;
+      const bias = tf.tensor1d([0.2, -0.4, 0, 0.1]);
+      const outShape = padding === 'valid' ? [2, 5, 4, 4] : [2, 7, 6, 4];
+      const dy = tf.randomNormal(outShape, 0, 1, 'float32', 23) as tf.Tensor4D;
+      const reference = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, padding), c));
+      const fused = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        convolveBiasRelu(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor1D, padding);
+      expectTensorsClose(fused(x, kernel, bias), reference(x, kernel, bias), 1e-5, 1e-5);
+      const expected = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(reference(a, b, c), dy)))([x, kernel, bias]);
+      const before = tf.memory().numTensors;
+      const actual = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(fused(a, b, c), dy)))([x, kernel, bias]);
+      expect(tf.memory().numTensors - before).toBe(3);
+      for (const [index, gradient] of actual.entries()) expectTensorsClose(gradient, expected[index]!, 1e-4, 1e-4);
+      tf.dispose([x, kernel, bias, dy, ...expected, ...actual]);
+    });
+  }
+
+  it('is offered where the backend has the fused and both backprop kernels (not wasm)', () => {
+    expect(canFuseConvolutionBiasRelu()).toBe(backend !== 'wasm');
+  });
+});
