@@ -70,3 +70,4 @@ export {
 export { type SegMeasure, type SegObjectScore, SegMeasureError, segMeasure } from './seg_measure.js';
 export { sumTensors } from './sum_tensors.js';
 export { frugalVariableGrads } from './frugal_gradients.js';
+export { touchingInstanceBorders } from './instance_borders.js';

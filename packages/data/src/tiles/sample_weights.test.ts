@@ -36,6 +36,18 @@ describe('sampleWeightMap', () => {
     for (let i = 0; i < 16; i++) expect(ours[i]).toBeCloseTo(core[i], 5);
   });
 
+  it('weights a separation border carved out of the mask as background between the two cells', () => {
+    // Instances 1 1 2 2 touch; the mask makes the two pixels where they meet background (as the
+    // ctc layout does). Pixel 1 is then 1 px from what is left of cell 1 (pixel 0) and 2 px from
+    // cell 2 (pixel 3): d1 + d2 = 3.
+    const weights = sampleWeightMap(sampleOf([1, 0, 0, 1], 1, 4, [1, 1, 2, 2]), { w0: 10, sigma: 5, classBalance: false });
+    expect(weights[1]).toBeCloseTo(1 + 10 * Math.exp(-9 / 50), 5);
+    expect(weights[0]).toBe(1);
+    // ISBI-style instances (the cells are class 0, membranes class 1) are left as they are.
+    const isbi = sampleWeightMap(sampleOf([0, 1, 0], 1, 3, [1, 0, 2]), { w0: 10, sigma: 5, classBalance: false });
+    expect(isbi[1]).toBeCloseTo(1 + 10 * Math.exp(-4 / 50), 5);
+  });
+
   it('uses connected components of the non-zero classes when the sample has no instances', () => {
     // Two separate cells in one row: the gap between them gets the border term.
     const weights = sampleWeightMap(sampleOf([1, 0, 1], 1, 3), { w0: 10, sigma: 5, classBalance: false });

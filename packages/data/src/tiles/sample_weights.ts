@@ -37,7 +37,11 @@ export function sampleWeightMap(sample: Sample, settings: WeightMapSettings = {}
         `sample_weights.ts: sample '${sample.id}' has ${sample.instances.height} x ${sample.instances.width} instances but a ${height} x ${width} mask; they must have the same size.`,
       );
     }
-    instances = Int32Array.from(sample.instances.data, (id, i) => (ignored(i) ? 0 : id));
+    // Instance pixels count as cell only where the mask gives them the instances' own class (for
+    // a Cell Tracking Challenge sample, class 1): a separation border carved out of the mask
+    // (ctc layout) is background to the weight map, and gets the paper's border weight.
+    const instanceClass = majorityClassOfInstances(sample.instances.data, mask);
+    instances = Int32Array.from(sample.instances.data, (id, i) => (ignored(i) || mask[i] !== instanceClass ? 0 : id));
   } else {
     const foreground = Uint8Array.from(mask, (value, i) => (value !== 0 && !ignored(i) ? 1 : 0));
     instances = labelConnectedComponents(foreground, height, width, 4).labels;
@@ -61,4 +65,19 @@ export function sampleWeightMap(sample: Sample, settings: WeightMapSettings = {}
     weights[i] = weights[i] - 1 + classWeight;
   }
   return weights;
+}
+
+/** The class that most instance pixels have in the mask (cells: 1 for ctc, 0 for ISBI's cells). */
+function majorityClassOfInstances(instances: ArrayLike<number>, mask: ArrayLike<number>): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < instances.length; i++) if (instances[i] !== 0) counts.set(mask[i]!, (counts.get(mask[i]!) ?? 0) + 1);
+  let best = 0;
+  let bestCount = -1;
+  for (const [value, count] of counts) {
+    if (count > bestCount) {
+      best = value;
+      bestCount = count;
+    }
+  }
+  return best;
 }

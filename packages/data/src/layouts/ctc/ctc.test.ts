@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('loadCtcDataset', () => {
-  it('auto truth takes gold where a frame has it and silver elsewhere; instances stay 16-bit exact, the mask is 0/1', async () => {
+  it('auto truth takes gold where a frame has it and silver elsewhere; instances stay 16-bit exact, the mask is 0/1 with touching cells parted', async () => {
     const dataset = await loadCtcDataset({ format: 'ctc', root });
     expect(dataset.ids).toEqual(['01/t000', '01/t001', '01/t002', '01/t003']);
     expect(dataset.classNames).toEqual(['background', 'cell']);
@@ -49,7 +49,11 @@ describe('loadCtcDataset', () => {
     expect(Array.from(first.image.data)).toEqual(frame(0).map((value) => Math.fround(value / 255)));
     expect(first.instances!.data).toBeInstanceOf(Int32Array);
     expect(Array.from(first.instances!.data)).toEqual(silver(0));
-    expect(Array.from(first.mask.data)).toEqual(silver(0).map((value) => (value > 0 ? 1 : 0)));
+    // In this 3 x 4 frame every pixel of the three cells touches another cell (8-neighbours), so
+    // the separation borders between touching cells take them all.
+    expect(Array.from(first.mask.data)).toEqual(new Array(12).fill(0));
+    // Gold frame 1: a cell of 5s and a one-pixel cell that touch nothing keep their pixels.
+    expect(Array.from((await dataset.get(1)).mask.data)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1]);
     expect(Array.from((await dataset.get(1)).instances!.data)).toEqual(gold(1));
     expect(Array.from((await dataset.get(2)).instances!.data)).toEqual(silver(2));
   });

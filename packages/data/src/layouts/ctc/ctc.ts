@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { touchingInstanceBorders } from '@unet/core';
 import path from 'node:path';
 import { DatasetLayoutError, DatasetOptionError, MissingFileError } from '../../errors.js';
 import type { CtcDatasetOptions } from '../../load_dataset_options.js';
@@ -14,7 +15,9 @@ import { checkSameSize, createDataset } from '../dataset.js';
  * and their segmentation truth `NN_GT/SEG/man_segTTT.tif` (gold: made by hand, only some frames)
  * or `NN_ST/SEG/man_segTTT.tif` (silver: computed, every frame). Truth files are 16-bit instance
  * images: 0 background, each cell its own id. Samples keep those ids as `instances` and give the
- * semantic mask 0 background / 1 cell. Gold files of 3D data sets (`man_segTTT_SSS.tif`, one
+ * semantic mask 0 background / 1 cell, where the pixels at which two cells touch are background
+ * (`touchingInstanceBorders`): the paper's separation borders, without which touching cells
+ * are one blob to the network and no weight map can part them. Gold files of 3D data sets (`man_segTTT_SSS.tif`, one
  * annotated slice) are not read.
  */
 
@@ -71,8 +74,9 @@ export async function loadCtcDataset(options: CtcDatasetOptions): Promise<Datase
       const [image, labels] = await Promise.all([readImage(frame.imageFile, { channels: 1 }), readLabelImage(frame.truthFile)]);
       checkSameSize(image, frame.imageFile, labels, frame.truthFile);
       const instances: LabelArray = { data: labels.data, height: labels.height, width: labels.width };
+      const borders = touchingInstanceBorders(labels.data, labels.height, labels.width);
       const mask = new Int32Array(labels.data.length);
-      for (let pixel = 0; pixel < mask.length; pixel++) mask[pixel] = labels.data[pixel]! > 0 ? 1 : 0;
+      for (let pixel = 0; pixel < mask.length; pixel++) mask[pixel] = labels.data[pixel]! > 0 && borders[pixel] === 0 ? 1 : 0;
       return { id: frame.id, image, mask: { data: mask, height: labels.height, width: labels.width }, instances, classNames: CTC_CLASS_NAMES };
     },
   });
