@@ -152,6 +152,19 @@ describeWithBackends(
       expect(progress).toEqual([2 / 3, 1]);
     });
 
+    it('awaits onProgress before the next batch (a page repaints there)', async () => {
+      const events: string[] = [];
+      await segmentImage(padded, randomImage(19, 7), {
+        outputTileSize: 8,
+        onProgress: async ({ tilesDone }) => {
+          events.push(`batch ${tilesDone}`);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          events.push('resumed');
+        },
+      });
+      expect(events).toEqual(['batch 1', 'resumed', 'batch 2', 'resumed', 'batch 3', 'resumed']);
+    });
+
     for (const which of ['padded', 'unpadded'] as const) {
       it(`${which}: test-time augmentation is the mean of the 8 transformed images' predictions, transformed back`, async () => {
         const model = which === 'padded' ? padded : unpadded;

@@ -41,7 +41,11 @@ export interface SegmentImageOptions {
   blend?: 'none' | 'gaussian';
   /** For 'gaussian': the fraction of a tile that overlaps the next: 0.5. */
   overlap?: number;
-  onProgress?: (progress: { tilesDone: number; tiles: number }) => void;
+  /**
+   * Called after each batch of tiles, and awaited: a page can repaint and take clicks there
+   * (tf.nextFrame), since the wasm and cpu backends compute a tile synchronously.
+   */
+  onProgress?: (progress: { tilesDone: number; tiles: number }) => void | Promise<void>;
 }
 
 export interface SegmentationResult {
@@ -163,7 +167,7 @@ export async function segmentImage(
     for (const [index, tile] of batch.entries()) {
       sink.add(tile, values.subarray(index * outputValues, (index + 1) * outputValues));
     }
-    options.onProgress?.({ tilesDone: first + batch.length, tiles: tiles.length });
+    await options.onProgress?.({ tilesDone: first + batch.length, tiles: tiles.length });
   }
   return { probabilities: sink.result(), height, width, classes };
 }
