@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
 import { segmentImage } from '@unet/train';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { recordMeasures } from '../evaluate/record_measures.js';
 import { createMeasureAccumulator } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
 import { UsageError } from '../usage_error.js';
@@ -20,6 +22,8 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
   --tta             average the 8 flips and quarter turns
   --tile N          output tile side in px (default: the one the model was trained with)
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+  --record          write these measures and how they were made into the model's model.json
+                    (metadata: validation, evaluation), as the shipped models carry them
   --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
                     dice, seg (where the data has instances), images, seconds, backend
 
@@ -73,6 +77,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       tile: { type: 'string' },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
+      record: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -133,6 +138,18 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const measures = accumulator.result();
   const seconds = (performance.now() - started) / 1000;
   model.dispose();
+  if (values.record) {
+    recordMeasures(modelFile(values.model), measures, {
+      dataset: path.basename(path.resolve(values.data)),
+      format: values.format,
+      samples: values.samples ?? 'all',
+      ...(values.split === undefined ? {} : { split: values.split }),
+      tta: values.tta,
+      backend: selection.chosen,
+      recordedAt: new Date().toISOString(),
+    });
+    log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
+  }
   if (values.json) {
     print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, backend: selection.chosen, seconds }));
     return;

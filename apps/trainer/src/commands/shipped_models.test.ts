@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedDatasetsRoot } from '@unet/test-utils';
@@ -17,20 +17,38 @@ function unet(...args: string[]): Promise<{ code: number; stdout: string; stderr
   });
 }
 
+interface Recorded {
+  validation: Record<string, unknown> & { iou: { mean: number } };
+  evaluation?: { dataset: string; format: string; samples: string; split?: string; tta: boolean };
+}
+
+const shipped = existsSync(models) ? readdirSync(models).filter((name) => existsSync(path.join(models, name, 'model.json'))) : [];
+
 describe('the shipped models', () => {
-  it('isbi2012-em loads and reproduces its recorded measures on slices 20-24 (skips without ../shared)', async (context) => {
-    if (sharedDatasetsRoot === undefined) context.skip();
-    const folder = path.join(models, 'isbi2012-em');
-    expect(existsSync(path.join(folder, 'model.json'))).toBe(true);
-    const recorded = JSON.parse(readFileSync(path.join(folder, 'model.json'), 'utf8')).userDefinedMetadata.unet.extra.validation;
-    const result = await unet('eval', '--model', folder, '--data', path.join(sharedDatasetsRoot!, 'isbi2012-em'), '--format', 'isbi', '--samples', '20-24', '--json');
-    expect(result.code, result.stderr).toBe(0);
-    const measured = JSON.parse(result.stdout);
-    // Recorded on WebGPU (an H100); float32 sums differ across backends, so a pixel near 0.5
-    // may flip. The figures must agree to within what such flips can move them.
-    for (const name of ['pixelError', 'randError', 'variationOfInformation'] as const) {
-      expect(measured[name], name).toBeCloseTo(recorded[name], 2);
-    }
-    expect(measured.iou.perClass.membrane).toBeCloseTo(recorded.iou.perClass.membrane, 2);
-  }, 240_000);
+  it('are there: models/isbi2012-em (the demo default) and models/dic-hela', () => {
+    expect(shipped).toEqual(expect.arrayContaining(['isbi2012-em', 'dic-hela']));
+  });
+
+  for (const name of shipped) {
+    it(`${name} loads and reproduces the measures recorded in it (skips without ../shared)`, async (context) => {
+      const recorded = JSON.parse(readFileSync(path.join(models, name, 'model.json'), 'utf8')).userDefinedMetadata.unet.extra as Recorded;
+      // Every shipped model says how its figures were made (unet eval --record).
+      expect(recorded.evaluation, `${name}: no evaluation record; make one with unet eval --record`).toBeDefined();
+      if (sharedDatasetsRoot === undefined) context.skip();
+      const { dataset, format, samples, split, tta } = recorded.evaluation!;
+      const args = ['eval', '--model', path.join(models, name), '--data', path.join(sharedDatasetsRoot!, dataset), '--format', format, '--json'];
+      if (samples !== 'all') args.push('--samples', samples);
+      if (split !== undefined) args.push('--split', split);
+      if (tta) args.push('--tta');
+      const result = await unet(...args);
+      expect(result.code, result.stderr).toBe(0);
+      const measured = JSON.parse(result.stdout);
+      // float32 sums differ a little across backends and thread counts, so a pixel near a
+      // threshold may flip; the figures must agree to what such flips can move them.
+      for (const measure of ['pixelError', 'randError', 'variationOfInformation', 'seg'] as const) {
+        if (recorded.validation[measure] !== undefined) expect(measured[measure], measure).toBeCloseTo(recorded.validation[measure] as number, 2);
+      }
+      expect(measured.iou.mean).toBeCloseTo(recorded.validation.iou.mean, 2);
+    }, 240_000);
+  }
 });

@@ -1,0 +1,35 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SegmentationMeasures } from './segmentation_measures.js';
+
+/** How a model's recorded measures were made, so that a test (or a user) can make them again. */
+export interface EvaluationRecord {
+  /** The data set's folder name (e.g. isbi2012-em): where it lies is the reader's business. */
+  dataset: string;
+  format: string;
+  /** `--samples` as given, or 'all'. */
+  samples: string;
+  split?: string;
+  tta: boolean;
+  backend: string;
+  recordedAt: string;
+}
+
+/**
+ * Writes `measures` and how they were made into a model.json's metadata (`validation` and
+ * `evaluation` beside what `unet train` saved), replacing the file in one rename so that a
+ * killed process leaves the old file or the new one, never half of one.
+ */
+export function recordMeasures(modelJsonFile: string, measures: SegmentationMeasures, evaluation: EvaluationRecord): void {
+  const artifacts = JSON.parse(readFileSync(modelJsonFile, 'utf8')) as {
+    userDefinedMetadata?: { unet?: { extra?: Record<string, unknown> } };
+  };
+  const unet = artifacts.userDefinedMetadata?.unet;
+  if (unet === undefined) {
+    throw new Error(`${modelJsonFile}: no unet metadata (userDefinedMetadata.unet): --record only writes into models saved by @unet/model`);
+  }
+  unet.extra = { ...unet.extra, validation: measures, evaluation };
+  const temporary = path.join(path.dirname(modelJsonFile), `.model.json.${process.pid}.tmp`);
+  writeFileSync(temporary, JSON.stringify(artifacts));
+  renameSync(temporary, modelJsonFile);
+}
