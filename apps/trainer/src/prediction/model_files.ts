@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadUNet, type UNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { UsageError } from '../usage_error.js';
+import { defaultLabelMapping } from './label_values.js';
 
 /** What `unet train` stores in a model's metadata, as far as prediction needs it. */
 export interface ModelLabels {
@@ -42,8 +43,7 @@ export function modelLabels(model: UNet): ModelLabels {
   };
   const classes = model.config.classes;
   const classNames = metadata.classNames ?? model.config.classNames ?? Array.from({ length: classes }, (_, index) => `class ${index}`);
-  const values =
-    metadata.labelMapping?.values ?? (classes === 2 ? [0, 255] : Array.from({ length: classes }, (_, index) => index));
+  const values = metadata.labelMapping?.values ?? defaultLabelMapping(metadata.trainedOn?.format, classes).values;
   return {
     classNames,
     values,

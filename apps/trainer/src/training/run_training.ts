@@ -7,6 +7,7 @@ import { fileSystem } from '@unet/model/node';
 import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
 import { openRunFolder, readJsonlLog } from '@unet/train/node';
 import { foregroundKindOf } from '../evaluate/segmentation_measures.js';
+import { defaultLabelMapping } from '../prediction/label_values.js';
 import type { TrainOptions } from '../options/train_options.js';
 import type { ProgressWriter } from '../progress/progress_line.js';
 import { UsageError } from '../usage_error.js';
@@ -37,17 +38,6 @@ export interface TrainingIo {
 
 /** Steps when neither --steps nor --epochs is given: a few minutes of the small preset on 2 CPU cores. */
 export const defaultSteps = 200;
-
-/**
- * The pixel values `unet predict` writes for each class when the data set did not map them
- * itself: the ISBI challenge's polarity (membrane 0, cell 255), 0/255 for other two-class masks,
- * class ids (VOC's palette indices) otherwise.
- */
-export function defaultLabelMapping(format: TrainOptions['format'], classes: number): { values: number[] } {
-  if (format === 'isbi') return { values: [255, 0] };
-  if (classes === 2) return { values: [0, 255] };
-  return { values: Array.from({ length: classes }, (_, index) => index) };
-}
 
 /**
  * The output tile for whole-image inference: at least the paper's 388 (unpadded) or 256
