@@ -71,3 +71,4 @@ export { type SegMeasure, type SegObjectScore, SegMeasureError, segMeasure } fro
 export { sumTensors } from './sum_tensors.js';
 export { frugalVariableGrads } from './frugal_gradients.js';
 export { touchingInstanceBorders } from './instance_borders.js';
+export { type SeededInstanceOptions, seededInstances } from './seeded_instances.js';
