@@ -4,6 +4,7 @@ import type { LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
 import { segmentImage } from '@unet/train';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
 import { createMeasureAccumulator } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
@@ -22,6 +23,9 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
   --tta             average the 8 flips and quarter turns
   --tile N          output tile side in px (default: the one the model was trained with)
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+  --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
+                    (sure cores grown over the cell pixels; parts cells a weak bridge joins);
+                    default: the model's own (metadata instanceMethod), else components
   --record          write these measures and how they were made into the model's model.json
                     (metadata: validation, evaluation), as the shipped models carry them
   --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
@@ -78,6 +82,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
+      'instance-method': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -120,7 +125,8 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const outside = indices.filter((index) => index >= dataset.size);
   if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
 
-  const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel });
+  const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
+  const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod });
   const started = performance.now();
   for (const [position, index] of indices.entries()) {
     const sample = await dataset.get(index);
@@ -145,13 +151,14 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: values.samples ?? 'all',
       ...(values.split === undefined ? {} : { split: values.split }),
       tta: values.tta,
+      instanceMethod,
       backend: selection.chosen,
       recordedAt: new Date().toISOString(),
     });
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, instanceMethod, backend: selection.chosen, seconds }));
     return;
   }
   for (const [name, value] of Object.entries(measures)) {

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { labelConnectedComponents } from '@unet/core';
 import { vocColourMap } from '@unet/data';
 import { encodePng, encodeTiffStack, readImage, readImageHeader } from '@unet/data/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/train';
@@ -11,6 +10,7 @@ import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { classChannel } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { instanceMethodOf, objectInstances } from '../evaluate/object_instances.js';
 import { UsageError } from '../usage_error.js';
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
@@ -26,7 +26,9 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
   --overlay         also NAME_overlay.png: the mask over the image
   --probabilities   also NAME_probability.png: class 1's probability as 16-bit gray
                     (one file per class, NAME_probability_CLASS.png, beyond two classes)
-  --instances       also NAME_instances.png: connected components of class 1, 16-bit ids
+  --instances       also NAME_instances.png: the objects of class 1 as 16-bit ids
+  --instance-method NAME  components (of class 1) or seeded (sure cores grown over class 1; parts
+                    touching cells); default: the model's own (metadata instanceMethod), else components
   --tta             average the 8 flips and quarter turns (8x the work, a little better)
   --tile N          output tile side in px (default: the one the model was trained with)
   --blend MODE      none (the paper's seamless tiles, default) or gaussian (overlapping tiles)
@@ -70,6 +72,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       overlay: { type: 'boolean', default: false },
       probabilities: { type: 'boolean', default: false },
       instances: { type: 'boolean', default: false },
+      'instance-method': { type: 'string' },
       tta: { type: 'boolean', default: false },
       tile: { type: 'string' },
       blend: { type: 'string', default: 'none' },
@@ -97,6 +100,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const labels = modelLabels(model);
   const channels = model.config.inputChannels;
   const outputTileSize = requestedTile ?? labels.outputTileSize;
+  const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
   await mkdir(values.out, { recursive: true });
   print(`model: ${values.model} (${labels.classNames.join(', ')}); ${files.length} file(s)`);
 
@@ -140,7 +144,8 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
         }
       }
       if (values.instances) {
-        const { labels: instances } = labelConnectedComponents(mask.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4);
+        const objectProbability = classChannel(result.probabilities, image.height * image.width, result.classes, 1);
+        const instances = objectInstances(objectProbability, image.height, image.width, instanceMethod);
         const instancesFile = path.join(values.out, `${name}_instances.png`);
         await writeLabelPng(instancesFile, instances, image.height, image.width);
         written.push(instancesFile);

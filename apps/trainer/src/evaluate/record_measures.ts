@@ -11,6 +11,8 @@ export interface EvaluationRecord {
   samples: string;
   split?: string;
   tta: boolean;
+  /** How SEG's objects were cut out; also saved as the model's `instanceMethod`. */
+  instanceMethod?: string;
   backend: string;
   recordedAt: string;
 }
@@ -28,7 +30,12 @@ export function recordMeasures(modelJsonFile: string, measures: SegmentationMeas
   if (unet === undefined) {
     throw new Error(`${modelJsonFile}: no unet metadata (userDefinedMetadata.unet): --record only writes into models saved by @unet/model`);
   }
-  unet.extra = { ...unet.extra, validation: measures, evaluation };
+  unet.extra = {
+    ...unet.extra,
+    validation: measures,
+    evaluation,
+    ...(evaluation.instanceMethod === undefined ? {} : { instanceMethod: evaluation.instanceMethod }),
+  };
   const temporary = path.join(path.dirname(modelJsonFile), `.model.json.${process.pid}.tmp`);
   writeFileSync(temporary, JSON.stringify(artifacts));
   renameSync(temporary, modelJsonFile);

@@ -12,6 +12,7 @@ import {
   variationOfInformation,
 } from '@unet/core';
 import { labelsFromProbabilities } from '@unet/train';
+import { type InstanceMethod, objectInstances } from './object_instances.js';
 
 /**
  * The measures `unet eval` reports, over a whole data set. Class 1 is the foreground of a
@@ -66,6 +67,8 @@ export interface MeasureOptions {
   foreground?: ForegroundKind;
   /** Thresholds tried for the region measures (the challenge tried a range and kept the best). */
   regionThresholds?: readonly number[];
+  /** How SEG's predicted objects are cut out (object tasks): 'components' by default. */
+  instanceMethod?: InstanceMethod;
 }
 
 const defaultRegionThresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -153,7 +156,7 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     if (Number.isFinite(bestRand)) perImage.randError = bestRand;
 
     if (image.instances !== undefined && foreground === 'object') {
-      const predictedInstances = labelConnectedComponents(predicted.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4).labels;
+      const predictedInstances = objectInstances(classOneProbability, image.height, image.width, options.instanceMethod ?? 'components');
       const result = segMeasure(predictedInstances, image.instances);
       for (const object of result.perObject) segScores.push(object.score);
       if (Number.isFinite(result.seg)) perImage.seg = result.seg;
