@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { benchCommand, benchHelp } from './commands/bench.js';
 import { evalCommand, evalHelp } from './commands/evaluate.js';
+import { exportCommand, exportHelp } from './commands/export.js';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
@@ -17,6 +18,7 @@ Commands:
             EM images, a few minutes on two CPU cores)
   predict   segment images of any size with a trained model
   eval      measure a trained model on a data set (pixel, Rand, VI, IoU, Dice, SEG)
+  export    save a checkpoint of a training run (latest, best or a step) as a model folder
   bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
             and the parameter count
@@ -31,6 +33,7 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
   train: { run: trainCommand, help: trainHelp },
   predict: { run: predictCommand, help: predictHelp },
   eval: { run: evalCommand, help: evalHelp },
+  export: { run: exportCommand, help: exportHelp },
   bench: { run: benchCommand, help: benchHelp },
 };
 

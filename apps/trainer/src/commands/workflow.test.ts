@@ -41,6 +41,18 @@ describe('unet train, predict and eval', () => {
     expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], labelMapping: { values: [0, 255] } });
   });
 
+  it('exports a kept checkpoint as a model folder with the run\'s metadata, and names the kept steps otherwise', async () => {
+    const exported = path.join(work, 'exported-step-2');
+    const result = await unet('export', '--run', run, '--checkpoint', '2', '--out', exported);
+    expect(result.code, result.stderr).toBe(0);
+    const model = JSON.parse(readFileSync(path.join(exported, 'model.json'), 'utf8'));
+    expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], trainingStep: 2 });
+    expect(existsSync(path.join(exported, 'weights.bin'))).toBe(true);
+    const missing = await unet('export', '--run', run, '--checkpoint', '3', '--out', path.join(work, 'nothing-3'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such checkpoint; it keeps steps 2.*4/);
+  });
+
   it('refuses to overwrite a run, and resumes one to more steps', async () => {
     const again = await unet('train', ...quickRun, '--out', run);
     expect(again.code).toBe(2);

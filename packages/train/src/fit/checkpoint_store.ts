@@ -19,8 +19,8 @@ export interface CheckpointInfo {
 export interface CheckpointStore {
   /** Saves a checkpoint; `best` marks it as the best so far (kept whatever the pruning). */
   save(checkpoint: TrainingCheckpoint, options?: { best?: boolean }): Promise<CheckpointInfo>;
-  /** The latest checkpoint (most steps), or the best one; undefined when there is none. */
-  load(which?: 'latest' | 'best'): Promise<TrainingCheckpoint | undefined>;
+  /** The latest checkpoint (most steps), the best one, or the one of a step; undefined when there is none. */
+  load(which?: 'latest' | 'best' | number): Promise<TrainingCheckpoint | undefined>;
   /** The checkpoints held, by step. */
   list(): Promise<CheckpointInfo[]>;
 }
@@ -62,6 +62,7 @@ export function memoryCheckpointStore(options: { keep?: number } = {}): Checkpoi
     },
     async load(which = 'latest') {
       if (which === 'best') return decode(bestStep);
+      if (typeof which === 'number') return decode(which);
       return decode(held.size === 0 ? undefined : Math.max(...held.keys()));
     },
     async list() {

@@ -58,6 +58,8 @@ describe('directoryCheckpointStore', () => {
     ]);
     expect((await store.load('latest'))?.step).toBe(5);
     expect((await store.load('best'))?.step).toBe(2);
+    expect((await store.load(4))?.step).toBe(4);
+    expect(await store.load(3)).toBeUndefined();
     expect((await readdir(folder)).sort()).toEqual(['best.json', 'step-00000002', 'step-00000004', 'step-00000005']);
   });
 

@@ -119,6 +119,7 @@ export function directoryCheckpointStore(folder: string, options: { keep?: numbe
         const step = await bestStep();
         return step === undefined ? undefined : read(step);
       }
+      if (typeof which === 'number') return (await stepsOnDisk()).includes(which) ? read(which) : undefined;
       const steps = await stepsOnDisk();
       return steps.length === 0 ? undefined : read(steps[steps.length - 1]);
     },
