@@ -25,7 +25,7 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
                     (sure cores grown over the cell pixels; parts cells a weak bridge joins);
-                    default: the model's own (metadata instanceMethod), else components
+                    default: the model's own (metadata instanceMethod), else seeded
   --record          write these measures and how they were made into the model's model.json
                     (metadata: validation, evaluation), as the shipped models carry them
   --json            print one JSON object: pixelError, randError, variationOfInformation, iou,

@@ -28,7 +28,7 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
                     (one file per class, NAME_probability_CLASS.png, beyond two classes)
   --instances       also NAME_instances.png: the objects of class 1 as 16-bit ids
   --instance-method NAME  components (of class 1) or seeded (sure cores grown over class 1; parts
-                    touching cells); default: the model's own (metadata instanceMethod), else components
+                    touching cells); default: the model's own (metadata instanceMethod), else seeded
   --tta             average the 8 flips and quarter turns (8x the work, a little better)
   --tile N          output tile side in px (default: the one the model was trained with)
   --blend MODE      none (the paper's seamless tiles, default) or gaussian (overlapping tiles)

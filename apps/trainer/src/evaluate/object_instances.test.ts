@@ -13,10 +13,10 @@ describe('objectInstances', () => {
 });
 
 describe('instanceMethodOf', () => {
-  it('takes the flag, else the model metadata, else components; refuses other names', () => {
-    expect(instanceMethodOf('seeded', {})).toBe('seeded');
-    expect(instanceMethodOf(undefined, { instanceMethod: 'seeded' })).toBe('seeded');
-    expect(instanceMethodOf(undefined, {})).toBe('components');
+  it('takes the flag, else the model metadata, else seeded; refuses other names', () => {
+    expect(instanceMethodOf('components', { instanceMethod: 'seeded' })).toBe('components');
+    expect(instanceMethodOf(undefined, { instanceMethod: 'components' })).toBe('components');
+    expect(instanceMethodOf(undefined, {})).toBe('seeded');
     expect(() => instanceMethodOf('watershed', {})).toThrow(UsageError);
   });
 });

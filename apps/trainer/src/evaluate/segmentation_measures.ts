@@ -67,7 +67,7 @@ export interface MeasureOptions {
   foreground?: ForegroundKind;
   /** Thresholds tried for the region measures (the challenge tried a range and kept the best). */
   regionThresholds?: readonly number[];
-  /** How SEG's predicted objects are cut out (object tasks): 'components' by default. */
+  /** How SEG's predicted objects are cut out (object tasks): 'seeded' by default. */
   instanceMethod?: InstanceMethod;
 }
 
@@ -156,7 +156,7 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     if (Number.isFinite(bestRand)) perImage.randError = bestRand;
 
     if (image.instances !== undefined && foreground === 'object') {
-      const predictedInstances = objectInstances(classOneProbability, image.height, image.width, options.instanceMethod ?? 'components');
+      const predictedInstances = objectInstances(classOneProbability, image.height, image.width, options.instanceMethod ?? 'seeded');
       const result = segMeasure(predictedInstances, image.instances);
       for (const object of result.perObject) segScores.push(object.score);
       if (Number.isFinite(result.seg)) perImage.seg = result.seg;
