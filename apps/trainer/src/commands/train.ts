@@ -29,7 +29,8 @@ Network and training
   --loss NAME          weighted-ce (default: the paper's weight map, --w0 10 --sigma 5), ce,
                        dice or ce+dice
   --augment NAME       elastic (default: the paper's elastic deformation, flips, rotations,
-                       gray values), flips or none
+                       gray values), rigid (all of those but the elastic deformation), flips
+                       or none
   --seed N             every random draw follows from it (default 1)
 Run
   --out DIR            the run folder (default runs/<format>-<date>-<time>): config.json,

@@ -28,7 +28,7 @@ export interface TrainOptions {
   momentum: number;
   schedule: 'constant' | 'cosine' | 'step' | 'poly' | 'plateau';
   loss: 'weighted-ce' | 'ce' | 'dice' | 'ce+dice';
-  augment: 'elastic' | 'flips' | 'none';
+  augment: 'elastic' | 'rigid' | 'flips' | 'none';
   /** The paper's weight map: w0 and sigma in pixels. */
   w0: number;
   sigma: number;
@@ -94,7 +94,7 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   momentum: { kind: 'number', min: 0 },
   schedule: { kind: 'string', choices: ['constant', 'cosine', 'step', 'poly', 'plateau'] },
   loss: { kind: 'string', choices: ['weighted-ce', 'ce', 'dice', 'ce+dice'] },
-  augment: { kind: 'string', choices: ['elastic', 'flips', 'none'] },
+  augment: { kind: 'string', choices: ['elastic', 'rigid', 'flips', 'none'] },
   w0: { kind: 'number', min: 0 },
   sigma: { kind: 'number', min: 0 },
   valSplit: { kind: 'number', min: 0 },

@@ -54,7 +54,9 @@ export function batchRecipe(options: TrainOptions, geometry: TileGeometry, class
       ? false
       : options.augment === 'flips'
         ? { elasticStd: 0, maxRotationDegrees: 0, brightness: 0, contrast: 0, gamma: 0 }
-        : undefined; // the paper's: elastic deformation, flips, rotations, gray values
+        : options.augment === 'rigid'
+          ? { elasticStd: 0 } // all of the paper's but the elastic deformation (for ablations)
+          : undefined; // the paper's: elastic deformation, flips, rotations, gray values
   return {
     batchSize: options.batch,
     inputSize: geometry.inputSize,
