@@ -825,6 +825,204 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   });
 }
 
+// batchNormTraining(x, gamma, beta, epsilon, relu, y, mean, variance): training-mode batch norm
+// of x [rows, channels] (channels = gamma's length) with the batch's statistics, in two passes:
+// per-channel sums of x and x^2 in double, then y = gamma (x - mean) / sqrt(variance + epsilon)
+// + beta, and max(0, y) when relu is 1. mean and variance (biased) are written for the moving
+// averages and the gradient.
+napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
+  return guarded(env, "batchNormTraining", [&] {
+    auto args = arguments(env, info, 8);
+    Floats x = floats(env, args[0], "x");
+    Floats gamma = floats(env, args[1], "gamma");
+    Floats beta = floats(env, args[2], "beta");
+    double epsilon = 0;
+    napi_get_value_double(env, args[3], &epsilon);
+    bool relu = false;
+    napi_get_value_bool(env, args[4], &relu);
+    Floats y = floats(env, args[5], "y");
+    Floats mean = floats(env, args[6], "mean");
+    Floats variance = floats(env, args[7], "variance");
+    const int64_t channels = int64_t(gamma.length);
+    if (channels < 1 || x.length % channels != 0) throw ArgumentError("batchNormTraining: x's size is not a multiple of gamma's length");
+    expectLength(beta, gamma.length, "beta");
+    expectLength(mean, gamma.length, "mean");
+    expectLength(variance, gamma.length, "variance");
+    expectLength(y, x.length, "y");
+    const int64_t rows = int64_t(x.length) / channels;
+    const float* __restrict xData = x.data;
+    float* __restrict yData = y.data;
+    // Sums of x - k and (x - k)^2 with k = the first row: with k near the mean, the variance
+    // E[(x - k)^2] - E[x - k]^2 does not cancel away when the mean is large next to the spread.
+    std::vector<float> reference(xData, xData + channels);
+    const float* __restrict kData = reference.data();
+    std::vector<double> sums(channels, 0.0), squares(channels, 0.0);
+#pragma omp parallel if (int64_t(x.length) > 32768)
+    {
+      std::vector<float> local1(channels, 0.0f), local2(channels, 0.0f);
+      std::vector<double> total1(channels, 0.0), total2(channels, 0.0);
+      float* __restrict sum1 = local1.data();
+      float* __restrict sum2 = local2.data();
+      int64_t inBlock = 0;
+#pragma omp for schedule(static)
+      for (int64_t row = 0; row < rows; row++) {
+        const float* source = xData + row * channels;
+        for (int64_t c = 0; c < channels; c++) {
+          const float shifted = source[c] - kData[c];
+          sum1[c] += shifted;
+          sum2[c] += shifted * shifted;
+        }
+        // Float partial sums over blocks of 256 rows, carried into double.
+        if (++inBlock == 256) {
+          for (int64_t c = 0; c < channels; c++) {
+            total1[c] += sum1[c];
+            total2[c] += sum2[c];
+            sum1[c] = 0.0f;
+            sum2[c] = 0.0f;
+          }
+          inBlock = 0;
+        }
+      }
+#pragma omp critical
+      for (int64_t c = 0; c < channels; c++) {
+        sums[c] += total1[c] + sum1[c];
+        squares[c] += total2[c] + sum2[c];
+      }
+    }
+    std::vector<float> factor(channels), shift(channels);
+    for (int64_t c = 0; c < channels; c++) {
+      const double shiftedMean = sums[c] / double(rows);
+      const double channelMean = double(kData[c]) + shiftedMean;
+      const double channelVariance = std::max(0.0, squares[c] / double(rows) - shiftedMean * shiftedMean);
+      mean.data[c] = float(channelMean);
+      variance.data[c] = float(channelVariance);
+      const double channelFactor = double(gamma.data[c]) / std::sqrt(channelVariance + epsilon);
+      factor[c] = float(channelFactor);
+      shift[c] = float(double(beta.data[c]) - channelMean * channelFactor);
+    }
+    const float* __restrict factorData = factor.data();
+    const float* __restrict shiftData = shift.data();
+#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      const float* source = xData + row * channels;
+      float* target = yData + row * channels;
+      if (relu) {
+        for (int64_t c = 0; c < channels; c++) {
+          const float value = source[c] * factorData[c] + shiftData[c];
+          target[c] = value < 0.0f ? 0.0f : value;
+        }
+      } else {
+        for (int64_t c = 0; c < channels; c++) target[c] = source[c] * factorData[c] + shiftData[c];
+      }
+    }
+  });
+}
+
+// batchNormTrainingGrad(dy, x, y | null, gamma, mean, variance, epsilon, dx, dgamma, dbeta): the
+// gradient of batchNormTraining. With y given (relu was fused), dy counts only where y > 0.
+// With g that dy, c = x - mean, s = 1 / sqrt(variance + epsilon), N = rows, per channel
+// S1 = sum g and S2 = sum g c (double):  dbeta = S1, dgamma = s S2,
+// dx = gamma s (g - S1 / N - c s^2 S2 / N), in two passes.
+napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, "batchNormTrainingGrad", [&] {
+    auto args = arguments(env, info, 10);
+    Floats dy = floats(env, args[0], "dy");
+    Floats x = floats(env, args[1], "x");
+    Floats y = isNullish(env, args[2]) ? Floats{nullptr, 0} : floats(env, args[2], "y");
+    Floats gamma = floats(env, args[3], "gamma");
+    Floats mean = floats(env, args[4], "mean");
+    Floats variance = floats(env, args[5], "variance");
+    double epsilon = 0;
+    napi_get_value_double(env, args[6], &epsilon);
+    Floats dx = floats(env, args[7], "dx");
+    Floats dgamma = floats(env, args[8], "dgamma");
+    Floats dbeta = floats(env, args[9], "dbeta");
+    const int64_t channels = int64_t(gamma.length);
+    if (channels < 1 || x.length % channels != 0) throw ArgumentError("batchNormTrainingGrad: x's size is not a multiple of gamma's length");
+    expectLength(dy, x.length, "dy");
+    expectLength(dx, x.length, "dx");
+    if (y.data != nullptr) expectLength(y, x.length, "y");
+    for (const Floats* perChannel : {&mean, &variance, &dgamma, &dbeta}) expectLength(*perChannel, gamma.length, "per-channel array");
+    const int64_t rows = int64_t(x.length) / channels;
+    // Local restrict pointers: the arrays never overlap, and saying so lets the loops vectorise.
+    const float* __restrict dyData = dy.data;
+    const float* __restrict xData = x.data;
+    const float* __restrict yData = y.data;
+    float* __restrict dxData = dx.data;
+    std::vector<float> channelMean(mean.data, mean.data + channels);
+    const float* __restrict meanData = channelMean.data();
+    std::vector<double> s1(channels, 0.0), s2(channels, 0.0);
+#pragma omp parallel if (int64_t(x.length) > 32768)
+    {
+      std::vector<float> local1(channels, 0.0f), local2(channels, 0.0f);
+      std::vector<double> total1(channels, 0.0), total2(channels, 0.0);
+      float* __restrict sum1 = local1.data();
+      float* __restrict sum2 = local2.data();
+      int64_t inBlock = 0;
+#pragma omp for schedule(static)
+      for (int64_t row = 0; row < rows; row++) {
+        const int64_t base = row * channels;
+        if (yData != nullptr) {
+          for (int64_t c = 0; c < channels; c++) {
+            // A multiply by the 0/1 mask, not a branch: the signs are random, and NaN stays NaN as in tfjs.
+            const float g = static_cast<float>(yData[base + c] > 0.0f) * dyData[base + c];
+            sum1[c] += g;
+            sum2[c] += g * (xData[base + c] - meanData[c]);
+          }
+        } else {
+          for (int64_t c = 0; c < channels; c++) {
+            const float g = dyData[base + c];
+            sum1[c] += g;
+            sum2[c] += g * (xData[base + c] - meanData[c]);
+          }
+        }
+        // Float partial sums over blocks of 256 rows, carried into double: fast, and exact enough.
+        if (++inBlock == 256) {
+          for (int64_t c = 0; c < channels; c++) {
+            total1[c] += sum1[c];
+            total2[c] += sum2[c];
+            sum1[c] = 0.0f;
+            sum2[c] = 0.0f;
+          }
+          inBlock = 0;
+        }
+      }
+#pragma omp critical
+      for (int64_t c = 0; c < channels; c++) {
+        s1[c] += total1[c] + sum1[c];
+        s2[c] += total2[c] + sum2[c];
+      }
+    }
+    std::vector<float> a(channels), b(channels), shift(channels);
+    for (int64_t c = 0; c < channels; c++) {
+      const double s = 1.0 / std::sqrt(double(variance.data[c]) + epsilon);
+      dbeta.data[c] = float(s1[c]);
+      dgamma.data[c] = float(s * s2[c]);
+      const double scale = double(gamma.data[c]) * s;
+      a[c] = float(scale);
+      b[c] = float(-scale * s * s * s2[c] / double(rows));
+      shift[c] = float(-scale * s1[c] / double(rows));
+    }
+    const float* __restrict aData = a.data();
+    const float* __restrict bData = b.data();
+    const float* __restrict shiftData = shift.data();
+#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
+    for (int64_t row = 0; row < rows; row++) {
+      const int64_t base = row * channels;
+      if (yData != nullptr) {
+        for (int64_t c = 0; c < channels; c++) {
+          const float g = static_cast<float>(yData[base + c] > 0.0f) * dyData[base + c];
+          dxData[base + c] = aData[c] * g + bData[c] * (xData[base + c] - meanData[c]) + shiftData[c];
+        }
+      } else {
+        for (int64_t c = 0; c < channels; c++) {
+          dxData[base + c] = aData[c] * dyData[base + c] + bData[c] * (xData[base + c] - meanData[c]) + shiftData[c];
+        }
+      }
+    }
+  });
+}
+
 // slice(x, params [rank, inShape[rank], begin[rank], size[rank]], out): the U-Net's centre
 // crops. Each output row (the last axis) is one contiguous copy.
 napi_value Slice(napi_env env, napi_callback_info info) {
@@ -1017,6 +1215,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTraining", nullptr, BatchNormTraining, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrainingGrad", nullptr, BatchNormTrainingGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"slice", nullptr, Slice, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"concatRows", nullptr, ConcatRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_default, nullptr},

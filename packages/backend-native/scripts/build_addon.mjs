@@ -5,7 +5,7 @@
 // importing the package then throws NativeAddonMissingError with that reason.
 // A compile error with oneDNN present is a bug in the addon and fails the build.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,15 +38,19 @@ if (process.env.UNET_NATIVE_SKIP_ADDON === '1') {
   record(false, `oneDNN's headers (oneapi/dnnl/dnnl.hpp) are missing; ${fix}`);
 } else {
   const includeRoot = dirname(dirname(dirname(dnnlHeader)));
+  // Built beside and renamed over the old addon: a process that has the old one loaded keeps
+  // its file (rewriting a loaded shared object in place can crash it).
+  const building = `${addon}.${process.pid}.tmp`;
   execFileSync(
     compiler,
     [
       '-std=c++17', '-O3', '-fPIC', '-shared', '-fopenmp', '-fvisibility=hidden',
       '-DNODE_GYP_MODULE_NAME=unet_native', '-DNAPI_VERSION=8',
       `-I${nodeHeaders}`, `-I${includeRoot}`,
-      source, '-o', addon, '-ldnnl',
+      source, '-o', building, '-ldnnl',
     ],
     { stdio: 'inherit' },
   );
+  renameSync(building, addon);
   record(true, null);
 }

@@ -8,6 +8,7 @@ import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js'
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
 import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
 import { batchNormConfig } from './kernels/batch_norm.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/batch_norm_training.js';
 import { binaryConfigs } from './kernels/binary.js';
 import { concatConfig } from './kernels/concat.js';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
@@ -46,6 +47,8 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   transposeConfig,
   ...unaryConfigs,
   batchNormConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
   sliceConfig,
   concatConfig,
   padConfig,

@@ -14,3 +14,4 @@ export { convolve } from './layers/convolution.js';
 export { loadUNet, saveUNet, type ModelLocation } from './io/save_load.js';
 export { fromModelArtifacts, toModelArtifacts, unetModelFormat, type SavedUNetMetadata } from './io/model_artifacts.js';
 export { summarizeUNet, type SummaryRow } from './summary.js';
+export { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from './layers/batch_norm_kernels.js';

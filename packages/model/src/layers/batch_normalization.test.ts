@@ -7,10 +7,11 @@ import { batchNormTraining } from './batch_normalization.js';
 
 /**
  * Float64 reference of training-mode batch norm and its gradients, written from the
- * definition (not from the closed form the op uses): y = gamma * xhat + beta, and the
+ * definition (not from the closed form the op uses): y = gamma * xhat + beta (then max(0, y)
+ * with relu), and the
  * gradient of L = sum(y * dy) by the chain rule through mean and variance.
  */
-function reference(x: Float32Array, shape: number[], gamma: Float32Array, beta: Float32Array, dy: Float32Array) {
+function reference(x: Float32Array, shape: number[], gamma: Float32Array, beta: Float32Array, upstream: Float32Array, relu = false) {
   const channels = shape[3]!;
   const count = x.length / channels;
   const y = new Float64Array(x.length);
@@ -25,6 +26,11 @@ function reference(x: Float32Array, shape: number[], gamma: Float32Array, beta: 
     for (let i = c; i < x.length; i += channels) variance += (x[i]! - mean) ** 2;
     variance /= count;
     const s = 1 / Math.sqrt(variance + 1e-5);
+    // After a ReLU, the gradient reaches the normalisation only where its output is positive.
+    const dy = Float64Array.from(upstream);
+    for (let i = c; i < x.length; i += channels) {
+      if (relu && !(gamma[c]! * (x[i]! - mean) * s + beta[c]! > 0)) dy[i] = 0;
+    }
     // dL/dxhat = dy * gamma; dL/dvar = sum(dL/dxhat * (x - mean)) * -s^3 / 2;
     // dL/dmean = -s sum(dL/dxhat) (the variance term's mean derivative sums to 0).
     let dVariance = 0;
@@ -34,7 +40,7 @@ function reference(x: Float32Array, shape: number[], gamma: Float32Array, beta: 
       dVariance += dXhat * (x[i]! - mean) * -0.5 * s ** 3;
       dMean += -dXhat * s;
       const xhat = (x[i]! - mean) * s;
-      y[i] = gamma[c]! * xhat + beta[c]!;
+      y[i] = relu ? Math.max(0, gamma[c]! * xhat + beta[c]!) : gamma[c]! * xhat + beta[c]!;
       dGamma[c] += dy[i]! * xhat;
       dBeta[c] += dy[i]!;
     }
@@ -46,19 +52,20 @@ function reference(x: Float32Array, shape: number[], gamma: Float32Array, beta: 
 }
 
 describeWithBackends('batchNormTraining', () => {
-  for (const { name, offset, spread } of [
-    { name: 'centred activations', offset: 0, spread: 1 },
+  for (const { name, offset, spread, relu } of [
+    { name: 'centred activations', offset: 0, spread: 1, relu: false },
     // A mean 200 times the spread: sum(dy x) - mean sum(dy) would lose most digits here.
-    { name: 'a large mean next to a small spread', offset: 100, spread: 0.5 },
+    { name: 'a large mean next to a small spread', offset: 100, spread: 0.5, relu: false },
+    { name: 'followed by a ReLU', offset: 0.2, spread: 1, relu: true },
   ]) {
     it(`matches the float64 definition in value and all three gradients (${name})`, async () => {
-      const shape = [2, 5, 4, 3];
+      const shape: [number, number, number, number] = [2, 5, 4, 3];
       const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 11), spread), offset)) as tf.Tensor4D;
       const gamma = tf.tensor1d([0.5, 1.5, -2]);
       const beta = tf.tensor1d([0.1, -0.3, 2]);
       const dy = tf.randomNormal(shape, 0, 1, 'float32', 12) as tf.Tensor4D;
-      const expected = reference(x.dataSync() as Float32Array, shape, gamma.dataSync() as Float32Array, beta.dataSync() as Float32Array, dy.dataSync() as Float32Array);
-      const op = batchNormTraining();
+      const expected = reference(x.dataSync() as Float32Array, shape, gamma.dataSync() as Float32Array, beta.dataSync() as Float32Array, dy.dataSync() as Float32Array, relu);
+      const op = batchNormTraining(undefined, { relu });
       const y = op(x, gamma, beta);
       const [dx, dGamma, dBeta] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
         tf.sum(tf.mul(op(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D), dy)),

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from './batch_norm_kernels.js';
 import type { BuildContext } from './build_context.js';
 
 /** PyTorch's defaults, so that the `small` preset matches the PyTorch reference. */
@@ -8,21 +9,22 @@ const epsilon = 1e-5;
 type TrainingFunction = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
 
 /**
- * Batch normalisation over [batch, height, width] per channel. Training normalises with the
- * batch's statistics and updates the moving ones (unbiased variance, as PyTorch does);
- * inference uses the moving statistics.
+ * Batch normalisation over [batch, height, width] per channel, optionally followed by ReLU.
+ * Training normalises with the batch's statistics and updates the moving ones (unbiased
+ * variance, as PyTorch does); inference uses the moving statistics.
  *
- * Training runs as one custom-gradient op. Written with tf.moments and tf.batchNorm4d, tfjs
- * differentiated it into some twenty activation-sized subtractions, products, tiles and sums
- * per layer, each a fresh array: on the native backend they were the largest part of a small
- * preset train step (docs/benchmarks.md). The closed-form gradient below takes eight passes.
+ * Training runs as one custom-gradient op (`batchNormTraining`). Written with tf.moments and
+ * tf.batchNorm4d, tfjs differentiated it into some twenty activation-sized subtractions,
+ * products, tiles and sums per layer, each a fresh array: on the native backend they were the
+ * largest part of a small preset train step (docs/benchmarks.md).
  */
 export class BatchNormalization {
   private readonly gamma: tf.Variable<tf.Rank.R1>;
   private readonly beta: tf.Variable<tf.Rank.R1>;
   private readonly movingMean: tf.Variable<tf.Rank.R1>;
   private readonly movingVariance: tf.Variable<tf.Rank.R1>;
-  private readonly normaliseForTraining: TrainingFunction;
+  private readonly normalise: TrainingFunction;
+  private readonly normaliseWithRelu: TrainingFunction;
 
   constructor(context: BuildContext, name: string, channels: number) {
     this.gamma = context.constantWeight(`${name}/gamma`, tf.ones([channels])) as tf.Variable<tf.Rank.R1>;
@@ -33,14 +35,18 @@ export class BatchNormalization {
       tf.ones([channels]),
       false,
     ) as tf.Variable<tf.Rank.R1>;
-    this.normaliseForTraining = batchNormTraining((mean, variance, count) => this.updateMovingStatistics(mean, variance, count));
+    const update = (mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => this.updateMovingStatistics(mean, variance, count);
+    this.normalise = batchNormTraining(update);
+    this.normaliseWithRelu = batchNormTraining(update, { relu: true });
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  /** Normalises x; with `relu`, relu(normalised x) as one op (the U-Net's conv, BN, ReLU). */
+  apply(x: tf.Tensor4D, training: boolean, options: { relu?: boolean } = {}): tf.Tensor4D {
     if (!training) {
-      return tf.batchNorm4d(x, this.movingMean, this.movingVariance, this.beta, this.gamma, epsilon);
+      const normalised = tf.batchNorm4d(x, this.movingMean, this.movingVariance, this.beta, this.gamma, epsilon);
+      return options.relu ? tf.relu(normalised) : normalised;
     }
-    return this.normaliseForTraining(x, this.gamma, this.beta);
+    return (options.relu ? this.normaliseWithRelu : this.normalise)(x, this.gamma, this.beta);
   }
 
   private updateMovingStatistics(mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
@@ -54,41 +60,53 @@ export class BatchNormalization {
 
 /**
  * Training-mode batch norm y = gamma (x - mean) / sqrt(variance + epsilon) + beta with the
- * batch's (biased) statistics, as a custom-gradient op; `onStatistics` sees the batch mean and
- * variance of each forward pass (for the moving averages). With N values per channel,
- * c = x - mean, s = 1 / sqrt(variance + epsilon) and the per-channel sums
- * S1 = sum(dy), S2 = sum(dy c):
- *   dbeta = S1,  dgamma = s S2,
- *   dx = gamma s (dy - S1 / N - c s^2 S2 / N).
- * The centred c is formed once rather than using sum(dy x) - mean S1, which cancels badly when
- * the mean is large next to the spread.
+ * batch's (biased) statistics, then ReLU if asked, as a custom-gradient op; `onStatistics`
+ * sees the batch mean and variance of each forward pass (for the moving averages).
+ * With N values per channel, g = dy (times [y > 0] after a ReLU), c = x - mean,
+ * s = 1 / sqrt(variance + epsilon) and the per-channel sums S1 = sum(g), S2 = sum(g c):
+ *   dbeta = S1,  dgamma = s S2,  dx = gamma s (g - S1 / N - c s^2 S2 / N).
+ * The centred c is formed rather than using sum(g x) - mean S1, which cancels badly when the
+ * mean is large next to the spread. A backend that registers the kernels of
+ * batch_norm_kernels.ts runs each direction in two passes; elsewhere tfjs-core ops do it.
  */
 export function batchNormTraining(
   onStatistics: (mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => void = () => {},
+  options: { relu?: boolean } = {},
 ): TrainingFunction {
+  const relu = options.relu ?? false;
   return tf.customGrad((...args) => {
     const [x, gamma, beta, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const [batch, height, width] = x.shape;
     const count = batch * height * width;
-    const [y, mean, inverseDeviation] = tf.tidy(() => {
-      const mean = tf.mean(x, [0, 1, 2]) as tf.Tensor1D;
-      const variance = tf.mean(tf.squaredDifference(x, mean), [0, 1, 2]) as tf.Tensor1D;
-      onStatistics(mean, variance, count);
-      return [
-        tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon),
-        mean,
-        tf.rsqrt(tf.add(variance, epsilon)) as tf.Tensor1D,
-      ];
-    });
-    save([x, mean, inverseDeviation, gamma]);
+    const withKernels = hasBatchNormKernels();
+    const [y, mean, variance] = withKernels
+      ? (tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, { x, gamma, beta }, { epsilon, relu } as unknown as tf.NamedAttrMap) as [
+          tf.Tensor4D,
+          tf.Tensor1D,
+          tf.Tensor1D,
+        ])
+      : tf.tidy(() => {
+          const batchMean = tf.mean(x, [0, 1, 2]) as tf.Tensor1D;
+          const batchVariance = tf.mean(tf.squaredDifference(x, batchMean), [0, 1, 2]) as tf.Tensor1D;
+          const normalised = tf.batchNorm4d(x, batchMean, batchVariance, beta, gamma, epsilon);
+          return [relu ? tf.relu(normalised) : normalised, batchMean, batchVariance] as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+        });
+    onStatistics(mean, variance, count);
+    save(relu ? [x, mean, variance, gamma, y] : [x, mean, variance, gamma]);
     return {
       value: y,
       // tfjs does not run a custom gradient inside a tidy scope; without one, every
       // temporary of the backward pass would stay allocated.
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
-          const [savedX, savedMean, s, savedGamma] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-          const upstream = dy as tf.Tensor4D;
+          const [savedX, savedMean, savedVariance, savedGamma, savedY] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D?];
+          if (withKernels) {
+            const inputs: tf.NamedTensorMap = { dy: dy as tf.Tensor4D, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance };
+            if (savedY !== undefined) inputs.y = savedY;
+            return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, inputs, { epsilon } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          }
+          const upstream = savedY === undefined ? (dy as tf.Tensor4D) : tf.mul(dy as tf.Tensor4D, tf.step(savedY));
+          const s = tf.rsqrt(tf.add(savedVariance, epsilon));
           const centred = tf.sub(savedX, savedMean);
           const sumUpstream = tf.sum(upstream, [0, 1, 2]);
           const sumUpstreamCentred = tf.sum(tf.mul(upstream, centred), [0, 1, 2]);
@@ -100,4 +118,10 @@ export function batchNormTraining(
         }),
     };
   }) as TrainingFunction;
+}
+
+/** Whether the current backend registers both kernels of batch_norm_kernels.ts. */
+export function hasBatchNormKernels(): boolean {
+  const backend = tf.getBackend();
+  return tf.getKernel(BATCH_NORM_TRAINING_KERNEL, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, backend) !== undefined;
 }

@@ -44,7 +44,7 @@ export class DoubleConvolution {
     let y = x;
     for (const [index, convolution] of this.convolutions.entries()) {
       const normalization = this.normalizations[index];
-      y = normalization === undefined ? convolution.applyWithRelu(y) : tf.relu(normalization.apply(convolution.apply(y), training));
+      y = normalization === undefined ? convolution.applyWithRelu(y) : normalization.apply(convolution.apply(y), training, { relu: true });
     }
     return y;
   }

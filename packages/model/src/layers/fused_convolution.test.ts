@@ -12,7 +12,7 @@ describeWithBackends('convolveBiasRelu', (backend) => {
       const x = tf.randomNormal([2, 7, 6, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
       const kernel = tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 22) as tf.Tensor4D;
       const bias = tf.tensor1d([0.2, -0.4, 0, 0.1]);
-      const outShape = padding === 'valid' ? [2, 5, 4, 4] : [2, 7, 6, 4];
+      const outShape: [number, number, number, number] = padding === 'valid' ? [2, 5, 4, 4] : [2, 7, 6, 4];
       const dy = tf.randomNormal(outShape, 0, 1, 'float32', 23) as tf.Tensor4D;
       const reference = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
         tf.relu(tf.add(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, padding), c));
