@@ -21,6 +21,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -825,11 +826,31 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
   });
 }
 
+// Per-channel sums of f(row, c) over the rows of an [rows, channels] array, in double, one
+// partial sum per thread, as sumRows adds (so that a kernel built on it rounds like the ops).
+template <typename Term>
+std::vector<double> channelSums(int64_t rows, int64_t channels, Term term) {
+  std::vector<double> sums(channels, 0.0);
+#pragma omp parallel if (rows * channels > 32768)
+  {
+    std::vector<double> local(channels, 0.0);
+    double* __restrict mine = local.data();
+#pragma omp for schedule(static)
+    for (int64_t row = 0; row < rows; row++) {
+      for (int64_t c = 0; c < channels; c++) mine[c] += term(row * channels + c, c);
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < channels; c++) sums[c] += mine[c];
+  }
+  return sums;
+}
+
 // batchNormTraining(x, gamma, beta, epsilon, relu, y, mean, variance): training-mode batch norm
-// of x [rows, channels] (channels = gamma's length) with the batch's statistics, in two passes:
-// per-channel sums of x and x^2 in double, then y = gamma (x - mean) / sqrt(variance + epsilon)
-// + beta, and max(0, y) when relu is 1. mean and variance (biased) are written for the moving
-// averages and the gradient.
+// of x [rows, channels] (channels = gamma's length) with the batch's statistics, then max(0, .)
+// when relu is 1. It rounds as the tfjs ops it replaces do on this backend and on cpu (each op
+// computed in double and rounded to float32 once: mean, squared difference, mean, batchNorm), so
+// that the backends agree to the last bits and ReLU keeps the same pixels; it only saves the
+// arrays between them: three passes over x, no temporaries.
 napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
   return guarded(env, "batchNormTraining", [&] {
     auto args = arguments(env, info, 8);
@@ -850,79 +871,108 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     expectLength(variance, gamma.length, "variance");
     expectLength(y, x.length, "y");
     const int64_t rows = int64_t(x.length) / channels;
+    const double inverseRows = 1.0 / double(std::max<int64_t>(rows, 1));
     const float* __restrict xData = x.data;
     float* __restrict yData = y.data;
-    // Sums of x - k and (x - k)^2 with k = the first row: with k near the mean, the variance
-    // E[(x - k)^2] - E[x - k]^2 does not cancel away when the mean is large next to the spread.
-    std::vector<float> reference(xData, xData + channels);
-    const float* __restrict kData = reference.data();
-    std::vector<double> sums(channels, 0.0), squares(channels, 0.0);
-#pragma omp parallel if (int64_t(x.length) > 32768)
-    {
-      std::vector<float> local1(channels, 0.0f), local2(channels, 0.0f);
-      std::vector<double> total1(channels, 0.0), total2(channels, 0.0);
-      float* __restrict sum1 = local1.data();
-      float* __restrict sum2 = local2.data();
-      int64_t inBlock = 0;
-#pragma omp for schedule(static)
-      for (int64_t row = 0; row < rows; row++) {
-        const float* source = xData + row * channels;
-        for (int64_t c = 0; c < channels; c++) {
-          const float shifted = source[c] - kData[c];
-          sum1[c] += shifted;
-          sum2[c] += shifted * shifted;
-        }
-        // Float partial sums over blocks of 256 rows, carried into double.
-        if (++inBlock == 256) {
-          for (int64_t c = 0; c < channels; c++) {
-            total1[c] += sum1[c];
-            total2[c] += sum2[c];
-            sum1[c] = 0.0f;
-            sum2[c] = 0.0f;
-          }
-          inBlock = 0;
-        }
-      }
-#pragma omp critical
-      for (int64_t c = 0; c < channels; c++) {
-        sums[c] += total1[c] + sum1[c];
-        squares[c] += total2[c] + sum2[c];
-      }
-    }
-    std::vector<float> factor(channels), shift(channels);
+    // tf.mean(x): the sum in double, times 1 / N, rounded.
+    std::vector<double> sums = channelSums(rows, channels, [&](int64_t i, int64_t) { return double(xData[i]); });
+    std::vector<double> centre(channels);
     for (int64_t c = 0; c < channels; c++) {
-      const double shiftedMean = sums[c] / double(rows);
-      const double channelMean = double(kData[c]) + shiftedMean;
-      const double channelVariance = std::max(0.0, squares[c] / double(rows) - shiftedMean * shiftedMean);
-      mean.data[c] = float(channelMean);
-      variance.data[c] = float(channelVariance);
-      const double channelFactor = double(gamma.data[c]) / std::sqrt(channelVariance + epsilon);
-      factor[c] = float(channelFactor);
-      shift[c] = float(double(beta.data[c]) - channelMean * channelFactor);
+      mean.data[c] = float(sums[c] * inverseRows);
+      centre[c] = double(mean.data[c]);
     }
-    const float* __restrict factorData = factor.data();
-    const float* __restrict shiftData = shift.data();
+    const double* __restrict centreData = centre.data();
+    // tf.mean(tf.squaredDifference(x, mean)): each square rounded to float, then as above.
+    std::vector<double> squares = channelSums(rows, channels, [&](int64_t i, int64_t c) {
+      const double difference = double(xData[i]) - centreData[c];
+      return double(float(difference * difference));
+    });
+    // tf.batchNorm4d(x, mean, variance, beta, gamma): offset + (x - mean) * scale / sqrt(variance + epsilon).
+    std::vector<double> factor(channels), offset(channels);
+    for (int64_t c = 0; c < channels; c++) {
+      variance.data[c] = float(squares[c] * inverseRows);
+      factor[c] = double(gamma.data[c]) / std::sqrt(double(variance.data[c]) + epsilon);
+      offset[c] = double(beta.data[c]);
+    }
+    const double* __restrict factorData = factor.data();
+    const double* __restrict offsetData = offset.data();
 #pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
     for (int64_t row = 0; row < rows; row++) {
-      const float* source = xData + row * channels;
-      float* target = yData + row * channels;
-      if (relu) {
-        for (int64_t c = 0; c < channels; c++) {
-          const float value = source[c] * factorData[c] + shiftData[c];
-          target[c] = value < 0.0f ? 0.0f : value;
-        }
-      } else {
-        for (int64_t c = 0; c < channels; c++) target[c] = source[c] * factorData[c] + shiftData[c];
+      const int64_t base = row * channels;
+      for (int64_t c = 0; c < channels; c++) {
+        const float value = float(offsetData[c] + (double(xData[base + c]) - centreData[c]) * factorData[c]);
+        yData[base + c] = relu && value < 0.0f ? 0.0f : value;
       }
     }
   });
 }
 
+// The two passes of batchNormTrainingGrad, as functions of restrict pointers (which lambdas'
+// captures would hide from the vectoriser); Masked: dy counts only where y > 0.
+template <bool Masked>
+void batchNormGradSums(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
+                       const float* __restrict mean, int64_t rows, int64_t channels, double* s1, double* s2) {
+#pragma omp parallel if (rows * channels > 32768)
+  {
+    // Float sums over blocks of 64 rows, carried into double: the sums differ from the ops'
+    // all-double ones in their last bits only, and they scale dx, never flip a pixel.
+    std::vector<float> block1(channels, 0.0f), block2(channels, 0.0f);
+    std::vector<double> local1(channels, 0.0), local2(channels, 0.0);
+    float* __restrict sum1 = block1.data();
+    float* __restrict sum2 = block2.data();
+    int64_t inBlock = 0;
+#pragma omp for schedule(static)
+    for (int64_t row = 0; row < rows; row++) {
+      const float* __restrict dyRow = dy + row * channels;
+      const float* __restrict xRow = x + row * channels;
+      const float* __restrict yRow = y + (Masked ? row * channels : 0);
+      for (int64_t c = 0; c < channels; c++) {
+        const float u = Masked ? dyRow[c] * static_cast<float>(static_cast<int32_t>(yRow[c] > 0.0f)) : dyRow[c];
+        sum1[c] += u;
+        sum2[c] += u * (xRow[c] - mean[c]);
+      }
+      if (++inBlock == 64) {
+        for (int64_t c = 0; c < channels; c++) {
+          local1[c] += sum1[c];
+          local2[c] += sum2[c];
+          sum1[c] = 0.0f;
+          sum2[c] = 0.0f;
+        }
+        inBlock = 0;
+      }
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < channels; c++) {
+      s1[c] += local1[c] + sum1[c];
+      s2[c] += local2[c] + sum2[c];
+    }
+  }
+}
+
+template <bool Masked>
+void batchNormGradInput(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
+                        const float* __restrict mean, const float* __restrict scale, const float* __restrict centredScale,
+                        const float* __restrict shift, int64_t rows, int64_t channels, float* __restrict dx) {
+#pragma omp parallel for schedule(static) if (rows * channels > 32768)
+  for (int64_t row = 0; row < rows; row++) {
+    const float* __restrict dyRow = dy + row * channels;
+    const float* __restrict xRow = x + row * channels;
+    const float* __restrict yRow = y + (Masked ? row * channels : 0);
+    float* __restrict dxRow = dx + row * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      const float u = Masked ? dyRow[c] * static_cast<float>(static_cast<int32_t>(yRow[c] > 0.0f)) : dyRow[c];
+      dxRow[c] = u * scale[c] + ((xRow[c] - mean[c]) * centredScale[c] + shift[c]);
+    }
+  }
+}
+
 // batchNormTrainingGrad(dy, x, y | null, gamma, mean, variance, epsilon, dx, dgamma, dbeta): the
-// gradient of batchNormTraining. With y given (relu was fused), dy counts only where y > 0.
-// With g that dy, c = x - mean, s = 1 / sqrt(variance + epsilon), N = rows, per channel
-// S1 = sum g and S2 = sum g c (double):  dbeta = S1, dgamma = s S2,
-// dx = gamma s (g - S1 / N - c s^2 S2 / N), in two passes.
+// gradient of batchNormTraining; with y given (ReLU fused) dy counts only where y > 0. With
+// u = that dy, c = x - mean, s = 1 / sqrt(variance + epsilon), N = rows, per channel
+// S1 = sum u and S2 = sum u c:  dbeta = S1, dgamma = s S2,
+// dx = u (gamma s) + (c (gamma s s^2 (S2 / -N)) + gamma s (S1 / -N)).
+// Each product and sum is rounded as @unet/model's tfjs-ops form of this gradient rounds it
+// (double, then float32 once), so that backends agree; two passes, no temporaries.
 napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
   return guarded(env, "batchNormTrainingGrad", [&] {
     auto args = arguments(env, info, 10);
@@ -944,81 +994,36 @@ napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
     if (y.data != nullptr) expectLength(y, x.length, "y");
     for (const Floats* perChannel : {&mean, &variance, &dgamma, &dbeta}) expectLength(*perChannel, gamma.length, "per-channel array");
     const int64_t rows = int64_t(x.length) / channels;
-    // Local restrict pointers: the arrays never overlap, and saying so lets the loops vectorise.
     const float* __restrict dyData = dy.data;
     const float* __restrict xData = x.data;
     const float* __restrict yData = y.data;
     float* __restrict dxData = dx.data;
-    std::vector<float> channelMean(mean.data, mean.data + channels);
-    const float* __restrict meanData = channelMean.data();
+    const float* __restrict meanData = mean.data;
+    // Plain float arithmetic: one float +, - or * is what double-then-round gives for float
+    // operands (double has more than 2 x 24 + 2 bits), so it rounds as the ops do.
+    // u is a multiply by the 0/1 mask, as dy * step(y): NaN stays NaN, and there is no branch.
     std::vector<double> s1(channels, 0.0), s2(channels, 0.0);
-#pragma omp parallel if (int64_t(x.length) > 32768)
-    {
-      std::vector<float> local1(channels, 0.0f), local2(channels, 0.0f);
-      std::vector<double> total1(channels, 0.0), total2(channels, 0.0);
-      float* __restrict sum1 = local1.data();
-      float* __restrict sum2 = local2.data();
-      int64_t inBlock = 0;
-#pragma omp for schedule(static)
-      for (int64_t row = 0; row < rows; row++) {
-        const int64_t base = row * channels;
-        if (yData != nullptr) {
-          for (int64_t c = 0; c < channels; c++) {
-            // A multiply by the 0/1 mask, not a branch: the signs are random, and NaN stays NaN as in tfjs.
-            const float g = static_cast<float>(yData[base + c] > 0.0f) * dyData[base + c];
-            sum1[c] += g;
-            sum2[c] += g * (xData[base + c] - meanData[c]);
-          }
-        } else {
-          for (int64_t c = 0; c < channels; c++) {
-            const float g = dyData[base + c];
-            sum1[c] += g;
-            sum2[c] += g * (xData[base + c] - meanData[c]);
-          }
-        }
-        // Float partial sums over blocks of 256 rows, carried into double: fast, and exact enough.
-        if (++inBlock == 256) {
-          for (int64_t c = 0; c < channels; c++) {
-            total1[c] += sum1[c];
-            total2[c] += sum2[c];
-            sum1[c] = 0.0f;
-            sum2[c] = 0.0f;
-          }
-          inBlock = 0;
-        }
-      }
-#pragma omp critical
-      for (int64_t c = 0; c < channels; c++) {
-        s1[c] += total1[c] + sum1[c];
-        s2[c] += total2[c] + sum2[c];
-      }
-    }
-    std::vector<float> a(channels), b(channels), shift(channels);
+    if (yData != nullptr) batchNormGradSums<true>(dyData, xData, yData, meanData, rows, channels, s1.data(), s2.data());
+    else batchNormGradSums<false>(dyData, xData, yData, meanData, rows, channels, s1.data(), s2.data());
+    const float negativeRows = -float(rows);
+    std::vector<float> scale(channels), centredScale(channels), shift(channels);
     for (int64_t c = 0; c < channels; c++) {
-      const double s = 1.0 / std::sqrt(double(variance.data[c]) + epsilon);
-      dbeta.data[c] = float(s1[c]);
-      dgamma.data[c] = float(s * s2[c]);
-      const double scale = double(gamma.data[c]) * s;
-      a[c] = float(scale);
-      b[c] = float(-scale * s * s * s2[c] / double(rows));
-      shift[c] = float(-scale * s1[c] / double(rows));
+      const float sumUpstream = float(s1[c]);
+      const float sumUpstreamCentred = float(s2[c]);
+      const float s = float(1.0 / std::sqrt(double(variance.data[c] + float(epsilon))));
+      scale[c] = gamma.data[c] * s;
+      centredScale[c] = (scale[c] * (s * s)) * (sumUpstreamCentred / negativeRows);
+      shift[c] = scale[c] * (sumUpstream / negativeRows);
+      dgamma.data[c] = s * sumUpstreamCentred;
+      dbeta.data[c] = sumUpstream;
     }
-    const float* __restrict aData = a.data();
-    const float* __restrict bData = b.data();
+    const float* __restrict scaleData = scale.data();
+    const float* __restrict centredScaleData = centredScale.data();
     const float* __restrict shiftData = shift.data();
-#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
-    for (int64_t row = 0; row < rows; row++) {
-      const int64_t base = row * channels;
-      if (yData != nullptr) {
-        for (int64_t c = 0; c < channels; c++) {
-          const float g = static_cast<float>(yData[base + c] > 0.0f) * dyData[base + c];
-          dxData[base + c] = aData[c] * g + bData[c] * (xData[base + c] - meanData[c]) + shiftData[c];
-        }
-      } else {
-        for (int64_t c = 0; c < channels; c++) {
-          dxData[base + c] = aData[c] * dyData[base + c] + bData[c] * (xData[base + c] - meanData[c]) + shiftData[c];
-        }
-      }
+    if (yData != nullptr) {
+      batchNormGradInput<true>(dyData, xData, yData, meanData, scaleData, centredScaleData, shiftData, rows, channels, dxData);
+    } else {
+      batchNormGradInput<false>(dyData, xData, yData, meanData, scaleData, centredScaleData, shiftData, rows, channels, dxData);
     }
   });
 }
