@@ -775,7 +775,19 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     const int64_t size = int64_t(x.length);
     switch (op) {
       case 0: unaryLoop(x.data, out.data, size, [](double v) { return v < 0 ? 0.0 : v; }); break;
-      case 1: unaryLoop(x.data, out.data, size, [alpha](double v) { return std::isnan(v) ? v : v > 0 ? 1.0 : alpha; }); break;
+      case 1: {
+        // Exact either way (1, alpha or NaN), so in float: two selects that vectorise.
+        const float* __restrict source = x.data;
+        float* __restrict target = out.data;
+        const float low = float(alpha);
+#pragma omp parallel for schedule(static) if (size > 32768)
+        for (int64_t i = 0; i < size; i++) {
+          const float v = source[i];
+          const float stepped = v > 0.0f ? 1.0f : low;
+          target[i] = v != v ? v : stepped;
+        }
+        break;
+      }
       case 2: unaryLoop(x.data, out.data, size, [](double v) { return -v; }); break;
       case 3: unaryLoop(x.data, out.data, size, [](double v) { return v * v; }); break;
       case 4: unaryLoop(x.data, out.data, size, [](double v) { return std::sqrt(v); }); break;
