@@ -53,7 +53,7 @@ describe('the unet command', () => {
   it('names the commands when given an unknown one', async () => {
     const run = await unet('trian');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval, bench/);
+    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval, export, bench/);
   });
 
   it('reports the backends in info --json', async () => {
