@@ -34,7 +34,7 @@ describe('the shipped models', () => {
       const recorded = JSON.parse(readFileSync(path.join(models, name, 'model.json'), 'utf8')).userDefinedMetadata.unet.extra as Recorded;
       // Every shipped model says how its figures were made (unet eval --record).
       expect(recorded.evaluation, `${name}: no evaluation record; make one with unet eval --record`).toBeDefined();
-      if (sharedDatasetsRoot === undefined) context.skip();
+      if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
       const { dataset, format, samples, split, tta } = recorded.evaluation!;
       const args = ['eval', '--model', path.join(models, name), '--data', path.join(sharedDatasetsRoot!, dataset), '--format', format, '--json'];
       if (samples !== 'all') args.push('--samples', samples);

@@ -139,7 +139,7 @@ describe('unet train, predict and eval', () => {
   }, 240_000);
 
   it('evaluates as JSON on the ISBI slices 20-24 (skips without ../shared)', async (context) => {
-    if (sharedDatasetsRoot === undefined) context.skip();
+    if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
     const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'isbi2012-em'), '--format', 'isbi', '--samples', '23-24', '--json', '--backend', 'wasm');
     expect(result.code, result.stderr).toBe(0);
     const measures = JSON.parse(result.stdout);
@@ -150,7 +150,7 @@ describe('unet train, predict and eval', () => {
   }, 240_000);
 
   it('evaluates SEG on the HeLa frames (skips without ../shared)', async (context) => {
-    if (sharedDatasetsRoot === undefined) context.skip();
+    if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
     // A model for 1-channel two-class data: the synthetic one fits the HeLa frames' shape.
     const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'dic-c2dh-hela'), '--format', 'ctc', '--samples', '29', '--json', '--backend', 'wasm');
     expect(result.code, result.stderr).toBe(0);
