@@ -33,11 +33,11 @@ function makeNet() {
     };
   });
   const loss = () => {
-    let a = probed(tf.relu(tf.conv2d(input, kernel1, 1, 'same'))) as tf.Tensor4D;
-    for (const kernel of chain) a = tf.relu(tf.conv2d(a, kernel, 1, 'same'));
+    let a = probed(tf.relu(tf.conv2d(input, kernel1 as tf.Tensor4D, 1, 'same'))) as tf.Tensor4D;
+    for (const kernel of chain) a = tf.relu(tf.conv2d(a, kernel as tf.Tensor4D, 1, 'same'));
     const b = tf.add(a, a);
     const joined = tf.concat([doubled(b) as tf.Tensor4D, a], 3);
-    const c = tf.mul(tf.conv2d(joined, kernel2, 1, 'valid'), scale);
+    const c = tf.mul(tf.conv2d(joined, kernel2 as tf.Tensor4D, 1, 'valid'), scale);
     const cropped = tf.slice(c, [0, 1, 1, 0], [2, 8, 8, 3]);
     return tf.mean(tf.square(tf.sub(cropped, target))) as tf.Scalar;
   };

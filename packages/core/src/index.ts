@@ -64,6 +64,7 @@ export {
   RegionMeasureError,
   adaptedRandError,
   isbiRandError,
+  regionMeasures,
   regionsFromBoundaryMap,
   variationOfInformation,
 } from './rand_error.js';

@@ -118,18 +118,9 @@ export function pixelError(
  * @param truth // [height, width] 0 (background) or 1 (foreground)
  */
 export function pixelErrorOfMask(predictedMask: ArrayLike<number>, truth: ArrayLike<number>): number {
-  checkPixelArrays(predictedMask, truth);
-  let truePositives = 0;
-  let falsePositives = 0;
-  let falseNegatives = 0;
-  for (let index = 0; index < truth.length; index++) {
-    const predictedForeground = predictedMask[index] !== 0;
-    const trueForeground = truth[index] === 1;
-    if (predictedForeground && trueForeground) truePositives++;
-    else if (predictedForeground) falsePositives++;
-    else if (trueForeground) falseNegatives++;
-  }
-  return 1 - fScoreOf(truePositives, falsePositives, falseNegatives);
+  // A 0/1 map at threshold 0.5 is the mask itself.
+  const asProbabilities = Uint8Array.from({ length: predictedMask.length }, (_, index) => (predictedMask[index] !== 0 ? 1 : 0));
+  return 1 - bestFScoreOfCounts(pixelCountsPerThreshold(asProbabilities, truth, [0.5]), [0.5]).fScore;
 }
 
 function fScoreOf(truePositives: number, falsePositives: number, falseNegatives: number): number {

@@ -3,6 +3,7 @@ import {
   RegionMeasureError,
   adaptedRandError,
   isbiRandError,
+  regionMeasures,
   regionsFromBoundaryMap,
   variationOfInformation,
 } from './rand_error.js';
@@ -82,6 +83,18 @@ describe('isbiRandError', () => {
   it('leaves out the pixels whose true label is 0', () => {
     // Truth 1 0 2, prediction one region: A = 2, B = 2^2 = 4, P = 1 + 1 = 2 -> 1 - 4 / 6.
     expect(isbiRandError(labels([1, 1, 1]), labels([1, 0, 2])).error).toBeCloseTo(1 / 3, 12);
+  });
+});
+
+describe('regionMeasures', () => {
+  it('gives both measures of one pair of region images, hand-computed', () => {
+    // Truth cells 1 1 | 2 2, prediction 5 0 0 6. Rand (isbiRandError): 1 - 4 / 10 = 0.6.
+    // VI over the 4 pixels, each pair (true, predicted) with p = 1/4; predicted 0 is a region
+    // here: H(S|T) = log 2 (each true cell split in two), H(T|S) = 1/2 log 2 (region 0 holds both).
+    const { randError, variationOfInformation: information } = regionMeasures(labels([5, 0, 0, 6]), labels([1, 1, 2, 2]));
+    expect(randError.error).toBeCloseTo(0.6, 12);
+    expect(information.splitEntropy).toBeCloseTo(Math.log(2), 12);
+    expect(information.mergeEntropy).toBeCloseTo(Math.log(2) / 2, 12);
   });
 });
 

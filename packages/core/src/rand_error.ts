@@ -101,22 +101,7 @@ export function adaptedRandError(
  * @param trueRegions // [height, width] region labels; 0 marks pixels left out
  */
 export function isbiRandError(predictedRegions: ArrayLike<number>, trueRegions: ArrayLike<number>): AdaptedRandError {
-  const table = foregroundContingency(predictedRegions, trueRegions);
-  const unassigned = table.predictedIndexOf.get(0);
-  const trueSquares = sumOfSquares(table.trueSizes);
-  let predictedSquares = 0;
-  for (let index = 0; index < table.predictedSizes.length; index++) {
-    if (index !== unassigned) predictedSquares += table.predictedSizes[index]! ** 2;
-  }
-  let jointSquares = 0;
-  for (let entry = 0; entry < table.jointCounts.length; entry++) {
-    if (table.jointPredicted[entry] !== unassigned) jointSquares += table.jointCounts[entry]! ** 2;
-  }
-  return {
-    error: 1 - (2 * jointSquares) / (trueSquares + predictedSquares),
-    precision: jointSquares / predictedSquares,
-    recall: jointSquares / trueSquares,
-  };
+  return isbiRandErrorOf(foregroundContingency(predictedRegions, trueRegions));
 }
 
 /**
@@ -130,22 +115,22 @@ export function variationOfInformation(
   predictedRegions: ArrayLike<number>,
   trueRegions: ArrayLike<number>,
 ): VariationOfInformation {
+  return variationOfInformationOf(foregroundContingency(predictedRegions, trueRegions));
+}
+
+/**
+ * `isbiRandError` and `variationOfInformation` of the same two region images, from one
+ * contingency table (each alone builds its own).
+ *
+ * @param predictedRegions // [height, width] region labels; 0 = predicted boundary
+ * @param trueRegions // [height, width] region labels; 0 marks pixels left out
+ */
+export function regionMeasures(
+  predictedRegions: ArrayLike<number>,
+  trueRegions: ArrayLike<number>,
+): { randError: AdaptedRandError; variationOfInformation: VariationOfInformation } {
   const table = foregroundContingency(predictedRegions, trueRegions);
-  const pixels = table.pixels;
-  let splitEntropy = 0;
-  let mergeEntropy = 0;
-  for (let entry = 0; entry < table.jointCounts.length; entry++) {
-    const joint = table.jointCounts[entry]! / pixels;
-    const trueShare = table.trueSizes[table.jointTrue[entry]!]! / pixels;
-    const predictedShare = table.predictedSizes[table.jointPredicted[entry]!]! / pixels;
-    // -sum p_ij log(p_ij / p_T) and -sum p_ij log(p_ij / p_S); every stored p_ij is > 0.
-    splitEntropy -= joint * Math.log(joint / trueShare);
-    mergeEntropy -= joint * Math.log(joint / predictedShare);
-  }
-  // A one-to-one match gives log(1) = 0 exactly, but guard -0 and rounding just below 0.
-  splitEntropy = Math.max(0, splitEntropy);
-  mergeEntropy = Math.max(0, mergeEntropy);
-  return { splitEntropy, mergeEntropy, total: splitEntropy + mergeEntropy };
+  return { randError: isbiRandErrorOf(table), variationOfInformation: variationOfInformationOf(table) };
 }
 
 /**
@@ -252,4 +237,40 @@ function sumOfSquares(values: number[]): number {
   let sum = 0;
   for (const value of values) sum += value * value;
   return sum;
+}
+
+function isbiRandErrorOf(table: ForegroundContingency): AdaptedRandError {
+  const unassigned = table.predictedIndexOf.get(0);
+  const trueSquares = sumOfSquares(table.trueSizes);
+  let predictedSquares = 0;
+  for (let index = 0; index < table.predictedSizes.length; index++) {
+    if (index !== unassigned) predictedSquares += table.predictedSizes[index]! ** 2;
+  }
+  let jointSquares = 0;
+  for (let entry = 0; entry < table.jointCounts.length; entry++) {
+    if (table.jointPredicted[entry] !== unassigned) jointSquares += table.jointCounts[entry]! ** 2;
+  }
+  return {
+    error: 1 - (2 * jointSquares) / (trueSquares + predictedSquares),
+    precision: jointSquares / predictedSquares,
+    recall: jointSquares / trueSquares,
+  };
+}
+
+function variationOfInformationOf(table: ForegroundContingency): VariationOfInformation {
+  const pixels = table.pixels;
+  let splitEntropy = 0;
+  let mergeEntropy = 0;
+  for (let entry = 0; entry < table.jointCounts.length; entry++) {
+    const joint = table.jointCounts[entry]! / pixels;
+    const trueShare = table.trueSizes[table.jointTrue[entry]!]! / pixels;
+    const predictedShare = table.predictedSizes[table.jointPredicted[entry]!]! / pixels;
+    // -sum p_ij log(p_ij / p_T) and -sum p_ij log(p_ij / p_S); every stored p_ij is > 0.
+    splitEntropy -= joint * Math.log(joint / trueShare);
+    mergeEntropy -= joint * Math.log(joint / predictedShare);
+  }
+  // A one-to-one match gives log(1) = 0 exactly, but guard -0 and rounding just below 0.
+  splitEntropy = Math.max(0, splitEntropy);
+  mergeEntropy = Math.max(0, mergeEntropy);
+  return { splitEntropy, mergeEntropy, total: splitEntropy + mergeEntropy };
 }

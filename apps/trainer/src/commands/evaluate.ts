@@ -145,7 +145,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const seconds = (performance.now() - started) / 1000;
   model.dispose();
   if (values.record) {
-    recordMeasures(modelFile(values.model), measures, {
+    await recordMeasures(modelFile(values.model), measures, {
       dataset: path.basename(path.resolve(values.data)),
       format: values.format,
       samples: values.samples ?? 'all',

@@ -10,14 +10,14 @@ afterEach(() => {
 });
 
 describe('recordMeasures', () => {
-  it('adds the measures and how they were made to the metadata, keeping the rest of model.json', () => {
+  it('adds the measures and how they were made to the metadata, keeping the rest of model.json', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'record-'));
     folders.push(folder);
     const file = path.join(folder, 'model.json');
     writeFileSync(file, JSON.stringify({ format: 'unet-ts', weightsManifest: [{ paths: ['weights.bin'] }], userDefinedMetadata: { unet: { config: { depth: 4 }, extra: { classNames: ['cell', 'membrane'], validation: { old: true } } } } }));
     const measures = { images: 5, iou: { mean: 0.7, perClass: {} }, dice: { mean: 0.8, perClass: {} }, randError: 0.1 };
     const evaluation = { dataset: 'isbi2012-em', format: 'isbi', samples: '20-24', tta: false, backend: 'native', recordedAt: '2026-11-26T00:00:00.000Z' };
-    recordMeasures(file, measures, evaluation);
+    await recordMeasures(file, measures, evaluation);
     const written = JSON.parse(readFileSync(file, 'utf8'));
     expect(written.weightsManifest).toEqual([{ paths: ['weights.bin'] }]);
     expect(written.userDefinedMetadata.unet.config).toEqual({ depth: 4 });
@@ -25,11 +25,11 @@ describe('recordMeasures', () => {
     expect(readdirSync(folder)).toEqual(['model.json']);
   });
 
-  it('refuses a model.json that @unet/model did not write', () => {
+  it('refuses a model.json that @unet/model did not write', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'record-'));
     folders.push(folder);
     const file = path.join(folder, 'model.json');
     writeFileSync(file, JSON.stringify({ modelTopology: {} }));
-    expect(() => recordMeasures(file, { images: 0, iou: { mean: 0, perClass: {} }, dice: { mean: 0, perClass: {} } }, { dataset: 'x', format: 'folder', samples: 'all', tta: false, backend: 'cpu', recordedAt: '' })).toThrow(/no unet metadata/);
+    await expect(recordMeasures(file, { images: 0, iou: { mean: 0, perClass: {} }, dice: { mean: 0, perClass: {} } }, { dataset: 'x', format: 'folder', samples: 'all', tta: false, backend: 'cpu', recordedAt: '' })).rejects.toThrow(/no unet metadata/);
   });
 });

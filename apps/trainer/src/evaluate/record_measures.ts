@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomically } from '@unet/train/node';
 import type { SegmentationMeasures } from './segmentation_measures.js';
 
 /** How a model's recorded measures were made, so that a test (or a user) can make them again. */
@@ -19,10 +20,10 @@ export interface EvaluationRecord {
 
 /**
  * Writes `measures` and how they were made into a model.json's metadata (`validation` and
- * `evaluation` beside what `unet train` saved), replacing the file in one rename so that a
- * killed process leaves the old file or the new one, never half of one.
+ * `evaluation` beside what `unet train` saved), replacing the file atomically (as checkpoints
+ * are written) so that a killed process leaves the old file or the new one, never half of one.
  */
-export function recordMeasures(modelJsonFile: string, measures: SegmentationMeasures, evaluation: EvaluationRecord): void {
+export async function recordMeasures(modelJsonFile: string, measures: SegmentationMeasures, evaluation: EvaluationRecord): Promise<void> {
   const artifacts = JSON.parse(readFileSync(modelJsonFile, 'utf8')) as {
     userDefinedMetadata?: { unet?: { extra?: Record<string, unknown> } };
   };
@@ -36,7 +37,5 @@ export function recordMeasures(modelJsonFile: string, measures: SegmentationMeas
     evaluation,
     ...(evaluation.instanceMethod === undefined ? {} : { instanceMethod: evaluation.instanceMethod }),
   };
-  const temporary = path.join(path.dirname(modelJsonFile), `.model.json.${process.pid}.tmp`);
-  writeFileSync(temporary, JSON.stringify(artifacts));
-  renameSync(temporary, modelJsonFile);
+  await writeFileAtomically(modelJsonFile, JSON.stringify(artifacts), path.dirname(modelJsonFile));
 }

@@ -4,12 +4,11 @@ import {
   bestFScoreOfCounts,
   confusionMatrix,
   iouAndDice,
-  isbiRandError,
   labelConnectedComponents,
   pixelCountsPerThreshold,
+  regionMeasures,
   regionsFromBoundaryMap,
   segMeasure,
-  variationOfInformation,
 } from '@unet/core';
 import { labelsFromProbabilities } from '@unet/train';
 import { type InstanceMethod, objectInstances } from './object_instances.js';
@@ -148,9 +147,10 @@ export function createMeasureAccumulator(options: MeasureOptions) {
         foreground === 'boundary'
           ? regionsFromBoundaryMap(classOneProbability, image.height, image.width, threshold)
           : labelConnectedComponents(classOneProbability.map((value) => (value >= threshold ? 1 : 0)), image.height, image.width, 4).labels;
-      const rand = isbiRandError(predictedRegions, trueRegions).error;
+      const measured = regionMeasures(predictedRegions, trueRegions);
+      const rand = measured.randError.error;
       randErrors[index].push(rand);
-      informations[index].push(variationOfInformation(predictedRegions, trueRegions).total);
+      informations[index].push(measured.variationOfInformation.total);
       if (rand < bestRand) bestRand = rand;
     });
     if (Number.isFinite(bestRand)) perImage.randError = bestRand;

@@ -48,9 +48,12 @@ export function createProgressWriter(stream: NodeJS.WriteStream | { write(text: 
   const interactive = stream.isTTY === true;
   let lastLogged = -Infinity;
   let drawn = false;
+  // The steps before the first update this writer sees were run by an earlier process (--resume).
+  let firstStep: number | undefined;
   return {
     update(state) {
-      const line = formatProgress(state);
+      firstStep ??= state.step - 1;
+      const line = formatProgress({ ...state, firstStep: state.firstStep ?? firstStep });
       if (interactive) {
         stream.write(`\r${line}\u001b[K`);
         drawn = true;

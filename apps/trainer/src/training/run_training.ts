@@ -120,7 +120,6 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
   const outputTileSize = inferenceTileSize(geometry.outputSize, config.padding);
   let result: FitResult;
-  let firstStep: number | undefined;
   try {
     result = await fit({
       model,
@@ -137,8 +136,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
         run: async ({ model: current }) => flattenMeasures((await validateModel(current, validation, { outputTileSize })).measures),
       },
       callbacks: {
-        onStep: (info) => {
-          firstStep ??= info.step - 1;
+        onStep: (info) =>
           io.progress.update({
             step: info.step,
             totalSteps: info.totalSteps,
@@ -146,9 +144,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
             learningRate: info.learningRate,
             imagesPerSecond: info.imagesPerSecond,
             secondsElapsed: (performance.now() - started) / 1000,
-            firstStep,
-          });
-        },
+          }),
         onValidation: (info) =>
           io.progress.message(
             `validation at step ${info.step}: ` +
