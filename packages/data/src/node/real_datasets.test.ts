@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { touchingInstanceBorders } from '@unet/core';
 import { sharedDatasetsRoot } from '@unet/test-utils';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -66,11 +67,12 @@ describe.skipIf(!sharedDatasetsRoot)('real data sets in ../shared/datasets', () 
     }
   });
 
-  it('DIC-HeLa (silver truth): 30 frames of 512x512 with several 16-bit cell ids, semantic mask 0/1', async () => {
+  it('DIC-HeLa (silver truth): 30 frames of 512x512 with several 16-bit cell ids, semantic mask 0/1 with touching cells carved apart', async () => {
     const dataset = await loadDataset({ format: 'ctc', root: path.join(sharedDatasetsRoot!, 'dic-c2dh-hela') });
     expect(dataset.size).toBe(30);
     expect(dataset.ids[0]).toBe('01/t000');
     expect(dataset.classNames).toEqual(['background', 'cell']);
+    let carvedPixels = 0;
     for (const sample of await readAll(dataset)) {
       expect([sample.image.height, sample.image.width, sample.image.channels]).toEqual([512, 512, 1]);
       expect(sample.image.data).toBeInstanceOf(Float32Array);
@@ -81,9 +83,22 @@ describe.skipIf(!sharedDatasetsRoot)('real data sets in ../shared/datasets', () 
       expect(ids[0]).toBe(0);
       expect(ids.length - 1).toBeGreaterThanOrEqual(5);
       expect(distinct(sample.mask.data)).toEqual([0, 1]);
+      // The mask is the cells less the borders carved between touching cells (the paper's
+      // separation borders): every mask pixel is a cell pixel, and the carved ones are a thin seam.
+      const borders = touchingInstanceBorders(instances.data, instances.height, instances.width);
+      let cellPixels = 0;
       let disagreements = 0;
-      for (let pixel = 0; pixel < instances.data.length; pixel++) if (sample.mask.data[pixel] !== (instances.data[pixel]! > 0 ? 1 : 0)) disagreements++;
+      for (let pixel = 0; pixel < instances.data.length; pixel++) {
+        const isCell = instances.data[pixel]! > 0;
+        if (isCell) cellPixels++;
+        if (sample.mask.data[pixel] !== (isCell && borders[pixel] === 0 ? 1 : 0)) disagreements++;
+        if (!isCell && borders[pixel] !== 0) disagreements++;
+        if (borders[pixel] !== 0) carvedPixels++;
+      }
       expect(disagreements).toBe(0);
+      expect(cellPixels).toBeGreaterThan(0);
     }
+    expect(carvedPixels).toBeGreaterThan(0); // HeLa cells touch in some frames
+    expect(carvedPixels).toBeLessThan(0.02 * 30 * 512 * 512);
   });
 });
