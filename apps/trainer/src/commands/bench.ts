@@ -6,7 +6,8 @@ import { UsageError } from '../usage_error.js';
 export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
 
 Usage: unet bench [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
-                  [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--slow-cpu]
+                  [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--python PATH]
+                  [--slow-cpu] [--timeout-seconds 1800]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
   256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
@@ -14,7 +15,10 @@ Usage: unet bench [--backends native,wasm,cpu] [--presets small,paper] [--modes 
   peak RSS and GFLOP/s. A backend that does not load gives a line saying why.
   --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
                      python3-torch) on the same cases and print our/PyTorch ratios
+  --python PATH      the Python that runs it (default /usr/bin/python3, Debian's python3-torch)
+  --threads N        OpenMP and PyTorch threads (default: every core)
   --slow-cpu         also time the cpu backend's train steps (tens of minutes)
+  --timeout-seconds  a case that runs longer is stopped and reported as failed (default 1800)
   Results and the command that made them: docs/benchmarks.md.
 `;
 
@@ -55,7 +59,7 @@ export async function benchCommand(argv: string[], print: (line: string) => void
     if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag}: expected a whole number, got '${text}'`);
     return value;
   };
-  const { runBenchmarks } = await import('@unet/backend-native/bench');
+  const { runBenchmarks } = await import('../bench/run_benchmarks.js');
   await runBenchmarks(
     {
       backends: list('backends', values.backends, ['native', 'wasm', 'cpu']) as never,

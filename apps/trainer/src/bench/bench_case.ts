@@ -41,7 +41,7 @@ export interface BenchResult {
 
 async function useBackend(backend: BenchBackend): Promise<number> {
   if (backend === 'native') {
-    const native = await import('../index.js');
+    const native = await import('@unet/backend-native');
     await tf.setBackend(native.nativeBackendName);
     const status = native.nativeAddonStatus();
     return status.available ? status.threads : 1;
