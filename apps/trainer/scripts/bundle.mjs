@@ -1,5 +1,5 @@
 // One-file build of the `unet` command for a machine with Node but no network (an offline GPU
-// box): `pnpm --filter @unet/trainer bundle` writes dist-bundle/unet.js (and worker_entry.js). Packages with native
+// box): `pnpm --filter @unet/trainer bundle` writes dist-bundle/unet.js (and worker_entry.js, case_main.js). Packages with native
 // parts or data files stay outside the bundle and are loaded from a node_modules beside it when
 // present: sharp (images), webgpu (Dawn), the tfjs-node packages, our native backend; wasm's
 // .wasm files are copied next to the bundle.
@@ -16,7 +16,8 @@ const require = createRequire(path.join(root, 'package.json'));
 // The batch workers of @unet/data run a file of their own, found beside the code that starts them.
 const workerEntry = path.join(path.dirname(require.resolve('@unet/data/package.json')), 'dist', 'node', 'worker_entry.js');
 await build({
-  entryPoints: { unet: path.join(root, 'dist', 'cli.js'), worker_entry: workerEntry },
+  // unet bench runs each case in a child process of case_main.js, found beside the bundle.
+  entryPoints: { unet: path.join(root, 'dist', 'cli.js'), worker_entry: workerEntry, case_main: path.join(root, 'dist', 'bench', 'case_main.js') },
   outdir,
   bundle: true,
   platform: 'node',
