@@ -10,6 +10,7 @@
  * - the 16-bit TIFF of the same crop, a model folder picked as files, and an image dropped on or
  *   pasted into the page give the same mask;
  * - the downloaded mask PNG holds that mask;
+ * - the shipped DIC-HeLa model, chosen from the manifest, segments its sample as Node does;
  * - the training panel's loss falls in a short run, and its model then segments.
  * Screenshots go to test-artifacts/ (git-ignored).
  */
@@ -119,9 +120,11 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       await saveUNet(model, fileSystem(modelFolder));
       model.dispose();
     }
+    // The fixture first (the page's default), then the shipped models as the real manifest lists them.
+    const shippedManifest = JSON.parse(readFileSync(path.join(demoRoot, 'public', 'models', 'manifest.json'), 'utf8')) as { name: string }[];
     writeFileSync(
       path.join(outDir, 'models', 'manifest.json'),
-      JSON.stringify([{ name: 'fixture', label: 'Test model (the shipped one, or untrained with seed 7)' }]),
+      JSON.stringify([{ name: 'fixture', label: 'Test model (the shipped one, or untrained with seed 7)' }, ...shippedManifest]),
     );
 
     // Node's answer: the saved model, read back, on wasm, through @unet/train's segmentImage.
@@ -318,6 +321,31 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     expect(seen.tiles).toBe(9);
     // wasm computes each tile synchronously: without a pause between tiles no frame would be drawn.
     expect(seen.frames).toBeGreaterThanOrEqual(9);
+  });
+
+  it('offers the shipped DIC-HeLa model, which finds the cells of its sample as Node does', { timeout: 300_000 }, async () => {
+    const shipped = path.join(demoRoot, '..', '..', 'models', 'dic-hela');
+    const hela = 'hela-t027.png';
+    const loaded = await loadUNet(fileSystem(shipped));
+    const reference = await segmentImage(loaded, await readGray(path.join(samples, hela)));
+    const nodeCells = labelsFromProbabilities(reference.probabilities, reference.height, reference.width, reference.classes);
+    loaded.dispose();
+
+    expect(await page.locator('#model-select option[value="shipped-dic-hela"]').textContent()).toMatch(/DIC-HeLa/);
+    await page.selectOption('#model-select', 'shipped-dic-hela');
+    await page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('1.9M parameters'), undefined, { timeout: 60_000 });
+    await page.click(`button[data-sample="${hela}"]`);
+    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, hela, { timeout: 240_000 });
+    const result = await lastResult();
+    expect(result).toMatchObject({ height: 512, width: 512, classes: 2 });
+    const equal = agreement(result?.labels ?? [], nodeCells);
+    const cells = nodeCells.filter((label) => label === 1).length / nodeCells.length;
+    console.log(`dic-hela on ${result?.backend} in chromium vs Node (wasm): ${(equal * 100).toFixed(2)}% of pixels equal; cells ${(cells * 100).toFixed(1)}% of the frame; ${result?.elapsedMs.toFixed(0)} ms`);
+    expect(equal).toBeGreaterThanOrEqual(0.99);
+    // A trained model: HeLa cells fill much of frame 027, and the background is there too.
+    expect(cells).toBeGreaterThan(0.2);
+    expect(cells).toBeLessThan(0.9);
+    await page.screenshot({ path: path.join(artifacts, 'demo-dic-hela.png'), fullPage: true });
   });
 
   it('trains a small U-Net on synthetic data: the loss falls, and the model then segments', async () => {
