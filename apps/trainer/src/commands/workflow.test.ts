@@ -41,6 +41,21 @@ describe('unet train, predict and eval', () => {
     expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], labelMapping: { values: [0, 255] } });
   });
 
+  it('reruns to the same weights: the same command and seed give a byte-identical model, another seed does not', async () => {
+    // Before the resume test below changes `run`. The backend and its thread count are part of
+    // "the same command": float sums in another order round differently (docs/backends.md, Reproducibility).
+    const again = path.join(work, 'run-again');
+    const otherSeed = path.join(work, 'run-seed-2');
+    const results = await Promise.all([unet('train', ...quickRun, '--seed', '1', '--out', again), unet('train', ...quickRun, '--seed', '2', '--out', otherSeed)]);
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const weights = (folder: string) => readFileSync(path.join(folder, 'model', 'weights.bin'));
+    const losses = (folder: string) =>
+      readFileSync(path.join(folder, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'step').map((record) => record.loss);
+    expect(weights(again).equals(weights(run))).toBe(true);
+    expect(losses(again)).toEqual(losses(run));
+    expect(weights(otherSeed).equals(weights(run))).toBe(false);
+  }, 240_000);
+
   it('exports a kept checkpoint as a model folder with the run\'s metadata, and names the kept steps otherwise', async () => {
     const exported = path.join(work, 'exported-step-2');
     const result = await unet('export', '--run', run, '--checkpoint', '2', '--out', exported);
