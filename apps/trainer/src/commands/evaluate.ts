@@ -142,6 +142,8 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
   }
   const measures = accumulator.result();
+  // Objects are cut out only for SEG (data with instances); elsewhere the method played no part.
+  const instanceMethodUsed = measures.seg === undefined ? undefined : instanceMethod;
   const seconds = (performance.now() - started) / 1000;
   model.dispose();
   if (values.record) {
@@ -151,14 +153,14 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: values.samples ?? 'all',
       ...(values.split === undefined ? {} : { split: values.split }),
       tta: values.tta,
-      instanceMethod,
+      ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
       backend: selection.chosen,
       recordedAt: new Date().toISOString(),
     });
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, instanceMethod, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
     return;
   }
   for (const [name, value] of Object.entries(measures)) {

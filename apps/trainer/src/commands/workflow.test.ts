@@ -160,6 +160,7 @@ describe('unet train, predict and eval', () => {
     const measures = JSON.parse(result.stdout);
     expect(Object.keys(measures)).toEqual(expect.arrayContaining(['pixelError', 'randError', 'variationOfInformation', 'iou', 'dice']));
     expect(measures.samples).toBe(2);
+    expect(measures.instanceMethod).toBeUndefined(); // no objects are cut out for boundary data
     expect(measures.pixelError).toBeGreaterThanOrEqual(0);
     expect(measures.pixelError).toBeLessThanOrEqual(1);
   }, 240_000);
@@ -172,6 +173,7 @@ describe('unet train, predict and eval', () => {
     const measures = JSON.parse(result.stdout);
     expect(measures.seg).toBeGreaterThanOrEqual(0);
     expect(measures.seg).toBeLessThanOrEqual(1);
+    expect(measures.instanceMethod).toBe('seeded');
   }, 240_000);
 
   it('ends user mistakes with one line and exit code 2', async () => {
