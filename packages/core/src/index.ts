@@ -73,3 +73,4 @@ export { sumTensors } from './sum_tensors.js';
 export { frugalVariableGrads } from './frugal_gradients.js';
 export { touchingInstanceBorders } from './instance_borders.js';
 export { type SeededInstanceOptions, seededInstances } from './seeded_instances.js';
+export type { TrainingBatch } from './training_batch.js';

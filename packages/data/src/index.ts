@@ -1,4 +1,5 @@
-export type { ImageArray, LabelArray, Sample, LabelMapping, Dataset, TrainingBatch } from './sample.js';
+export type { ImageArray, LabelArray, Sample, LabelMapping, Dataset } from './sample.js';
+export type { TrainingBatch } from '@unet/core';
 export {
   CorruptFileError,
   DatasetError,

@@ -1,4 +1,4 @@
-export type { TrainingBatch } from './batch.js';
+export type { TrainingBatch } from '@unet/core';
 export {
   CheckpointError,
   LossArgumentError,

@@ -1,6 +1,6 @@
+import type { TrainingBatch } from '@unet/core';
 import { describe, expect, it } from 'vitest';
 import { BatchSourceError, createBatchSource } from '../pipeline/batch_source.js';
-import type { TrainingBatch } from '../sample.js';
 import { createSyntheticDataset } from '../synthetic/synthetic_dataset.js';
 import { createWorkerBatchSource } from './worker_batch_source.js';
 

@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { TrainingBatch } from '@unet/core';
 import { type BatchSource, BatchSourceError, type BatchSourceOptions, checkBatchSourceOptions } from '../pipeline/batch_source.js';
-import type { TrainingBatch } from '../sample.js';
 import type { FromWorker, ToWorker, WorkerDatasetOptions, WorkerSetup } from './worker_messages.js';
 
 export type { WorkerDatasetOptions } from './worker_messages.js';

@@ -1,6 +1,6 @@
 /** The messages between createWorkerBatchSource and its worker threads (worker_entry.ts). */
+import type { TrainingBatch } from '@unet/core';
 import type { BatchSourceOptions } from '../pipeline/batch_source.js';
-import type { TrainingBatch } from '../sample.js';
 
 /** The options of loadDataset (or of the synthetic data set): plain JSON with a `format`. */
 export interface WorkerDatasetOptions {

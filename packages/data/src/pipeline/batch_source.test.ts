@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset, Sample, TrainingBatch } from '../sample.js';
+import type { TrainingBatch } from '@unet/core';
+import type { Dataset, Sample } from '../sample.js';
 import { createSyntheticDataset } from '../synthetic/synthetic_dataset.js';
 import { BatchSourceError, createBatchSource } from './batch_source.js';
 

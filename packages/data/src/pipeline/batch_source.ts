@@ -9,9 +9,10 @@
  * Each sample's weight map is computed once, on its un-augmented ground truth, kept in a small
  * cache with the sample, and deformed with the sample's tile.
  */
+import type { TrainingBatch } from '@unet/core';
 import { type AugmentationOptions, resolveAugmentation } from '../augment/augmentation.js';
 import { createRandom } from '../random.js';
-import type { Dataset, Sample, TrainingBatch } from '../sample.js';
+import type { Dataset, Sample } from '../sample.js';
 import { type WeightMapSettings, sampleWeightMap } from '../tiles/sample_weights.js';
 import { extractTrainingTile, tileMargin } from '../tiles/training_tile.js';
 

@@ -6,8 +6,8 @@
  * neighbouring tile already covers, mirrored pixels of an image smaller than a tile, ignore
  * pixels): a loss or a count weighted by it covers every pixel of the image exactly once.
  */
-import { type Tile, extractTile, planTiles } from '@unet/core';
-import type { Dataset, Sample, TrainingBatch } from '../sample.js';
+import { type Tile, type TrainingBatch, extractTile, planTiles } from '@unet/core';
+import type { Dataset, Sample } from '../sample.js';
 import { tileMargin } from '../tiles/training_tile.js';
 
 export interface ValidationTilesOptions {

@@ -1,5 +1,5 @@
 import type { UNet } from '@unet/model';
-import type { TrainingBatch } from '../batch.js';
+import type { TrainingBatch } from '@unet/core';
 import { TrainingBatchError } from '../errors.js';
 
 /**

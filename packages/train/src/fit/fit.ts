@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { UNet } from '@unet/model';
-import type { TrainingBatch } from '../batch.js';
+import type { TrainingBatch } from '@unet/core';
 import { CheckpointError, NonFiniteLossError, TrainingConfigError } from '../errors.js';
 import { DEFAULT_IGNORE_LABEL, type LossFunction } from '../losses/loss_function.js';
 import { learningRateOf, setLearningRate } from '../optim/optimizers.js';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { frugalVariableGrads } from '@unet/core';
+import { type TrainingBatch, frugalVariableGrads } from '@unet/core';
 import type { UNet } from '@unet/model';
-import type { TrainingBatch } from '../batch.js';
 import type { LossFunction } from '../losses/loss_function.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip_by_global_norm.js';
 

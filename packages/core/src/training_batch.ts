@@ -1,7 +1,8 @@
 /**
- * A training batch as `fit` consumes it: plain typed arrays, so that any producer (the
- * `@unet/data` pipeline, a worker thread, a test) can make one without depending on this package.
- * Input tiles are larger than output tiles for an unpadded network.
+ * A training batch: what the data pipelines (`@unet/data`, the demo's page, a worker thread, a
+ * test) hand to the training loop (`@unet/train`). Plain typed arrays, so that producer and
+ * consumer share this contract without depending on each other. Input tiles are larger than
+ * output tiles for an unpadded network (the missing context is mirrored at image borders).
  */
 export interface TrainingBatch {
   batchSize: number;
