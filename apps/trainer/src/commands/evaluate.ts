@@ -8,6 +8,7 @@ import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
 import { createMeasureAccumulator } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
 
 export const evalHelp = `unet eval: measure a trained model on a data set it did not train on
@@ -21,7 +22,7 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
                     slices 20 to 24); default: all
   --split NAME      voc: the split file (default val); folder: a subfolder
   --tta             average the 8 flips and quarter turns
-  --tile N          output tile side in px (default: the one the model was trained with)
+${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
                     (sure cores grown over the cell pixels; parts cells a weak bridge joins);
@@ -78,7 +79,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: { type: 'string' },
       split: { type: 'string' },
       tta: { type: 'boolean', default: false },
-      tile: { type: 'string' },
+      ...tilingFlags,
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
@@ -96,8 +97,8 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   if (values.data === undefined || values.format === undefined) {
     throw new UsageError('--data DIR and --format isbi|ctc|voc|folder are required: the data set to measure on');
   }
-  const tile = values.tile === undefined ? undefined : Number(values.tile);
-  if (tile !== undefined && !(Number.isInteger(tile) && tile > 0)) throw new UsageError(`--tile: expected a whole number >= 1, got '${values.tile}'`);
+  // Checked before the model loads, so that a wrong flag fails at once.
+  tilingOptions(values, undefined);
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
@@ -125,12 +126,13 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const outside = indices.filter((index) => index >= dataset.size);
   if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
 
+  const tiling = tilingOptions(values, labels.outputTileSize);
   const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
   const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod });
   const started = performance.now();
   for (const [position, index] of indices.entries()) {
     const sample = await dataset.get(index);
-    const result = await segmentImage(model, sample.image, { outputTileSize: tile ?? labels.outputTileSize, tta: values.tta });
+    const result = await segmentImage(model, sample.image, { ...tiling, tta: values.tta });
     const perImage = accumulator.add({
       probabilities: result.probabilities,
       height: result.height,
@@ -153,6 +155,9 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: values.samples ?? 'all',
       ...(values.split === undefined ? {} : { split: values.split }),
       tta: values.tta,
+      ...(values.tile === undefined ? {} : { tile: tiling.outputTileSize }),
+      ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
+      ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
       ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
       backend: selection.chosen,
       recordedAt: new Date().toISOString(),
@@ -160,7 +165,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
     return;
   }
   for (const [name, value] of Object.entries(measures)) {

@@ -11,6 +11,7 @@ import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { classChannel } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
 import { instanceMethodOf, objectInstances } from '../evaluate/object_instances.js';
+import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
@@ -30,8 +31,7 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
   --instance-method NAME  components (of class 1) or seeded (sure cores grown over class 1; parts
                     touching cells); default: the model's own (metadata instanceMethod), else seeded
   --tta             average the 8 flips and quarter turns (8x the work, a little better)
-  --tile N          output tile side in px (default: the one the model was trained with)
-  --blend MODE      none (the paper's seamless tiles, default) or gaussian (overlapping tiles)
+${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
 `;
 
@@ -56,13 +56,6 @@ export function expandInputs(inputs: readonly string[]): string[] {
   return files;
 }
 
-function positiveInteger(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`${flag}: expected a whole number >= 1, got '${value}'`);
-  return parsed;
-}
-
 export async function predictCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -74,8 +67,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       instances: { type: 'boolean', default: false },
       'instance-method': { type: 'string' },
       tta: { type: 'boolean', default: false },
-      tile: { type: 'string' },
-      blend: { type: 'string', default: 'none' },
+      ...tilingFlags,
       backend: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -89,9 +81,9 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   if (values.model === undefined) throw new UsageError('--model DIR is required: the model folder that unet train wrote (RUN/model)');
   if (values.out === undefined) throw new UsageError('--out DIR is required: the folder the masks go to');
   if (positionals.length === 0) throw new UsageError('name at least one image or folder of images to segment');
-  if (values.blend !== 'none' && values.blend !== 'gaussian') throw new UsageError(`--blend: must be none or gaussian, got '${values.blend}'`);
   const files = expandInputs(positionals);
-  const requestedTile = positiveInteger('--tile', values.tile);
+  // Checked before the model loads, so that a wrong flag fails at once.
+  tilingOptions(values, undefined);
 
   modelFile(values.model);
   const selection = await selectBackend(values.backend as BackendName | undefined);
@@ -99,7 +91,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const model = await openModel(values.model);
   const labels = modelLabels(model);
   const channels = model.config.inputChannels;
-  const outputTileSize = requestedTile ?? labels.outputTileSize;
+  const tiling = tilingOptions(values, labels.outputTileSize);
   const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
   await mkdir(values.out, { recursive: true });
   print(`model: ${values.model} (${labels.classNames.join(', ')}); ${files.length} file(s)`);
@@ -115,7 +107,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       // Gray and colour are converted to what the model takes (luminance, or gray repeated).
       const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
       const imageStarted = performance.now();
-      const result = await segmentImage(model, image, { outputTileSize, tta: values.tta, blend: values.blend as 'none' | 'gaussian' });
+      const result = await segmentImage(model, image, { ...tiling, tta: values.tta });
       const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
       const target = path.join(values.out, `${name}.png`);
       const written: string[] = [];

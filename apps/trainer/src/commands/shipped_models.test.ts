@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedDatasetsRoot } from '@unet/test-utils';
 import { describe, expect, it } from 'vitest';
+import type { EvaluationRecord } from '../evaluate/record_measures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', '..', 'dist', 'cli.js');
@@ -19,7 +20,7 @@ function unet(...args: string[]): Promise<{ code: number; stdout: string; stderr
 
 interface Recorded {
   validation: Record<string, unknown> & { iou: { mean: number } };
-  evaluation?: { dataset: string; format: string; samples: string; split?: string; tta: boolean };
+  evaluation?: EvaluationRecord;
 }
 
 const shipped = existsSync(models) ? readdirSync(models).filter((name) => existsSync(path.join(models, name, 'model.json'))) : [];
@@ -35,11 +36,14 @@ describe('the shipped models', () => {
       // Every shipped model says how its figures were made (unet eval --record).
       expect(recorded.evaluation, `${name}: no evaluation record; make one with unet eval --record`).toBeDefined();
       if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
-      const { dataset, format, samples, split, tta } = recorded.evaluation!;
+      const { dataset, format, samples, split, tta, tile, contextMargin, blend } = recorded.evaluation!;
       const args = ['eval', '--model', path.join(models, name), '--data', path.join(sharedDatasetsRoot!, dataset), '--format', format, '--json'];
       if (samples !== 'all') args.push('--samples', samples);
       if (split !== undefined) args.push('--split', split);
       if (tta) args.push('--tta');
+      if (tile !== undefined) args.push('--tile', String(tile));
+      if (contextMargin !== undefined) args.push('--context-margin', String(contextMargin));
+      if (blend !== undefined) args.push('--blend', blend);
       const result = await unet(...args);
       expect(result.code, result.stderr).toBe(0);
       const measured = JSON.parse(result.stdout);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,9 @@ describe('unet train, predict and eval', () => {
     expect(Object.keys(measures)).toEqual(expect.arrayContaining(['pixelError', 'randError', 'variationOfInformation', 'iou', 'dice']));
     expect(measures.samples).toBe(2);
     expect(measures.instanceMethod).toBeUndefined(); // no objects are cut out for boundary data
+    // Without --tile, the tile the model says it predicts with.
+    const metadata = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8')).userDefinedMetadata.unet.extra;
+    expect(measures).toMatchObject({ outputTileSize: metadata.inferenceTile, blend: 'none' });
     expect(measures.pixelError).toBeGreaterThanOrEqual(0);
     expect(measures.pixelError).toBeLessThanOrEqual(1);
   }, 240_000);
@@ -177,12 +180,17 @@ describe('unet train, predict and eval', () => {
   }, 240_000);
 
   it('ends user mistakes with one line and exit code 2', async () => {
+    // An image of its own, so that the cases do not depend on what the tests before left in `work`.
+    const image = path.join(work, 'mistakes', 'one.png');
+    mkdirSync(path.dirname(image), { recursive: true });
+    writeFileSync(image, encodePng({ width: 4, height: 4, channels: 1, data: new Uint8Array(16) }));
     const cases: Array<[string[], RegExp]> = [
       [['predict', '--model', path.join(work, 'nothing'), 'x.png', '--out', 'o'], /x\.png: no such file/],
-      [['predict', '--model', path.join(work, 'nothing'), work, '--out', 'o'], /--model .*no model\.json there/],
+      [['predict', '--model', path.join(work, 'nothing'), image, '--out', 'o'], /--model .*no model\.json there/],
       [['train', '--format', 'isbi'], /needs --data DIR/],
       [['train', '--tile', 'big'], /--tile: expected a number/],
       [['eval', '--model', path.join(run, 'model'), '--data', work, '--format', 'vco'], /--format: must be one of/],
+      [['predict', '--model', path.join(run, 'model'), image, '--out', 'o', '--context-margin=-16'], /--context-margin: expected a whole number >= 0, got '-16'/],
     ];
     for (const [args, message] of cases) {
       const result = await unet(...args);

@@ -12,6 +12,10 @@ export interface EvaluationRecord {
   samples: string;
   split?: string;
   tta: boolean;
+  /** `--tile`, `--context-margin`, `--blend`, where given (otherwise the model's and segmentImage's defaults). */
+  tile?: number;
+  contextMargin?: number;
+  blend?: string;
   /** How SEG's objects were cut out; also saved as the model's `instanceMethod`. */
   instanceMethod?: string;
   backend: string;
