@@ -31,7 +31,8 @@ Network and training
   --augment NAME       elastic (default: the paper's elastic deformation, flips, rotations,
                        gray values), rigid (all of those but the elastic deformation), flips
                        or none
-  --seed N             every random draw follows from it (default 1)
+  --seed N             every random draw follows from it (default 1): the same command on the
+                       same backend and thread count reruns to a byte-identical model
 Run
   --out DIR            the run folder (default runs/<format>-<date>-<time>): config.json,
                        log.jsonl, checkpoints/, model/, loss.png, measures.png, predictions.png
