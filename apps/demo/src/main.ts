@@ -3,8 +3,8 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-// Registers tfjs-core's gradients, which the training panel needs.
-import '@unet/core';
+// Also registers tfjs-core's gradients, which the training panel needs.
+import { type InstanceMethod, classChannel, instanceMethods, objectInstances } from '@unet/core';
 import type { UNet } from '@unet/model';
 import { type BackendChoice, type BackendName, isBackendName, selectBackend } from './backends/select_backend.js';
 import { decodeImageFile } from '@unet/data';
@@ -14,7 +14,7 @@ import { type Segmentation, inferenceTileOf, segmentTiles } from './segment/segm
 import { type TrainingPair, trainInBrowser } from './train/train_in_browser.js';
 import { trainingPair } from './train/training_pair.js';
 import { drawLossChart } from './view/loss_chart.js';
-import { drawImage, drawOverlay, drawProbability, maskPng, maskValues } from './view/render.js';
+import { drawImage, drawOverlay, drawProbability, maskPng, maskValues, objectColour } from './view/render.js';
 
 const element = <T extends HTMLElement>(id: string) => {
   const found = document.getElementById(id);
@@ -34,6 +34,8 @@ const ui = {
   progress: element<HTMLProgressElement>('progress'),
   status: element('status'),
   opacity: element<HTMLInputElement>('opacity'),
+  overlayMode: element<HTMLSelectElement>('overlay-mode'),
+  overlayCaption: element('overlay-caption'),
   downloadMask: element<HTMLButtonElement>('download-mask'),
   imageCanvas: element<HTMLCanvasElement>('image-canvas'),
   probabilityCanvas: element<HTMLCanvasElement>('probability-canvas'),
@@ -67,6 +69,9 @@ interface SegmentedImage extends Segmentation {
   name: string;
   elapsedMs: number;
   backend: string;
+  /** Object ids of class 1 // [height, width], worked out when the objects are first shown. */
+  objects?: Int32Array;
+  objectCount?: number;
 }
 
 const state = {
@@ -123,6 +128,25 @@ function rebuildModel(): void {
   }
   state.model = buildModel(state.source);
   ui.modelInfo.textContent = describeModel(state.model);
+  // A model measured on objects (it saved how it cuts them out, as models/dic-hela did) shows them.
+  ui.overlayMode.value = instanceMethodOfModel(state.model) === undefined ? 'classes' : 'objects';
+}
+
+/** The way the model's objects are cut out, if it saved one (`unet eval --record` on cells). */
+function instanceMethodOfModel(model: UNet): InstanceMethod | undefined {
+  const method = model.metadata.instanceMethod;
+  return instanceMethods.includes(method as InstanceMethod) ? (method as InstanceMethod) : undefined;
+}
+
+/** The objects of class 1, as `unet predict --instances` cuts them out with the same model. */
+function objectsOf(result: SegmentedImage): Int32Array {
+  if (result.objects === undefined) {
+    const method = (state.model && instanceMethodOfModel(state.model)) ?? 'seeded';
+    const probability = classChannel(result.probabilities, result.height * result.width, result.classes, 1);
+    result.objects = objectInstances(probability, result.height, result.width, method);
+    result.objectCount = result.objects.reduce((largest, id) => Math.max(largest, id), 0);
+  }
+  return result.objects;
 }
 
 /** `announceReady`: false while the page is still starting, so that 'ready' means all of it is. */
@@ -180,7 +204,16 @@ function drawResult(): void {
   ui.probabilityCaption.textContent = `Probability of ${classNames?.[shownClass] ?? `class ${shownClass}`}`;
   drawProbability(ui.probabilityCanvas, result.probabilities, result.height, result.width, result.classes, shownClass);
   const channels = image.image.channels;
-  drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, Number(ui.opacity.value));
+  const opacity = Number(ui.opacity.value);
+  // Objects need a class 1 to cut out: a 1-class head shows its classes.
+  if (ui.overlayMode.value === 'objects' && result.classes > 1) {
+    const objects = objectsOf(result);
+    drawOverlay(ui.overlayCanvas, image.image.data, objects, result.height, result.width, channels, opacity, objectColour);
+    ui.overlayCaption.textContent = `${result.objectCount} objects (${classNames?.[1] ?? 'class 1'}) over the image`;
+  } else {
+    drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, opacity);
+    ui.overlayCaption.textContent = 'Mask over the image';
+  }
 }
 
 /** Segments the current image with the current model; the page repaints between tiles. */
@@ -378,6 +411,7 @@ function wire(): void {
     if (file !== undefined) void exclusive(() => openImage(file, file.name || 'pasted image')).catch(reportError);
   });
   ui.opacity.addEventListener('input', drawResult);
+  ui.overlayMode.addEventListener('change', drawResult);
   ui.downloadMask.addEventListener('click', () => void downloadMask().catch(reportError));
 
   ui.trainKind.addEventListener('change', () => {
@@ -428,6 +462,8 @@ function summary(result: SegmentedImage | null) {
     backend: result.backend,
     elapsedMs: result.elapsedMs,
     labels: Array.from(result.labels),
+    /** How many objects the overlay shows, once it has shown them. */
+    objectCount: result.objectCount,
   };
 }
 (window as unknown as { unetDemo: typeof api }).unetDemo = api;

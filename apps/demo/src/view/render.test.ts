@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grayPixels, maskValues } from './render.js';
+import { grayPixels, maskValues, objectColour } from './render.js';
 
 describe('maskValues', () => {
   it("uses the model's label mapping (ISBI: membrane 0, cell 255)", () => {
@@ -20,5 +20,17 @@ describe('grayPixels', () => {
     const rgba = grayPixels(Float32Array.from([0.01, 0.03, 0.05, 0.0625]), 2, 2, 1);
     expect(Array.from(rgba.filter((_, index) => index % 4 === 0))).toEqual([0, 97, 194, 255]);
     expect(rgba[3]).toBe(255);
+  });
+});
+
+describe('objectColour', () => {
+  it('gives objects with neighbouring ids clearly different colours, the same each time', () => {
+    const distance = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+    for (let id = 1; id < 200; id++) {
+      const colour = objectColour(id);
+      expect(colour.every((part) => Number.isInteger(part) && part >= 0 && part <= 255)).toBe(true);
+      expect(distance(colour, objectColour(id + 1))).toBeGreaterThan(100);
+    }
+    expect(objectColour(7)).toEqual(objectColour(7));
   });
 });

@@ -17,6 +17,21 @@ export function classColour(classId: number): [number, number, number] {
   return CLASS_COLOURS[(classId - 1) % CLASS_COLOURS.length];
 }
 
+/**
+ * A colour for object `id` (1, 2, ...): hues a golden angle apart, so that objects with
+ * neighbouring ids, which touch more often than not, never share a colour.
+ */
+export function objectColour(id: number): [number, number, number] {
+  const hue = ((id * 137.508) % 360) / 60;
+  const [saturation, value] = [0.85, 1];
+  const chroma = value * saturation;
+  const second = chroma * (1 - Math.abs((hue % 2) - 1));
+  const [red, green, blue] =
+    hue < 1 ? [chroma, second, 0] : hue < 2 ? [second, chroma, 0] : hue < 3 ? [0, chroma, second] : hue < 4 ? [0, second, chroma] : hue < 5 ? [second, 0, chroma] : [chroma, 0, second];
+  const lift = value - chroma;
+  return [red, green, blue].map((part) => Math.round((part + lift) * 255)) as [number, number, number];
+}
+
 function put(canvas: HTMLCanvasElement, width: number, height: number, rgba: Uint8ClampedArray<ArrayBuffer>): void {
   canvas.width = width;
   canvas.height = height;
@@ -78,7 +93,8 @@ export function drawProbability(
 }
 
 /**
- * The image with each pixel of class > 0 tinted in its class's colour; `opacity` in [0, 1].
+ * The image with each pixel of label > 0 tinted in its label's colour (`colourOf`: a class's by
+ * default, or `objectColour` for object ids); `opacity` in [0, 1].
  *
  * @param labels // [height, width]
  */
@@ -90,11 +106,12 @@ export function drawOverlay(
   width: number,
   channels: number,
   opacity: number,
+  colourOf: (label: number) => [number, number, number] = classColour,
 ): void {
   const rgba = grayPixels(image, height, width, channels);
   for (let pixel = 0; pixel < height * width; pixel++) {
     if (labels[pixel] === 0) continue;
-    const colour = classColour(labels[pixel]);
+    const colour = colourOf(labels[pixel]);
     for (let channel = 0; channel < 3; channel++) {
       rgba[pixel * 4 + channel] = (1 - opacity) * rgba[pixel * 4 + channel] + opacity * colour[channel];
     }

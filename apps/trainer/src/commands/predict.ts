@@ -3,14 +3,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { vocColourMap } from '@unet/data';
 import { encodePng, encodeTiffStack, readImage, readImageHeader } from '@unet/data/node';
+import { classChannel, objectInstances } from '@unet/core';
 import { labelsFromProbabilities, segmentImage } from '@unet/train';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { classChannel } from '../evaluate/segmentation_measures.js';
 import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
-import { instanceMethodOf, objectInstances } from '../evaluate/object_instances.js';
+import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
 

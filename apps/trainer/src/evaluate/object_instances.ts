@@ -1,22 +1,5 @@
-import { labelConnectedComponents, seededInstances } from '@unet/core';
+import { type InstanceMethod, instanceMethods } from '@unet/core';
 import { UsageError } from '../usage_error.js';
-
-/**
- * How objects (cells) are cut out of a prediction:
- * - 'components': the 4-connected components of the pixels where the object class wins;
- * - 'seeded': `seededInstances` of @unet/core: the cores where the network is sure (p >= 0.9)
- *   seed one object each, grown over the object pixels by falling probability, so that two
- *   cells joined by a few uncertain pixels stay two.
- */
-export type InstanceMethod = 'components' | 'seeded';
-
-export const instanceMethods: readonly InstanceMethod[] = ['components', 'seeded'];
-
-/** @returns // [height, width] object ids, 0 = background */
-export function objectInstances(objectProbability: Float32Array, height: number, width: number, method: InstanceMethod): Int32Array {
-  if (method === 'seeded') return seededInstances(objectProbability, height, width);
-  return labelConnectedComponents(objectProbability.map((value) => (value >= 0.5 ? 1 : 0)), height, width, 4).labels;
-}
 
 /**
  * The method a flag asks for, else the one saved in the model's metadata (`instanceMethod`,

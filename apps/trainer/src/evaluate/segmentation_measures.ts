@@ -1,17 +1,19 @@
 import {
   DEFAULT_PIXEL_THRESHOLDS,
+  type InstanceMethod,
   type PixelCounts,
   bestFScoreOfCounts,
+  classChannel,
   confusionMatrix,
   iouAndDice,
   labelConnectedComponents,
+  objectInstances,
   pixelCountsPerThreshold,
   regionMeasures,
   regionsFromBoundaryMap,
   segMeasure,
 } from '@unet/core';
 import { labelsFromProbabilities } from '@unet/train';
-import { type InstanceMethod, objectInstances } from './object_instances.js';
 
 /**
  * The measures `unet eval` reports, over a whole data set. Class 1 is the foreground of a
@@ -75,13 +77,6 @@ const defaultRegionThresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Guesses the foreground kind from the class names: membranes and borders are boundaries. */
 export function foregroundKindOf(classNames: readonly string[]): ForegroundKind {
   return /membrane|boundar|border|edge/i.test(classNames[1] ?? '') ? 'boundary' : 'object';
-}
-
-/** One class's probabilities out of `[pixels, classes]`. // [pixels] */
-export function classChannel(probabilities: Float32Array, pixels: number, classes: number, index: number): Float32Array {
-  const result = new Float32Array(pixels);
-  for (let pixel = 0; pixel < pixels; pixel++) result[pixel] = probabilities[pixel * classes + index];
-  return result;
 }
 
 /** What `add` reports of one image, each at that image's own best threshold (for progress lines). */
