@@ -1,5 +1,6 @@
 // Crops the bundled samples from the ISBI 2012 EM slices in ../shared/datasets (public challenge
-// data: Cardona et al. 2010; Arganda-Carreras et al. 2015). Run once from apps/demo:
+// data: Cardona et al. 2010; Arganda-Carreras et al. 2015) and takes one DIC-HeLa frame (Cell
+// Tracking Challenge, Ulman et al. 2017). Run once from apps/demo:
 //   node scripts/make_samples.mjs
 // The crops are committed, so the app and its tests need no ../shared.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const isbi = path.resolve(here, '..', '..', '..', '..', 'shared', 'datasets', 'isbi2012-em');
+const datasets = path.resolve(here, '..', '..', '..', '..', 'shared', 'datasets');
+const isbi = path.join(datasets, 'isbi2012-em');
 const out = path.resolve(here, '..', 'public', 'samples');
 mkdirSync(out, { recursive: true });
 
@@ -39,9 +41,19 @@ await sharp(wide, { raw: { width: info.width, height: info.height, channels: 1 }
   .tiff({ compression: 'lzw' })
   .toFile(path.join(out, 'isbi-train-03-small-16bit.tif'));
 
+// DIC-HeLa frame 027, whole: one of the frames models/dic-hela was validated on, never trained on.
+await sharp(path.join(datasets, 'dic-c2dh-hela', '01', 't027.tif'))
+  .toColourspace('b-w')
+  .png({ compressionLevel: 9 })
+  .toFile(path.join(out, 'hela-t027.png'));
+
 const manifest = crops.map(([source, , , size, name]) => ({
   file: name,
   label: `ISBI 2012 ${source.split('/')[0]} slice ${path.basename(source, '.png')}, ${size} x ${size}`,
 }));
 manifest.push({ file: 'isbi-train-03-small-16bit.tif', label: 'ISBI 2012 train slice 03, 128 x 128, 16-bit TIFF' });
+manifest.push({
+  file: 'hela-t027.png',
+  label: 'DIC-HeLa frame 027 (Cell Tracking Challenge, Ulman et al. 2017), 512 x 512; held out from training of models/dic-hela',
+});
 writeFileSync(path.join(out, 'samples.json'), `${JSON.stringify(manifest, null, 2)}\n`);
