@@ -48,7 +48,7 @@ function sourceFiles(folder: string): string[] {
 }
 
 /** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or undefined for a path or builtin. */
-export function packageOf(specifier: string): string | undefined {
+function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || specifier.startsWith('node:')) return undefined;
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
