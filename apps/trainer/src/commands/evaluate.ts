@@ -97,8 +97,8 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   if (values.data === undefined || values.format === undefined) {
     throw new UsageError('--data DIR and --format isbi|ctc|voc|folder are required: the data set to measure on');
   }
-  // Checked before the model loads, so that a wrong flag fails at once.
-  tilingOptions(values, undefined);
+  // Read before the model loads, so that a wrong flag fails at once; without --tile, the model's tile.
+  const tiling = tilingOptions(values, undefined);
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
@@ -126,13 +126,13 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const outside = indices.filter((index) => index >= dataset.size);
   if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
 
-  const tiling = tilingOptions(values, labels.outputTileSize);
+  const outputTileSize = tiling.outputTileSize ?? labels.outputTileSize;
   const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
   const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod });
   const started = performance.now();
   for (const [position, index] of indices.entries()) {
     const sample = await dataset.get(index);
-    const result = await segmentImage(model, sample.image, { ...tiling, tta: values.tta });
+    const result = await segmentImage(model, sample.image, { ...tiling, outputTileSize, tta: values.tta });
     const perImage = accumulator.add({
       probabilities: result.probabilities,
       height: result.height,
@@ -155,7 +155,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: values.samples ?? 'all',
       ...(values.split === undefined ? {} : { split: values.split }),
       tta: values.tta,
-      ...(values.tile === undefined ? {} : { tile: tiling.outputTileSize }),
+      ...(tiling.outputTileSize === undefined ? {} : { tile: tiling.outputTileSize }),
       ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
       ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
       ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
@@ -165,7 +165,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
     return;
   }
   for (const [name, value] of Object.entries(measures)) {

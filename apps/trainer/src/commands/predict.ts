@@ -82,8 +82,8 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   if (values.out === undefined) throw new UsageError('--out DIR is required: the folder the masks go to');
   if (positionals.length === 0) throw new UsageError('name at least one image or folder of images to segment');
   const files = expandInputs(positionals);
-  // Checked before the model loads, so that a wrong flag fails at once.
-  tilingOptions(values, undefined);
+  // Read before the model loads, so that a wrong flag fails at once; without --tile, the model's tile.
+  const tiling = tilingOptions(values, undefined);
 
   modelFile(values.model);
   const selection = await selectBackend(values.backend as BackendName | undefined);
@@ -91,7 +91,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const model = await openModel(values.model);
   const labels = modelLabels(model);
   const channels = model.config.inputChannels;
-  const tiling = tilingOptions(values, labels.outputTileSize);
+  const outputTileSize = tiling.outputTileSize ?? labels.outputTileSize;
   const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
   await mkdir(values.out, { recursive: true });
   print(`model: ${values.model} (${labels.classNames.join(', ')}); ${files.length} file(s)`);
@@ -107,7 +107,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       // Gray and colour are converted to what the model takes (luminance, or gray repeated).
       const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
       const imageStarted = performance.now();
-      const result = await segmentImage(model, image, { ...tiling, tta: values.tta });
+      const result = await segmentImage(model, image, { ...tiling, outputTileSize, tta: values.tta });
       const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
       const target = path.join(values.out, `${name}.png`);
       const written: string[] = [];
