@@ -100,6 +100,12 @@ void expectLength(const Floats& array, size_t length, const char* name) {
   }
 }
 
+// The rows of x laid out [rows, channels], channels being gamma's length (batch norm's arrays).
+int64_t batchNormRows(const Floats& x, const Floats& gamma, const char* kernel) {
+  if (gamma.length < 1 || x.length % gamma.length != 0) throw ArgumentError(std::string(kernel) + ": x's size is not a multiple of gamma's length");
+  return int64_t(x.length / gamma.length);
+}
+
 // Runs `body`, turning C++ and oneDNN exceptions into JavaScript errors.
 template <typename Body>
 napi_value guarded(napi_env env, const char* name, Body body) {
@@ -877,12 +883,11 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     Floats mean = floats(env, args[6], "mean");
     Floats variance = floats(env, args[7], "variance");
     const int64_t channels = int64_t(gamma.length);
-    if (channels < 1 || x.length % channels != 0) throw ArgumentError("batchNormTraining: x's size is not a multiple of gamma's length");
+    const int64_t rows = batchNormRows(x, gamma, "batchNormTraining");
     expectLength(beta, gamma.length, "beta");
     expectLength(mean, gamma.length, "mean");
     expectLength(variance, gamma.length, "variance");
     expectLength(y, x.length, "y");
-    const int64_t rows = int64_t(x.length) / channels;
     const double inverseRows = 1.0 / double(std::max<int64_t>(rows, 1));
     const float* __restrict xData = x.data;
     float* __restrict yData = y.data;
@@ -1000,12 +1005,11 @@ napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
     Floats dgamma = floats(env, args[8], "dgamma");
     Floats dbeta = floats(env, args[9], "dbeta");
     const int64_t channels = int64_t(gamma.length);
-    if (channels < 1 || x.length % channels != 0) throw ArgumentError("batchNormTrainingGrad: x's size is not a multiple of gamma's length");
+    const int64_t rows = batchNormRows(x, gamma, "batchNormTrainingGrad");
     expectLength(dy, x.length, "dy");
     expectLength(dx, x.length, "dx");
     if (y.data != nullptr) expectLength(y, x.length, "y");
     for (const Floats* perChannel : {&mean, &variance, &dgamma, &dbeta}) expectLength(*perChannel, gamma.length, "per-channel array");
-    const int64_t rows = int64_t(x.length) / channels;
     const float* __restrict dyData = dy.data;
     const float* __restrict xData = x.data;
     const float* __restrict yData = y.data;
