@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { classChannel, objectInstances } from '@unet/core';
 import { createUNet, loadUNet, presetConfig, saveUNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';

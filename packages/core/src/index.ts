@@ -25,14 +25,15 @@ export {
 export {
   type Stitcher,
   type Tile,
-  type TilePlanOptions,
   type TileWindow,
   TilePlanError,
   TileStitchError,
   createStitcher,
   extractTile,
-  planTiles,
 } from './overlap_tile.js';
+export { type AlignedTileLayout, planAlignedTiles } from './aligned_tiles.js';
+export type { ImageArray, LabelArray } from './image_array.js';
+export type { BatchSource } from './batch_source.js';
 export { DistanceTransformError, euclideanDistanceTransform } from './distance_transform.js';
 export {
   type ConnectedComponents,

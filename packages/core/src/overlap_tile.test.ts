@@ -5,22 +5,24 @@ import {
   TileStitchError,
   createStitcher,
   extractTile,
-  planTiles,
 } from './overlap_tile.js';
+import { planAlignedTiles } from './aligned_tiles.js';
 
 interface TileSizes {
   name: string;
   inputTile: number;
   outputTile: number;
+  /** Distance between tile origins: a multiple of the pooling grid, at most the output tile. */
+  stride: number;
 }
 
 const tileSizes: TileSizes[] = [
   // Depth 4, unpadded: 252 -> 68 (see network_size), a context margin of 92.
-  { name: 'unpadded 252 -> 68', inputTile: 252, outputTile: 68 },
+  { name: 'unpadded 252 -> 68', inputTile: 252, outputTile: 68, stride: 64 },
   // 'same' padding: the network returns its input's size, no margin.
-  { name: "'same' 64 -> 64", inputTile: 64, outputTile: 64 },
+  { name: "'same' 64 -> 64", inputTile: 64, outputTile: 64, stride: 64 },
   // 'same' padding run with an overlap of 16 on each side, to keep its border pixels out.
-  { name: "'same' 96 -> 64, margin 16", inputTile: 96, outputTile: 64 },
+  { name: "'same' 96 -> 64, margin 16", inputTile: 96, outputTile: 64, stride: 64 },
 ];
 
 const imageSizes = [
@@ -48,63 +50,11 @@ function identityNetwork(window: Float32Array, tile: Tile, channels: number): Fl
   return output;
 }
 
-describe('planTiles', () => {
-  it("lays out the paper's 512 x 512 ISBI image in 2 x 2 tiles of 572 -> 388", () => {
-    // By hand: the second row's output tile is shifted back to start at 512 - 388 = 124; it writes
-    // rows 388 to 511, which are rows 264 to 387 of its output tile; its input starts 92 above 124.
-    const tiles = planTiles({
-      imageHeight: 512,
-      imageWidth: 512,
-      inputTileHeight: 572,
-      inputTileWidth: 572,
-      outputTileHeight: 388,
-      outputTileWidth: 388,
-    });
-    expect(tiles).toHaveLength(4);
-    expect(tiles[0]).toEqual({
-      input: { top: -92, left: -92, height: 572, width: 572 },
-      output: { top: 0, left: 0, height: 388, width: 388 },
-      crop: { top: 0, left: 0, height: 388, width: 388 },
-      networkOutput: { height: 388, width: 388 },
-    });
-    expect(tiles[3]).toEqual({
-      input: { top: 32, left: 32, height: 572, width: 572 },
-      output: { top: 388, left: 388, height: 124, width: 124 },
-      crop: { top: 264, left: 264, height: 124, width: 124 },
-      networkOutput: { height: 388, width: 388 },
-    });
-  });
-
-  it('gives an image smaller than one output tile a single, cropped tile', () => {
-    const tiles = planTiles({
-      imageHeight: 1,
-      imageWidth: 1,
-      inputTileHeight: 252,
-      inputTileWidth: 252,
-      outputTileHeight: 68,
-      outputTileWidth: 68,
-    });
-    expect(tiles).toEqual([
-      {
-        input: { top: -92, left: -92, height: 252, width: 252 },
-        output: { top: 0, left: 0, height: 1, width: 1 },
-        crop: { top: 0, left: 0, height: 1, width: 1 },
-        networkOutput: { height: 68, width: 68 },
-      },
-    ]);
-  });
-
+describe('overlap tiles from planAlignedTiles', () => {
   for (const sizes of tileSizes) {
     for (const image of imageSizes) {
       it(`covers ${image.height} x ${image.width} exactly once with ${sizes.name} tiles`, () => {
-        const tiles = planTiles({
-          imageHeight: image.height,
-          imageWidth: image.width,
-          inputTileHeight: sizes.inputTile,
-          inputTileWidth: sizes.inputTile,
-          outputTileHeight: sizes.outputTile,
-          outputTileWidth: sizes.outputTile,
-        });
+        const tiles = planAlignedTiles({ imageHeight: image.height, imageWidth: image.width, inputTileSize: sizes.inputTile, outputTileSize: sizes.outputTile, stride: sizes.stride, mode: 'partition' });
         const coverage = new Uint16Array(image.height * image.width);
         const margin = (sizes.inputTile - sizes.outputTile) / 2;
         for (const tile of tiles) {
@@ -128,14 +78,7 @@ describe('planTiles', () => {
         const { height, width, channels } = image;
         const original = makeImage(height, width, channels);
         const stitcher = createStitcher(height, width, channels);
-        const tiles = planTiles({
-          imageHeight: height,
-          imageWidth: width,
-          inputTileHeight: sizes.inputTile,
-          inputTileWidth: sizes.inputTile,
-          outputTileHeight: sizes.outputTile,
-          outputTileWidth: sizes.outputTile,
-        });
+        const tiles = planAlignedTiles({ imageHeight: height, imageWidth: width, inputTileSize: sizes.inputTile, outputTileSize: sizes.outputTile, stride: sizes.stride, mode: 'partition' });
         for (const tile of tiles) {
           const window = extractTile(original, height, width, channels, tile);
           expect(window.length).toBe(sizes.inputTile * sizes.inputTile * channels);
@@ -149,34 +92,12 @@ describe('planTiles', () => {
     }
   }
 
-  it('handles different tile sizes along the two axes', () => {
-    const tiles = planTiles({
-      imageHeight: 10,
-      imageWidth: 10,
-      inputTileHeight: 8,
-      inputTileWidth: 4,
-      outputTileHeight: 4,
-      outputTileWidth: 4,
-    });
-    expect(tiles.map((tile) => [tile.input.top, tile.input.left])).toEqual([
-      [-2, 0], [-2, 4], [-2, 6],
-      [2, 0], [2, 4], [2, 6],
-      [4, 0], [4, 4], [4, 6],
-    ]);
-  });
-
-  it('rejects a context margin that is fractional or negative, and sizes below 1', () => {
-    const paper = {
-      imageHeight: 512,
-      imageWidth: 512,
-      inputTileHeight: 572,
-      inputTileWidth: 572,
-      outputTileHeight: 388,
-      outputTileWidth: 388,
-    };
-    expect(() => planTiles({ ...paper, inputTileWidth: 573 })).toThrow(/margin of 92.5/);
-    expect(() => planTiles({ ...paper, inputTileHeight: 300 })).toThrow(TilePlanError);
-    expect(() => planTiles({ ...paper, imageWidth: 0 })).toThrow(/imageWidth 0 is not a size/);
+  it('rejects a context margin that is fractional or negative, sizes below 1, and a stride past the tile', () => {
+    const paper = { imageHeight: 512, imageWidth: 512, inputTileSize: 572, outputTileSize: 388, stride: 384, mode: 'partition' as const };
+    expect(() => planAlignedTiles({ ...paper, inputTileWidth: 573 })).toThrow(/margin of 92.5/);
+    expect(() => planAlignedTiles({ ...paper, inputTileHeight: 300 })).toThrow(TilePlanError);
+    expect(() => planAlignedTiles({ ...paper, imageWidth: 0 })).toThrow(/imageWidth 0 is not a size/);
+    expect(() => planAlignedTiles({ ...paper, stride: 392 })).toThrow(/stride height of 392/);
   });
 });
 
@@ -207,14 +128,7 @@ describe('extractTile', () => {
 });
 
 describe('createStitcher', () => {
-  const plan = planTiles({
-    imageHeight: 6,
-    imageWidth: 4,
-    inputTileHeight: 4,
-    inputTileWidth: 4,
-    outputTileHeight: 4,
-    outputTileWidth: 4,
-  });
+  const plan = planAlignedTiles({ imageHeight: 6, imageWidth: 4, inputTileSize: 4, outputTileSize: 4, stride: 4, mode: 'partition' });
 
   it('refuses an output tile of the wrong size', () => {
     expect(() => createStitcher(6, 4, 1).add(plan[0], new Float32Array(15))).toThrow(
@@ -238,14 +152,7 @@ describe('createStitcher', () => {
   });
 
   it('refuses a tile planned for a larger image', () => {
-    const [tile] = planTiles({
-      imageHeight: 8,
-      imageWidth: 8,
-      inputTileHeight: 8,
-      inputTileWidth: 8,
-      outputTileHeight: 8,
-      outputTileWidth: 8,
-    });
+    const [tile] = planAlignedTiles({ imageHeight: 8, imageWidth: 8, inputTileSize: 8, outputTileSize: 8, stride: 8, mode: 'partition' });
     expect(() => createStitcher(6, 4, 1).add(tile, new Float32Array(64))).toThrow(/outside the 6 x 4 image/);
   });
 });

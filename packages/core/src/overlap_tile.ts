@@ -6,13 +6,8 @@ import { type PixelArray, reflectIndex } from './mirror_pad.js';
  * An unpadded network returns a smaller tile than it is given, so to segment an image of any
  * size it is run on overlapping input tiles: each input tile adds a context margin of
  * `(inputTile - outputTile) / 2` around the output tile it predicts, and where that margin
- * reaches beyond the image the missing pixels are mirrored. The output tiles are laid edge to
- * edge so that every pixel of the image is predicted exactly once.
- *
- * Along each axis the output tiles start at 0, outputTile, 2 * outputTile, ...; the last one is
- * shifted back to end at the image's edge when the image is at least one tile long (so that the
- * network never predicts pixels that are all mirror), and keeps only the pixels its predecessor
- * did not write. An image shorter than one output tile gets one tile, cropped to the image.
+ * reaches beyond the image the missing pixels are mirrored. planAlignedTiles (aligned_tiles.ts)
+ * lays the tiles out; this file holds the tile, its extraction and the stitcher.
  *
  * Images are kept as typed arrays // [height, width, channels], row-major.
  */
@@ -41,18 +36,6 @@ export interface Tile {
   networkOutput: { height: number; width: number };
 }
 
-/** The sizes a tile plan needs, in pixels. */
-export interface TilePlanOptions {
-  imageHeight: number;
-  imageWidth: number;
-  /** The size the network takes: 572 in the paper. */
-  inputTileHeight: number;
-  inputTileWidth: number;
-  /** The size the network returns for that input: 388 in the paper (see outputSize). */
-  outputTileHeight: number;
-  outputTileWidth: number;
-}
-
 /** Tile sizes from which no plan can be made. */
 export class TilePlanError extends Error {
   override readonly name = 'TilePlanError';
@@ -69,87 +52,6 @@ export class TileStitchError extends Error {
   constructor(message: string) {
     super(message);
   }
-}
-
-/** Where the tiles fall along one axis. */
-interface AxisTile {
-  inputStart: number;
-  outputStart: number;
-  outputLength: number;
-  cropStart: number;
-}
-
-/** The tiles that cover an image, row by row, each output pixel exactly once. */
-export function planTiles(options: TilePlanOptions): Tile[] {
-  for (const [name, size] of Object.entries(options)) {
-    if (!Number.isInteger(size) || size < 1) {
-      throw new TilePlanError(
-        `overlap_tile: ${name} ${size} is not a size: pass a whole number of pixels, at least 1`,
-      );
-    }
-  }
-  const rows = planAxis('height', options.imageHeight, options.inputTileHeight, options.outputTileHeight);
-  const columns = planAxis('width', options.imageWidth, options.inputTileWidth, options.outputTileWidth);
-  const networkOutput = { height: options.outputTileHeight, width: options.outputTileWidth };
-  const tiles: Tile[] = [];
-  for (const row of rows) {
-    for (const column of columns) {
-      tiles.push({
-        input: {
-          top: row.inputStart,
-          left: column.inputStart,
-          height: options.inputTileHeight,
-          width: options.inputTileWidth,
-        },
-        output: {
-          top: row.outputStart,
-          left: column.outputStart,
-          height: row.outputLength,
-          width: column.outputLength,
-        },
-        crop: {
-          top: row.cropStart,
-          left: column.cropStart,
-          height: row.outputLength,
-          width: column.outputLength,
-        },
-        networkOutput,
-      });
-    }
-  }
-  return tiles;
-}
-
-function planAxis(
-  axis: 'height' | 'width',
-  imageSize: number,
-  inputTileSize: number,
-  outputTileSize: number,
-): AxisTile[] {
-  const margin = (inputTileSize - outputTileSize) / 2;
-  if (!Number.isInteger(margin) || margin < 0) {
-    throw new TilePlanError(
-      `overlap_tile: an input tile ${axis} of ${inputTileSize} and an output tile ${axis} of ` +
-        `${outputTileSize} leave a context margin of ${margin} on each side: the input tile must be ` +
-        'at least as large as the output tile and differ from it by an even number ' +
-        '(the paper: 572 and 388)',
-    );
-  }
-  if (imageSize <= outputTileSize) {
-    return [{ inputStart: -margin, outputStart: 0, outputLength: imageSize, cropStart: 0 }];
-  }
-  const tiles: AxisTile[] = [];
-  for (let outputStart = 0; outputStart < imageSize; outputStart += outputTileSize) {
-    // Where the network's output tile starts: the last one is shifted back inside the image.
-    const tileStart = Math.min(outputStart, imageSize - outputTileSize);
-    tiles.push({
-      inputStart: tileStart - margin,
-      outputStart,
-      outputLength: Math.min(outputTileSize, imageSize - outputStart),
-      cropStart: outputStart - tileStart,
-    });
-  }
-  return tiles;
 }
 
 /**
@@ -201,7 +103,7 @@ export interface Stitcher {
 
 /**
  * A stitcher for an image of `height` x `width` pixels of `channels` values (the network's
- * output channels, e.g. class scores), fed with the tiles of one planTiles call.
+ * output channels, e.g. class scores), fed with the tiles of one planAlignedTiles call in 'partition' mode.
  */
 export function createStitcher(height: number, width: number, channels: number): Stitcher {
   for (const [name, size] of Object.entries({ height, width, channels })) {
@@ -247,7 +149,7 @@ export function createStitcher(height: number, width: number, channels: number):
         if (twice !== -1) {
           throw new TileStitchError(
             `overlap_tile: pixel (${output.top + row}, ${output.left + twice}) is already written: ` +
-              'stitch each tile of one planTiles call once',
+              'stitch each tile of one plan once',
           );
         }
       }

@@ -1,5 +1,5 @@
-export type { ImageArray, LabelArray, Sample, LabelMapping, Dataset } from './sample.js';
-export type { TrainingBatch } from '@unet/core';
+export type { Sample, LabelMapping, Dataset } from './sample.js';
+export type { BatchSource, ImageArray, LabelArray, TrainingBatch } from '@unet/core';
 export {
   CorruptFileError,
   DatasetError,
@@ -45,8 +45,7 @@ export { type SyntheticDatasetOptions, SyntheticDatasetError, createSyntheticDat
 export { type TrainingTile, type TrainingTileOptions, extractTrainingTile, tileMargin } from './tiles/training_tile.js';
 export { TrainingTileError } from './tiles/tile_error.js';
 export { type WeightMapSettings, sampleWeightMap } from './tiles/sample_weights.js';
-export { type BatchSource, type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
-export { type ValidationImage, type ValidationTilesOptions, validationImage, validationTiles } from './pipeline/validation_tiles.js';
+export { type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
 // Browser readers: the platform's decoders for PNG and JPEG, our own for TIFF (8/16-bit, LZW/deflate).
 export { ImageDecodeError } from './browser/decode_error.js';
 export { decodeImageFile } from './browser/decode_image.js';

@@ -1,22 +1,9 @@
+import type { ImageArray, LabelArray } from '@unet/core';
+
 /**
- * The shapes every layout, reader, augmentation and the trainer agree on. Plain typed arrays
- * (not tensors) so that samples cross worker threads and need no backend.
+ * Samples and data sets: what every layout gives the augmentation and the trainer. The image and
+ * label shapes themselves are @unet/core's (ImageArray, LabelArray).
  */
-
-/** An image, row-major `[height, width, channels]`, float32 scaled to [0, 1] by the bit depth's maximum (255 or 65535). */
-export interface ImageArray {
-  data: Float32Array;
-  height: number;
-  width: number;
-  channels: number;
-}
-
-/** Integer labels, row-major `[height, width]`: class ids of a mask, or instance ids (0 = background). */
-export interface LabelArray {
-  data: Int32Array;
-  height: number;
-  width: number;
-}
 
 /** One image with its ground truth. */
 export interface Sample {

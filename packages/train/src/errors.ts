@@ -18,11 +18,6 @@ export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
 }
 
-/** Arguments of segmentImage that cannot work (image size, tile size, channels). */
-export class SegmentImageError extends Error {
-  override readonly name = 'SegmentImageError';
-}
-
 /**
  * The loss (or the gradient) became NaN or infinite. The weights were not updated with that
  * step's gradients, and no checkpoint was written after it: `lastCheckpoint` (when there is

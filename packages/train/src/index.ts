@@ -1,9 +1,8 @@
-export type { TrainingBatch } from '@unet/core';
+export type { BatchSource, TrainingBatch } from '@unet/core';
 export {
   CheckpointError,
   LossArgumentError,
   NonFiniteLossError,
-  SegmentImageError,
   TrainingBatchError,
   TrainingConfigError,
 } from './errors.js';
@@ -68,7 +67,6 @@ export { type LogRecord, type StopReason, type TrainingLog, formatLogRecord, mem
 export { type StepResult, stepSeed, trainStep } from './fit/train_step.js';
 export { checkBatch } from './fit/check_batch.js';
 export {
-  type BatchSource,
   type FitCallbacks,
   type FitOptions,
   type FitResult,
@@ -77,14 +75,3 @@ export {
   type ValidationOptions,
   fit,
 } from './fit/fit.js';
-export {
-  type ImageData32,
-  type SegmentImageOptions,
-  type SegmentationResult,
-  segmentImage,
-  tileSizes,
-} from './inference/segment_image.js';
-export { type AlignedTileLayout, planAlignedTiles } from './inference/aligned_tiles.js';
-export { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './inference/dihedral.js';
-export { gaussianWindow } from './inference/gaussian_window.js';
-export { labelsFromProbabilities } from './inference/labels_from_probabilities.js';

@@ -1,13 +1,7 @@
+import type { ImageArray } from '@unet/core';
 import type { UNet } from '@unet/model';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 
-/** An image as the network takes it // [height, width, channels], values in [0, 1]. */
-export interface NetworkImage {
-  data: Float32Array;
-  height: number;
-  width: number;
-  channels: number;
-}
 
 export interface SegmentTilesOptions {
   /**
@@ -52,7 +46,7 @@ export function inferenceTileOf(metadata: Record<string, unknown>): number | und
  * blending: the paper's seamless tiles, as `unet predict` runs by default), one tile at a time
  * with a pause between tiles so that the page stays responsive.
  */
-export async function segmentTiles(model: UNet, image: NetworkImage, options: SegmentTilesOptions = {}): Promise<Segmentation> {
+export async function segmentTiles(model: UNet, image: ImageArray, options: SegmentTilesOptions = {}): Promise<Segmentation> {
   let tiles = 0;
   const { probabilities, height, width, classes } = await segmentImage(model, image, {
     outputTileSize: options.outputTileSize,

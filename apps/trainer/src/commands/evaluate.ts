@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
-import { segmentImage } from '@unet/train';
+import { segmentImage } from '@unet/inference';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { vocColourMap } from '@unet/data';
 import { encodePng, encodeTiffStack, readImage, readImageHeader } from '@unet/data/node';
 import { classChannel, objectInstances } from '@unet/core';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';

@@ -13,7 +13,7 @@ import {
   regionsFromBoundaryMap,
   segMeasure,
 } from '@unet/core';
-import { labelsFromProbabilities } from '@unet/train';
+import { labelsFromProbabilities } from '@unet/inference';
 
 /**
  * The measures `unet eval` reports, over a whole data set. Class 1 is the foreground of a

@@ -1,4 +1,4 @@
-import type { SegmentImageOptions } from '@unet/train';
+import type { SegmentImageOptions } from '@unet/inference';
 import { UsageError } from '../usage_error.js';
 
 /** The flags of `unet predict` and `unet eval` that say how an image is cut into tiles. */

@@ -1,6 +1,6 @@
 import type { Dataset, Sample } from '@unet/data';
 import type { UNet } from '@unet/model';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { createMeasureAccumulator, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
 
 export interface ValidationPrediction {

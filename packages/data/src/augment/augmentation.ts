@@ -7,7 +7,8 @@
  * Options are plain JSON so that they cross to worker threads and into checkpoints.
  */
 import type { Random } from '../random.js';
-import type { ImageArray, LabelArray, Sample } from '../sample.js';
+import type { ImageArray, LabelArray } from '@unet/core';
+import type { Sample } from '../sample.js';
 import { AugmentationError } from './augmentation_error.js';
 import { type CoarseDisplacements, drawCoarseDisplacements } from './elastic_field.js';
 import { type GrayValueChange, applyGrayValueChange } from './gray_value.js';

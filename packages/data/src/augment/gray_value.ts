@@ -4,7 +4,7 @@
  * brightness, then gamma, then a clamp back to the [0, 1] range that images are kept in (which
  * also removes bicubic overshoot).
  */
-import type { ImageArray } from '../sample.js';
+import type { ImageArray } from '@unet/core';
 
 /** One draw of the gray-value change. */
 export interface GrayValueChange {

@@ -6,7 +6,7 @@
  *
  * Images are row-major `[height, width, channels]`, label maps `[height, width]`.
  */
-import type { ImageArray, LabelArray } from '../sample.js';
+import type { ImageArray, LabelArray } from '@unet/core';
 import type { SamplingMap } from './sampling_map.js';
 
 /** How values between pixel centres are computed. Labels are always 'nearest'. */

@@ -1,13 +1,11 @@
+import type { ImageArray } from '@unet/core';
+
 /**
- * An image as the demo segments it: values in [0, 1], divided by the maximum of the stored
- * bit depth (255 or 65535), as @unet/data's readers give them to the trainer, so that a model
- * sees the same numbers in the browser as in `unet train`.
+ * An image file as the browser decoders read it: an ImageArray (values in [0, 1], divided by
+ * the maximum of the stored bit depth, as @unet/data's Node readers give them to the trainer, so
+ * that a model sees the same numbers in the browser as in `unet train`) and its bit depth.
  */
-export interface DecodedImage {
-  /** // [height, width, channels], row-major */
-  data: Float32Array;
-  height: number;
-  width: number;
+export interface DecodedImage extends ImageArray {
   /** 1 gray, 3 colour (alpha dropped: it is transparency, not a measurement) */
   channels: 1 | 3;
   /** The stored bits per sample: 8 or 16 */

@@ -1,5 +1,6 @@
 import { SizeMismatchError } from '../errors.js';
-import type { Dataset, ImageArray, LabelArray, LabelMapping, Sample } from '../sample.js';
+import type { ImageArray, LabelArray } from '@unet/core';
+import type { Dataset, LabelMapping, Sample } from '../sample.js';
 
 /**
  * A Dataset from a list of ids and a function that reads one sample: what every layout builds

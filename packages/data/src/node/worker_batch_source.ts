@@ -13,7 +13,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TrainingBatch } from '@unet/core';
-import { type BatchSource, BatchSourceError, type BatchSourceOptions, checkBatchSourceOptions } from '../pipeline/batch_source.js';
+import type { BatchSource } from '@unet/core';
+import { BatchSourceError, type BatchSourceOptions, checkBatchSourceOptions } from '../pipeline/batch_source.js';
 import type { FromWorker, ToWorker, WorkerDatasetOptions, WorkerSetup } from './worker_messages.js';
 
 export type { WorkerDatasetOptions } from './worker_messages.js';

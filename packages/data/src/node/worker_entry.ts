@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     return;
   }
   parentPort!.on('message', (message: ToWorker) => {
-    source.batch(message.step).then(
+    Promise.resolve(source.batch(message.step)).then(
       (batch) => {
         const buffers = [batch.images.buffer, batch.masks.buffer];
         if (batch.weights) buffers.push(batch.weights.buffer);

@@ -9,7 +9,7 @@
  * Each sample's weight map is computed once, on its un-augmented ground truth, kept in a small
  * cache with the sample, and deformed with the sample's tile.
  */
-import type { TrainingBatch } from '@unet/core';
+import type { BatchSource, TrainingBatch } from '@unet/core';
 import { type AugmentationOptions, resolveAugmentation } from '../augment/augmentation.js';
 import { createRandom } from '../random.js';
 import type { Dataset, Sample } from '../sample.js';
@@ -33,16 +33,6 @@ export interface BatchSourceOptions {
   classes?: number;
   /** Samples kept in memory with their weight maps; default 64. */
   cacheSize?: number;
-}
-
-/** A source of training batches. */
-export interface BatchSource {
-  /** The batch of `step` (0-based); the same for the same options and step, whenever asked. */
-  batch(step: number): Promise<TrainingBatch>;
-  /** Steps per pass over the data set, rounded up. */
-  readonly stepsPerEpoch: number;
-  /** Releases the cache (and, for the worker source, the workers). */
-  dispose(): void;
 }
 
 /** Options or samples from which no batch can be made; the message names the value and the fix. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { CorruptFileError, DatasetError, MissingFileError, UnsupportedImageError } from '../errors.js';
-import type { ImageArray } from '../sample.js';
+import type { ImageArray } from '@unet/core';
 
 /**
  * Reading images with sharp (libvips): PNG, JPEG, TIFF (8/16-bit, LZW/deflate, multi-page),

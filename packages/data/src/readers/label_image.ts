@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { UnsupportedImageError } from '../errors.js';
-import type { LabelArray } from '../sample.js';
+import type { LabelArray } from '@unet/core';
 import { asUint16, headerOf, readBytes, wrapReadError } from './image.js';
 import { decodePng, isPng } from './png_decode.js';
 

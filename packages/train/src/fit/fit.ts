@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { UNet } from '@unet/model';
-import type { TrainingBatch } from '@unet/core';
+import type { BatchSource } from '@unet/core';
 import { CheckpointError, NonFiniteLossError, TrainingConfigError } from '../errors.js';
 import { DEFAULT_IGNORE_LABEL, type LossFunction } from '../losses/loss_function.js';
 import { learningRateOf, setLearningRate } from '../optim/optimizers.js';
@@ -10,15 +10,6 @@ import type { CheckpointInfo, CheckpointStore } from './checkpoint_store.js';
 import { checkBatch } from './check_batch.js';
 import type { LogRecord, StopReason, TrainingLog } from './training_log.js';
 import { stepSeed, trainStep } from './train_step.js';
-
-/** Where fit gets its batches: batch(index) for index 0, 1, 2, ... (index = step - 1). */
-export interface BatchSource {
-  /**
-   * The batch of the step with this 0-based index. It must depend on the index alone (e.g. a
-   * generator seeded with (seed, index)), so that a resumed run sees the batches it would have.
-   */
-  batch(index: number): Promise<TrainingBatch> | TrainingBatch;
-}
 
 export interface ValidationOptions {
   /** Validate after every `every` steps (and after the last step). */
@@ -69,7 +60,8 @@ export interface FitCallbacks {
 export interface FitOptions {
   /** The network to train; its weights are updated in place. */
   model: UNet;
-  batches: BatchSource;
+  /** fit asks only for batches; see BatchSource for what the index must determine. */
+  batches: Pick<BatchSource, 'batch'>;
   /** Total steps (the run's end, counted from step 0 even when resuming). */
   steps?: number;
   /** Or epochs x stepsPerEpoch steps. */

@@ -6,7 +6,8 @@ import type { CtcDatasetOptions } from '../../load_dataset_options.js';
 import { checkInside, fileStem, isFolder, listFiles, naturalCompare, resolveRoot } from '../../readers/files.js';
 import { readImage } from '../../readers/image.js';
 import { readLabelImage } from '../../readers/label_image.js';
-import type { Dataset, LabelArray } from '../../sample.js';
+import type { LabelArray } from '@unet/core';
+import type { Dataset } from '../../sample.js';
 import { checkOptions, isIndexArray, isStringArray, oneOf } from '../options.js';
 import { checkSameSize, createDataset } from '../dataset.js';
 

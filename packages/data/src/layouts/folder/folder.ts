@@ -5,7 +5,8 @@ import type { FolderDatasetOptions } from '../../load_dataset_options.js';
 import { checkInside, fileStem, isFolder, joinInside, listFiles, resolveRoot } from '../../readers/files.js';
 import { readImage, readImageHeader } from '../../readers/image.js';
 import { type LabelImage, readLabelImage } from '../../readers/label_image.js';
-import type { Dataset, LabelArray, LabelMapping } from '../../sample.js';
+import type { LabelArray } from '@unet/core';
+import type { Dataset, LabelMapping } from '../../sample.js';
 import { checkOptions, isBoolean, isIntegerArray, isString, isStringArray, oneOf, type OptionCheck } from '../options.js';
 import { checkSameSize, createDataset } from '../dataset.js';
 

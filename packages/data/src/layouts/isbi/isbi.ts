@@ -5,7 +5,8 @@ import type { IsbiDatasetOptions } from '../../load_dataset_options.js';
 import { checkInside, fileStem, isFile, isFolder, listFiles, resolveRoot } from '../../readers/files.js';
 import { readImage, readImageHeader } from '../../readers/image.js';
 import { readLabelImage } from '../../readers/label_image.js';
-import type { Dataset, LabelArray } from '../../sample.js';
+import type { LabelArray } from '@unet/core';
+import type { Dataset } from '../../sample.js';
 import { checkOptions, isBoolean, isIndexArray, isStringArray, oneOf } from '../options.js';
 import { checkSameSize, createDataset } from '../dataset.js';
 

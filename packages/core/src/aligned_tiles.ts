@@ -1,4 +1,4 @@
-import type { Tile } from '@unet/core';
+import { type Tile, TilePlanError } from './overlap_tile.js';
 
 /** How tiles are laid along both axes; all sizes in pixels. */
 export interface AlignedTileLayout {
@@ -33,12 +33,13 @@ export interface AlignedTileLayout {
  * U-Net's output depend on where the 2x2 pooling grid falls, so a tile only gives the values
  * the whole (mirror-extended) image would give when its origin is a multiple of 2^depth away
  * from the image's: then the tiled result equals the untiled one, not just looks seamless.
- * core's planTiles instead shifts the last tile back to the image's edge, off that grid; these
- * tiles may reach past the edge (those pixels are mirrored in and their outputs dropped).
- * The result uses @unet/core's Tile type, so extractTile and createStitcher take it.
+ * Tiles may reach past the image's edge (those pixels are mirrored in and their outputs
+ * dropped) rather than shift back inside it, which would put them off that grid.
+ * extractTile and createStitcher take the result.
  */
 export function planAlignedTiles(layout: AlignedTileLayout): Tile[] {
   const { mode } = layout;
+  checkLayout(layout);
   const rows = {
     input: layout.inputTileHeight ?? layout.inputTileSize,
     output: layout.outputTileHeight ?? layout.outputTileSize,
@@ -78,4 +79,32 @@ export function planAlignedTiles(layout: AlignedTileLayout): Tile[] {
     }
   }
   return tiles;
+}
+
+function checkLayout(layout: AlignedTileLayout): void {
+  for (const [name, size] of Object.entries(layout)) {
+    if (name !== 'mode' && size !== undefined && (!Number.isInteger(size) || size < 1)) {
+      throw new TilePlanError(`planAlignedTiles: ${name} ${size} is not a size: pass a whole number of pixels, at least 1`);
+    }
+  }
+  if (layout.mode !== 'partition' && layout.mode !== 'overlap') {
+    throw new TilePlanError(`planAlignedTiles: mode must be 'partition' or 'overlap', got ${JSON.stringify(layout.mode)}`);
+  }
+  const axes = {
+    height: [layout.inputTileHeight ?? layout.inputTileSize, layout.outputTileHeight ?? layout.outputTileSize, layout.strideHeight ?? layout.stride],
+    width: [layout.inputTileWidth ?? layout.inputTileSize, layout.outputTileWidth ?? layout.outputTileSize, layout.strideWidth ?? layout.stride],
+  };
+  for (const [axis, [input, output, stride]] of Object.entries(axes)) {
+    const margin = (input - output) / 2;
+    if (!Number.isInteger(margin) || margin < 0) {
+      throw new TilePlanError(
+        `planAlignedTiles: an input tile ${axis} of ${input} and an output tile ${axis} of ${output} leave a context ` +
+          `margin of ${margin} on each side: the input tile must be at least as large as the output tile and differ ` +
+          'from it by an even number (the paper: 572 and 388)',
+      );
+    }
+    if (stride > output) {
+      throw new TilePlanError(`planAlignedTiles: a stride ${axis} of ${stride} skips pixels of output tiles ${output} long: pass a stride of at most ${output}`);
+    }
+  }
 }

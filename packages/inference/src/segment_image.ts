@@ -1,18 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize, sumTensors } from '@unet/core';
-import type { UNet } from '@unet/model';
-import { SegmentImageError } from '../errors.js';
-import { planAlignedTiles } from './aligned_tiles.js';
-import { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './dihedral.js';
+import { type ImageArray, type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize, planAlignedTiles } from '@unet/core';
+import { UNet } from '@unet/model';
+import { SegmentImageError } from './errors.js';
 import { gaussianWindow2d } from './gaussian_window.js';
-
-/** An image as typed data // [height, width, channels], row-major. */
-export interface ImageData32 {
-  data: Float32Array;
-  height: number;
-  width: number;
-  channels: number;
-}
+import { type NetworkGeometry, type TileNetwork, tfjsTileNetwork } from './tile_network.js';
 
 export interface SegmentImageOptions {
   /**
@@ -58,11 +48,11 @@ export interface SegmentationResult {
 
 /** The tile geometry segmentImage uses for a network and a requested output tile. */
 export function tileSizes(
-  model: UNet,
+  network: UNet | TileNetwork | NetworkGeometry,
   requestedOutputTileSize: number,
   contextMargin?: number,
 ): { inputTileSize: number; outputTileSize: number; margin: number; alignment: number } {
-  const { depth, padding } = model.config;
+  const { depth, padding } = geometryOf(network);
   const alignment = 2 ** depth;
   if (!Number.isInteger(requestedOutputTileSize) || requestedOutputTileSize < 1) {
     throw new SegmentImageError(
@@ -91,13 +81,15 @@ export function tileSizes(
  * the one the network would give for the whole mirror-extended image at once.
  */
 export async function segmentImage(
-  model: UNet,
-  image: ImageData32,
+  network: UNet | TileNetwork,
+  image: ImageArray,
   options: SegmentImageOptions = {},
 ): Promise<SegmentationResult> {
   const { height, width, channels, data } = image;
-  const classes = model.config.classes;
-  checkImage(model, image);
+  const tileNetwork = network instanceof UNet ? tfjsTileNetwork(network) : network;
+  const geometry = tileNetwork.geometry;
+  const classes = geometry.classes;
+  checkImage(geometry, image);
   const blend = options.blend ?? 'none';
   const batchSize = options.batchSize ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -110,12 +102,12 @@ export async function segmentImage(
   if (!(overlap >= 0 && overlap < 1)) {
     throw new SegmentImageError(`segmentImage: overlap must lie in [0, 1), got ${overlap}`);
   }
-  const defaultTile = model.config.padding === 'valid' ? 388 : 256;
+  const defaultTile = geometry.padding === 'valid' ? 388 : 256;
   const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
   // Along an axis shorter than the tile, the tile shrinks to the image (rounded up to a size the
   // network takes): an image of 1000 x 1500 in one tile needs no 1500 x 1500 square.
-  const alongRows = tileSizes(model, Math.min(requested, height), options.contextMargin);
-  const alongColumns = tileSizes(model, Math.min(requested, width), options.contextMargin);
+  const alongRows = tileSizes(geometry, Math.min(requested, height), options.contextMargin);
+  const alongColumns = tileSizes(geometry, Math.min(requested, width), options.contextMargin);
   const alignment = alongRows.alignment;
   const strideOf = (outputTileSize: number) => {
     const wantedStride = blend === 'gaussian' ? outputTileSize * (1 - overlap) : outputTileSize;
@@ -152,42 +144,23 @@ export async function segmentImage(
     for (const [index, tile] of batch.entries()) {
       input.set(extractTile(data, height, width, channels, tile), index * tileValues);
     }
-    const output = tf.tidy(() => {
-      const x = tf.tensor4d(input, [batch.length, inputTileHeight, inputTileWidth, channels]);
-      const predicted = options.tta ? averageOverTransforms(model, x) : probabilities(model, x);
-      // A padded network returns the whole input tile: keep the output tile inside its context.
-      const extraRows = (predicted.shape[1] - outputTileHeight) / 2;
-      const extraColumns = (predicted.shape[2] - outputTileWidth) / 2;
-      return extraRows === 0 && extraColumns === 0
-        ? predicted
-        : tf.slice(predicted, [0, extraRows, extraColumns, 0], [-1, outputTileHeight, outputTileWidth, -1]);
-    });
-    const values = (await output.data()) as Float32Array;
-    output.dispose();
+    const values = await tileNetwork.predictTiles(
+      input,
+      { tiles: batch.length, inputHeight: inputTileHeight, inputWidth: inputTileWidth, outputHeight: outputTileHeight, outputWidth: outputTileWidth },
+      { tta: options.tta ?? false },
+    );
+    if (values.length !== batch.length * outputValues) {
+      throw new SegmentImageError(
+        `segmentImage: the network returned ${values.length} values for ${batch.length} tile(s), not ${batch.length} * ` +
+          `${outputTileHeight} * ${outputTileWidth} * ${classes}: its predictTiles must return [tiles, outputHeight, outputWidth, classes]`,
+      );
+    }
     for (const [index, tile] of batch.entries()) {
       sink.add(tile, values.subarray(index * outputValues, (index + 1) * outputValues));
     }
     await options.onProgress?.({ tilesDone: first + batch.length, tiles: tiles.length });
   }
   return { probabilities: sink.result(), height, width, classes };
-}
-
-/** Softmax over the classes, or the sigmoid of a 1-class head // [batch, height, width, classes] */
-function probabilities(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const logits = model.apply(x, { training: false });
-    return model.config.classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
-  });
-}
-
-/** The mean over the 8 dihedral transforms of the probabilities, each transformed back. */
-function averageOverTransforms(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const backTransformed = DIHEDRAL_TRANSFORMS.map((k) =>
-      inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k),
-    );
-    return tf.div(sumTensors(backTransformed), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D;
-  });
 }
 
 interface Sink {
@@ -228,7 +201,12 @@ function gaussianSink(height: number, width: number, classes: number, tileHeight
   };
 }
 
-function checkImage(model: UNet, image: ImageData32): void {
+function geometryOf(network: UNet | TileNetwork | NetworkGeometry): NetworkGeometry {
+  if (network instanceof UNet) return network.config;
+  return 'geometry' in network ? network.geometry : network;
+}
+
+function checkImage(geometry: NetworkGeometry, image: ImageArray): void {
   const { height, width, channels, data } = image;
   for (const [name, value] of Object.entries({ height, width, channels })) {
     if (!Number.isInteger(value) || value < 1) {
@@ -241,9 +219,9 @@ function checkImage(model: UNet, image: ImageData32): void {
         'pass its data as [height, width, channels]',
     );
   }
-  if (channels !== model.config.inputChannels) {
+  if (channels !== geometry.inputChannels) {
     throw new SegmentImageError(
-      `segmentImage: the image has ${channels} channels but the network takes ${model.config.inputChannels}: ` +
+      `segmentImage: the image has ${channels} channels but the network takes ${geometry.inputChannels}: ` +
         'convert the image (e.g. to gray) first',
     );
   }

@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mirrorPadArray, nearestValidInputSizes } from '@unet/core';
 import { type UNet, createUNet, presetConfig } from '@unet/model';
 import { describeWithBackends, expectArraysClose, maxAbsoluteDifference } from '@unet/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SegmentImageError } from '../errors.js';
-import { type ImageData32, segmentImage } from './segment_image.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SegmentImageError } from './errors.js';
+import type { ImageArray } from '@unet/core';
+import { segmentImage } from './segment_image.js';
+import type { TileNetwork } from './tile_network.js';
 
 /** A seeded image of uniform noise plus a smooth ramp // [height, width, channels] */
-function randomImage(height: number, width: number, channels = 1, seed = 1): ImageData32 {
+function randomImage(height: number, width: number, channels = 1, seed = 1): ImageArray {
   let state = seed;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2147483648;
@@ -21,7 +23,7 @@ function randomImage(height: number, width: number, channels = 1, seed = 1): Ima
  * The network run once on the whole image, mirror-padded by `margin` (and on the bottom and
  * right up to a size the network takes), cropped back to the image: what tiling must reproduce.
  */
-function untiled(model: UNet, image: ImageData32, margin: number): Float32Array {
+function untiled(model: UNet, image: ImageArray, margin: number): Float32Array {
   const { depth, padding, classes } = model.config;
   const sizeLoss = padding === 'valid' ? 12 * 2 ** depth - 8 : 0;
   const paddedSize = (size: number) => nearestValidInputSizes(size + 2 * margin, depth, padding).above;
@@ -203,3 +205,38 @@ describeWithBackends(
   },
   ['wasm'],
 );
+
+describe('segmentImage with another engine (a TileNetwork)', () => {
+  // A stand-in engine whose "probabilities" are its input tile's centre: stitching them must
+  // give back the image itself, wherever the tiles fall.
+  const identity: TileNetwork = {
+    geometry: { depth: 2, padding: 'same', inputChannels: 1, classes: 1 },
+    async predictTiles(input, shape) {
+      const output = new Float32Array(shape.tiles * shape.outputHeight * shape.outputWidth);
+      const top = (shape.inputHeight - shape.outputHeight) / 2;
+      const left = (shape.inputWidth - shape.outputWidth) / 2;
+      for (let tile = 0; tile < shape.tiles; tile++) {
+        for (let row = 0; row < shape.outputHeight; row++) {
+          for (let column = 0; column < shape.outputWidth; column++) {
+            output[(tile * shape.outputHeight + row) * shape.outputWidth + column] =
+              input[(tile * shape.inputHeight + row + top) * shape.inputWidth + column + left];
+          }
+        }
+      }
+      return output;
+    },
+  };
+
+  it('stitches the tiles an engine predicts into the image, tile origins on the grid', async () => {
+    const image: ImageArray = { data: Float32Array.from({ length: 37 * 29 }, (_, index) => index), height: 37, width: 29, channels: 1 };
+    const result = await segmentImage(identity, image, { outputTileSize: 8, contextMargin: 4, batchSize: 3 });
+    expect(result.classes).toBe(1);
+    expect(Array.from(result.probabilities)).toEqual(Array.from(image.data));
+  });
+
+  it('names the engine that returns the wrong number of values', async () => {
+    const short: TileNetwork = { ...identity, predictTiles: async () => new Float32Array(3) };
+    const image: ImageArray = { data: new Float32Array(16 * 16), height: 16, width: 16, channels: 1 };
+    await expect(segmentImage(short, image)).rejects.toThrow(/returned 3 values for 1 tile\(s\)/);
+  });
+});
