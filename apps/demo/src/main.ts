@@ -4,17 +4,17 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 // Also registers tfjs-core's gradients, which the training panel needs.
-import { type InstanceMethod, classChannel, instanceMethods, objectInstances } from '@unet/core';
-import type { UNet } from '@unet/model';
+import { classChannel, objectInstances } from '@unet/core';
+import { type UNet, modelMetadata } from '@unet/model';
 import { type BackendChoice, type BackendName, isBackendName, selectBackend } from './backends/select_backend.js';
 import { decodeImageFile } from '@unet/data';
 import { type DecodedImage, toChannels } from '@unet/data';
 import { type ManifestEntry, type ModelSource, buildModel, loadModelFiles, loadShippedModel, readManifest, sourceFromModel } from './model/model_source.js';
-import { type Segmentation, inferenceTileOf, segmentTiles } from './segment/segment_tiles.js';
+import { type Segmentation, segmentTiles } from './segment/segment_tiles.js';
 import { type TrainingPair, trainInBrowser } from './train/train_in_browser.js';
 import { trainingPair } from './train/training_pair.js';
 import { drawLossChart } from './view/loss_chart.js';
-import { drawImage, drawOverlay, drawProbability, maskPng, maskValues, objectColour } from './view/render.js';
+import { drawImage, drawOverlay, drawProbability, eightBitMaskValues, maskPng, objectColour } from './view/render.js';
 
 const element = <T extends HTMLElement>(id: string) => {
   const found = document.getElementById(id);
@@ -114,8 +114,9 @@ function reportError(error: unknown): void {
 
 function describeModel(model: UNet): string {
   const { config } = model;
-  const classNames = (model.metadata.classNames as string[] | undefined)?.join(', ') ?? `${config.classes} classes`;
-  return `${config.baseChannels}-channel base, depth ${config.depth}, ${config.padding} padding, ${(model.parameterCount / 1e6).toFixed(1)}M parameters; classes: ${classNames}`;
+  const { classNames, threshold } = modelMetadata(model);
+  const decision = threshold === undefined ? '' : `; class 1 at probability >= ${threshold}`;
+  return `${config.baseChannels}-channel base, depth ${config.depth}, ${config.padding} padding, ${(model.parameterCount / 1e6).toFixed(1)}M parameters; classes: ${classNames.join(', ')}${decision}`;
 }
 
 /** Builds the current source's network on the current backend, freeing the previous one. */
@@ -129,19 +130,13 @@ function rebuildModel(): void {
   state.model = buildModel(state.source);
   ui.modelInfo.textContent = describeModel(state.model);
   // A model measured on objects (it saved how it cuts them out, as models/dic-hela did) shows them.
-  ui.overlayMode.value = instanceMethodOfModel(state.model) === undefined ? 'classes' : 'objects';
-}
-
-/** The way the model's objects are cut out, if it saved one (`unet eval --record` on cells). */
-function instanceMethodOfModel(model: UNet): InstanceMethod | undefined {
-  const method = model.metadata.instanceMethod;
-  return instanceMethods.includes(method as InstanceMethod) ? (method as InstanceMethod) : undefined;
+  ui.overlayMode.value = modelMetadata(state.model).instanceMethod === undefined ? 'classes' : 'objects';
 }
 
 /** The objects of class 1, as `unet predict --instances` cuts them out with the same model. */
 function objectsOf(result: SegmentedImage): Int32Array {
   if (result.objects === undefined) {
-    const method = (state.model && instanceMethodOfModel(state.model)) ?? 'seeded';
+    const method = (state.model && modelMetadata(state.model).instanceMethod) ?? 'seeded';
     const probability = classChannel(result.probabilities, result.height * result.width, result.classes, 1);
     result.objects = objectInstances(probability, result.height, result.width, method);
     result.objectCount = result.objects.reduce((largest, id) => Math.max(largest, id), 0);
@@ -200,7 +195,8 @@ function drawResult(): void {
   if (result === null || image === null) return;
   // The probability of the first class that is not background (class 1; class 0 for a 1-class head).
   const shownClass = result.classes > 1 ? 1 : 0;
-  const classNames = state.model?.metadata.classNames as string[] | undefined;
+  const metadata = state.model === null ? undefined : modelMetadata(state.model);
+  const classNames = metadata?.classNames;
   ui.probabilityCaption.textContent = `Probability of ${classNames?.[shownClass] ?? `class ${shownClass}`}`;
   drawProbability(ui.probabilityCanvas, result.probabilities, result.height, result.width, result.classes, shownClass);
   const channels = image.image.channels;
@@ -211,7 +207,8 @@ function drawResult(): void {
     drawOverlay(ui.overlayCanvas, image.image.data, objects, result.height, result.width, channels, opacity, objectColour);
     ui.overlayCaption.textContent = `${result.objectCount} objects (${classNames?.[1] ?? 'class 1'}) over the image`;
   } else {
-    drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, opacity);
+    const colours = metadata?.classColours ?? [];
+    drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, opacity, (label) => colours[label] ?? objectColour(label));
     ui.overlayCaption.textContent = 'Mask over the image';
   }
 }
@@ -236,7 +233,8 @@ async function segment(): Promise<SegmentedImage | null> {
   };
   const segmentation = await segmentTiles(model, input, {
     // The tile `unet predict` would use, so that the page's mask is the command's.
-    outputTileSize: inferenceTileOf(model.metadata),
+    outputTileSize: modelMetadata(model).inferenceTile,
+    threshold: modelMetadata(model).threshold,
     onProgress: (done, total) => {
       ui.progress.value = done / total;
     },
@@ -256,7 +254,8 @@ async function segment(): Promise<SegmentedImage | null> {
 async function downloadMask(): Promise<void> {
   const { result, model } = state;
   if (result === null) return;
-  const blob = await maskPng(result.labels, result.height, result.width, maskValues(result.classes, model?.metadata ?? {}));
+  if (model === null) return;
+  const blob = await maskPng(result.labels, result.height, result.width, eightBitMaskValues(modelMetadata(model).labelValues));
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = `${result.name.replace(/\.[^.]+$/, '')}-mask.png`;

@@ -3,7 +3,7 @@
  * CI script installs it with `apt-get install -y chromium`). The app is built into a temporary
  * folder with a fixture model added to its manifest, served by Vite's preview server, and:
  * - picks webgl on its own (WebGPU has no adapter in headless chromium; WebGL is SwiftShader),
- *   segments a bundled ISBI sample, and its mask agrees with @unet/train's segmentImage of the
+ *   segments a bundled ISBI sample, and its mask agrees with @unet/inference's segmentImage of the
  *   same model on the same file in Node (wasm backend), and its downloaded mask PNG with the one
  *   that `unet predict` writes: >= 99% of pixels equal;
  * - the same after switching to wasm; 20 segmentations in a row leave tf.memory() as it was;
@@ -24,7 +24,7 @@ import { promisify } from 'node:util';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { classChannel, objectInstances } from '@unet/core';
-import { createUNet, loadUNet, presetConfig, saveUNet } from '@unet/model';
+import { createUNet, loadUNet, modelMetadata, presetConfig, saveUNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
@@ -129,11 +129,11 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       JSON.stringify([{ name: 'fixture', label: 'Test model (the shipped one, or untrained with seed 7)' }, ...shippedManifest]),
     );
 
-    // Node's answer: the saved model, read back, on wasm, through @unet/train's segmentImage.
+    // Node's answer: the saved model, read back, on wasm, through @unet/inference's segmentImage.
     const loaded = await loadUNet(fileSystem(modelFolder));
     const image = await readGray(path.join(samples, SAMPLE));
-    const result = await segmentImage(loaded, image);
-    nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
+    const result = await segmentImage(loaded, image, { outputTileSize: modelMetadata(loaded).inferenceTile });
+    nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold: modelMetadata(loaded).threshold });
     loaded.dispose();
 
     // And the trainer's own `unet predict` of the same model folder and file, on wasm.
@@ -329,8 +329,8 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const shipped = path.join(demoRoot, '..', '..', 'models', 'dic-hela');
     const hela = 'hela-t027.png';
     const loaded = await loadUNet(fileSystem(shipped));
-    const reference = await segmentImage(loaded, await readGray(path.join(samples, hela)));
-    const nodeCells = labelsFromProbabilities(reference.probabilities, reference.height, reference.width, reference.classes);
+    const reference = await segmentImage(loaded, await readGray(path.join(samples, hela)), { outputTileSize: modelMetadata(loaded).inferenceTile });
+    const nodeCells = labelsFromProbabilities(reference.probabilities, reference.height, reference.width, reference.classes, { threshold: modelMetadata(loaded).threshold });
     loaded.dispose();
 
     expect(await page.locator('#model-select option[value="shipped-dic-hela"]').textContent()).toMatch(/DIC-HeLa/);

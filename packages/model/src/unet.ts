@@ -7,6 +7,7 @@ import { DoubleConvolution } from './layers/double_convolution.js';
 import { Down } from './layers/down.js';
 import { OutputConvolution } from './layers/output_convolution.js';
 import { Up } from './layers/up.js';
+import type { UNetMetadata } from './metadata/model_metadata.js';
 import { ParameterStore } from './parameters.js';
 
 export interface ApplyOptions {
@@ -33,7 +34,7 @@ export interface NamedWeight {
 export class UNet {
   readonly config: UNetConfig;
   /** Saved with the model: class names, label mapping, measures, how it was trained. */
-  metadata: Record<string, unknown> = {};
+  metadata: UNetMetadata = {};
   private readonly store = new ParameterStore();
   private readonly inputConvolutions: DoubleConvolution;
   private readonly downs: Down[] = [];

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core';
 import { createUNet, presetConfig } from '@unet/model';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inferenceTileOf, segmentTiles } from './segment_tiles.js';
+import { segmentTiles } from './segment_tiles.js';
 
 /** A deterministic gray image with structure at several scales. */
 function pattern(height: number, width: number): Float32Array {
@@ -44,11 +44,3 @@ describe('segmentTiles', () => {
   });
 });
 
-describe('inferenceTileOf', () => {
-  it("reads the tile `unet train` saved, as `unet predict` does", () => {
-    expect(inferenceTileOf({ inferenceTile: 192, tile: { outputSize: 128 } })).toBe(192);
-    expect(inferenceTileOf({ tile: { outputSize: 128 } })).toBe(128);
-    expect(inferenceTileOf({})).toBeUndefined();
-    expect(inferenceTileOf({ inferenceTile: 'big' })).toBeUndefined();
-  });
-});

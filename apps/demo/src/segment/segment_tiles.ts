@@ -6,10 +6,12 @@ import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 export interface SegmentTilesOptions {
   /**
    * The side of the output tile asked for, as segmentImage's `outputTileSize`; `unet predict`
-   * passes the tile the model was trained with (see inferenceTileOf). Default: 388 for an
+   * passes the tile the model was trained with (modelMetadata's inferenceTile). Default: 388 for an
    * unpadded network, 256 for a padded one, never much more than the image.
    */
   outputTileSize?: number;
+  /** The model's decision threshold on class 1 (modelMetadata's threshold); absent: the argmax. */
+  threshold?: number;
   /** Called after each tile; the bar on the page. */
   onProgress?: (tilesDone: number, tiles: number) => void;
   /**
@@ -32,17 +34,7 @@ export interface Segmentation {
 }
 
 /**
- * The output tile a model saved by `unet train` was trained with (its metadata's `inferenceTile`
- * or `tile.outputSize`), which `unet predict` segments with; undefined for other models.
- */
-export function inferenceTileOf(metadata: Record<string, unknown>): number | undefined {
-  const { inferenceTile, tile } = metadata as { inferenceTile?: unknown; tile?: { outputSize?: unknown } };
-  const size = inferenceTile ?? tile?.outputSize;
-  return Number.isInteger(size) && (size as number) > 0 ? (size as number) : undefined;
-}
-
-/**
- * Overlap-tile segmentation with @unet/train's segmentImage (no test-time augmentation, no
+ * Overlap-tile segmentation with @unet/inference's segmentImage (no test-time augmentation, no
  * blending: the paper's seamless tiles, as `unet predict` runs by default), one tile at a time
  * with a pause between tiles so that the page stays responsive.
  */
@@ -56,5 +48,5 @@ export async function segmentTiles(model: UNet, image: ImageArray, options: Segm
       await options.yieldBetweenTiles?.();
     },
   });
-  return { probabilities, labels: labelsFromProbabilities(probabilities, height, width, classes), height, width, classes, tiles };
+  return { probabilities, labels: labelsFromProbabilities(probabilities, height, width, classes, { threshold: options.threshold }), height, width, classes, tiles };
 }

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { grayPixels, maskValues, objectColour } from './render.js';
+import { eightBitMaskValues, grayPixels, objectColour } from './render.js';
 
-describe('maskValues', () => {
-  it("uses the model's label mapping (ISBI: membrane 0, cell 255)", () => {
-    expect(maskValues(2, { labelMapping: { values: [0, 255] } })).toEqual([0, 255]);
+describe('eightBitMaskValues', () => {
+  it("keeps the model's label values (ISBI: cell 255, membrane 0) where they fit in 8 bits", () => {
+    expect(eightBitMaskValues([255, 0])).toEqual([255, 0]);
   });
 
-  it('writes 0 and 255, or the class ids beyond two classes, without a usable mapping (as unet predict)', () => {
-    expect(maskValues(2, {})).toEqual([0, 255]);
-    expect(maskValues(3, { labelMapping: { values: [0, 1000, 2] } })).toEqual([0, 1, 2]);
-    // A 1-class (sigmoid) head still writes two values: background and the class.
-    expect(maskValues(1, {})).toEqual([0, 255]);
+  it('writes the class ids where a value needs 16 bits', () => {
+    expect(eightBitMaskValues([0, 1000, 2])).toEqual([0, 1, 2]);
   });
 });
 

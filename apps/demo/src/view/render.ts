@@ -1,21 +1,9 @@
+import { DEFAULT_CLASS_COLOURS } from '@unet/model';
+
 /**
  * Drawing the image, the probability map and the mask overlay onto canvases. Pure pixel work on
  * typed arrays; the page owns the canvases.
  */
-
-/** Distinct colours for classes 1, 2, ... (class 0 is left transparent: it is the background). */
-const CLASS_COLOURS: [number, number, number][] = [
-  [255, 64, 32],
-  [32, 200, 255],
-  [255, 220, 0],
-  [160, 80, 255],
-  [40, 220, 90],
-  [255, 64, 200],
-];
-
-export function classColour(classId: number): [number, number, number] {
-  return CLASS_COLOURS[(classId - 1) % CLASS_COLOURS.length];
-}
 
 /**
  * A colour for object `id` (1, 2, ...): hues a golden angle apart, so that objects with
@@ -106,7 +94,7 @@ export function drawOverlay(
   width: number,
   channels: number,
   opacity: number,
-  colourOf: (label: number) => [number, number, number] = classColour,
+  colourOf: (label: number) => readonly [number, number, number] = (label) => DEFAULT_CLASS_COLOURS[(label - 1) % DEFAULT_CLASS_COLOURS.length],
 ): void {
   const rgba = grayPixels(image, height, width, channels);
   for (let pixel = 0; pixel < height * width; pixel++) {
@@ -120,17 +108,12 @@ export function drawOverlay(
 }
 
 /**
- * The gray values a mask PNG stores for each class, as `unet predict` writes them: the model's
- * label mapping where it was saved with one (`unet train` keeps the user's values, e.g. ISBI's
- * membrane 0 and cell 255), else 0 and 255 for two classes and the class ids for more.
+ * The gray values an 8-bit mask PNG stores for each class: the model's label values
+ * (modelMetadata's labelValues, as `unet predict` writes them), or the class ids where one does
+ * not fit in 8 bits (a 16-bit mask's values).
  */
-export function maskValues(classes: number, metadata: Record<string, unknown>): number[] {
-  const mapping = (metadata.labelMapping as { values?: unknown } | undefined)?.values;
-  const count = Math.max(classes, 2);
-  if (Array.isArray(mapping) && mapping.length >= count && mapping.every((value) => Number.isInteger(value) && value >= 0 && value <= 255)) {
-    return mapping as number[];
-  }
-  return count === 2 ? [0, 255] : Array.from({ length: count }, (_, classId) => classId);
+export function eightBitMaskValues(labelValues: readonly number[]): number[] {
+  return labelValues.every((value) => value <= 255) ? [...labelValues] : labelValues.map((_, classId) => classId);
 }
 
 /** The mask as an 8-bit gray PNG file. */

@@ -2,12 +2,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
+import { modelMetadata } from '@unet/model';
 import { segmentImage } from '@unet/inference';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
-import { createMeasureAccumulator } from '../evaluate/segmentation_measures.js';
-import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { createMeasureAccumulator, foregroundKindOf } from '../evaluate/segmentation_measures.js';
+import { modelFile, openModel } from '../prediction/model_files.js';
+import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
+import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
 
@@ -22,6 +25,12 @@ Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
                     slices 20 to 24); default: all
   --split NAME      voc: the split file (default val); folder: a subfolder
   --tta             average the 8 flips and quarter turns
+${thresholdHelp}
+  --pick-threshold MEASURE  pick the decision threshold that serves MEASURE (randError,
+                    variationOfInformation, pixelError, iou, dice, seg) best on these images
+                    and report the measures at it; with --record it is saved in the model (as
+                    unet train does on its validation images: pick on validation images only,
+                    never on the images you report as a test)
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
@@ -29,15 +38,19 @@ ${tilingHelp}
                     default: the model's own (metadata instanceMethod), else seeded
   --record          write these measures and how they were made into the model's model.json
                     (metadata: validation, evaluation), as the shipped models carry them
-  --json            print one JSON object: pixelError, randError, variationOfInformation, iou,
-                    dice, seg (where the data has instances), images, seconds, backend
+  --json            print one JSON object: threshold, pixelError, randError,
+                    variationOfInformation, iou, dice, seg (where the data has instances),
+                    atBestThreshold, images, seconds, backend
 
-Pixel and Rand error are scored as the ISBI 2012 challenge's script scores them: one best
-threshold of the probability map for all the images (pixelThreshold, randThreshold in --json);
-the pixel F-score is that of the labels' foreground (the cells, not the membranes), pooled over
-the images; the Rand error counts the true foreground only, and predicted boundary pixels join
-no region. IoU and Dice are summed over all images, void pixels (VOC's 255) left out; SEG is the
-Cell Tracking Challenge's, over all true objects.
+The measures are those of the masks unet predict writes: class 1 where its probability reaches
+the model's decision threshold (or --threshold), else the most probable class. Beside them,
+atBestThreshold scores pixel and Rand error as the ISBI 2012 challenge's script does: the one
+threshold of the probability map that scores best over all the images (pixelThreshold on the
+foreground's probability, randThreshold on class 1's). The pixel F-score is that of the labels'
+foreground (the cells, not the membranes), pooled over the images; the Rand error counts the
+true foreground only, and predicted boundary pixels join no region. IoU and Dice are summed over
+all images, void pixels (VOC's 255) left out; SEG is the Cell Tracking Challenge's, over all
+true objects.
 `;
 
 /** "20-24,27" -> [20, 21, 22, 23, 24, 27] */
@@ -69,6 +82,8 @@ function datasetOptions(format: string, root: string, split: string | undefined)
   }
 }
 
+const pickableMeasures = ['randError', 'variationOfInformation', 'pixelError', 'iou', 'dice', 'seg'];
+
 export async function evalCommand(argv: string[], print: (line: string) => void): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -79,6 +94,8 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       samples: { type: 'string' },
       split: { type: 'string' },
       tta: { type: 'boolean', default: false },
+      threshold: { type: 'string' },
+      'pick-threshold': { type: 'string' },
       ...tilingFlags,
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -99,6 +116,10 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   }
   // Read before the model loads, so that a wrong flag fails at once; without --tile, the model's tile.
   const tiling = tilingOptions(values, undefined);
+  const thresholdFlag = parseThreshold(values.threshold);
+  const pickFor = values['pick-threshold'];
+  if (pickFor !== undefined && thresholdFlag !== undefined) throw new UsageError('--threshold and --pick-threshold: give one; --pick-threshold chooses the threshold itself');
+  if (pickFor !== undefined && !pickableMeasures.includes(pickFor)) throw new UsageError(`--pick-threshold: must be one of ${pickableMeasures.join(', ')}, got '${pickFor}'`);
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
@@ -106,12 +127,12 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) log(line);
   const model = await openModel(values.model);
-  const labels = modelLabels(model);
+  const labels = modelMetadata(model, values.model);
   // The folder layout maps mask values to classes by scanning; use the model's mapping instead,
   // so that class ids mean what they meant in training.
   const dataset = await loadDataset(
-    options.format === 'folder' && (model.metadata as { trainedOn?: { format?: string } }).trainedOn?.format === 'folder'
-      ? { ...options, labelValues: labels.values }
+    options.format === 'folder' && model.metadata.trainedOn?.format === 'folder'
+      ? { ...options, labelValues: labels.labelValues }
       : options,
   );
   if (dataset.channels !== model.config.inputChannels) {
@@ -126,13 +147,18 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const outside = indices.filter((index) => index >= dataset.size);
   if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
 
-  const outputTileSize = tiling.outputTileSize ?? labels.outputTileSize;
-  const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
-  const accumulator = createMeasureAccumulator({ classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod });
+  const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
+  const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
+  const modelThreshold = decisionThreshold(thresholdFlag, labels.threshold, model.config.classes);
+  const measureOptions = { classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod };
+  let accumulator = createMeasureAccumulator({ ...measureOptions, threshold: pickFor === undefined ? modelThreshold : undefined });
+  // --pick-threshold measures twice: once to find the best thresholds, once for the masks cut at the one picked.
+  const kept: Array<{ probabilities: Float32Array; height: number; width: number; truth: Int32Array; instances?: Int32Array }> = [];
   const started = performance.now();
   for (const [position, index] of indices.entries()) {
     const sample = await dataset.get(index);
     const result = await segmentImage(model, sample.image, { ...tiling, outputTileSize, tta: values.tta });
+    if (pickFor !== undefined) kept.push({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
     const perImage = accumulator.add({
       probabilities: result.probabilities,
       height: result.height,
@@ -143,7 +169,16 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     const parts = Object.entries(perImage).map(([name, value]) => `${name} ${value.toFixed(4)}`);
     log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
   }
-  const measures = accumulator.result();
+  let measures = accumulator.result();
+  let threshold = modelThreshold;
+  if (pickFor !== undefined) {
+    threshold = pickDecisionThreshold(measures, pickFor, foregroundKindOf(dataset.classNames));
+    if (threshold === undefined) throw new UsageError(`--pick-threshold: ${dataset.name} has ${dataset.classNames.length} classes; a threshold applies to two-class models`);
+    accumulator = createMeasureAccumulator({ ...measureOptions, threshold });
+    for (const image of kept) accumulator.add(image);
+    measures = accumulator.result();
+    log(`decision threshold: ${threshold} (best ${pickFor} on these ${indices.length} image(s))`);
+  }
   // Objects are cut out only for SEG (data with instances); elsewhere the method played no part.
   const instanceMethodUsed = measures.seg === undefined ? undefined : instanceMethod;
   const seconds = (performance.now() - started) / 1000;
@@ -159,18 +194,25 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
       ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
       ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
+      ...(thresholdFlag === undefined ? {} : { threshold: thresholdFlag }),
       backend: selection.chosen,
       recordedAt: new Date().toISOString(),
-    });
+    }, pickFor === undefined || threshold === undefined ? {} : { threshold, thresholdPicked: { measure: pickFor, images: `${dataset.name}, samples ${values.samples ?? 'all'}` } });
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, threshold, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
     return;
   }
-  for (const [name, value] of Object.entries(measures)) {
-    if (typeof value === 'number') print(`${name.padEnd(24)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
-    else print(`${name.padEnd(24)} mean ${value.mean.toFixed(4)}; ${Object.entries(value.perClass).map(([label, score]) => `${label} ${(score as number).toFixed(4)}`).join(', ')}`);
+  const { atBestThreshold, ...atModelThreshold } = measures;
+  print(threshold === undefined ? 'measures of the masks (the most probable class):' : `measures of the masks (class 1 at probability >= ${threshold}):`);
+  for (const [name, value] of Object.entries(atModelThreshold)) {
+    if (typeof value === 'number') print(`  ${name.padEnd(24)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
+    else print(`  ${name.padEnd(24)} mean ${value.mean.toFixed(4)}; ${Object.entries(value.perClass).map(([label, score]) => `${label} ${(score as number).toFixed(4)}`).join(', ')}`);
+  }
+  if (atBestThreshold !== undefined) {
+    print("at the best threshold for all images (the ISBI 2012 challenge's scoring):");
+    for (const [name, value] of Object.entries(atBestThreshold)) if (value !== undefined) print(`  ${name.padEnd(24)} ${value.toFixed(4)}`);
   }
   print(`${indices.length} image(s) in ${seconds.toFixed(1)} s on ${selection.chosen}`);
 }

@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import { vocColourMap } from '@unet/data';
 import { encodePng, encodeTiffStack, readImage, readImageHeader } from '@unet/data/node';
 import { classChannel, objectInstances } from '@unet/core';
+import { modelMetadata } from '@unet/model';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '@unet/core/node';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { modelFile, modelLabels, openModel } from '../prediction/model_files.js';
+import { modelFile, openModel } from '../prediction/model_files.js';
+import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
@@ -31,6 +33,7 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
   --instance-method NAME  components (of class 1) or seeded (sure cores grown over class 1; parts
                     touching cells); default: the model's own (metadata instanceMethod), else seeded
   --tta             average the 8 flips and quarter turns (8x the work, a little better)
+${thresholdHelp}
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
 `;
@@ -67,6 +70,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       instances: { type: 'boolean', default: false },
       'instance-method': { type: 'string' },
       tta: { type: 'boolean', default: false },
+      threshold: { type: 'string' },
       ...tilingFlags,
       backend: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -84,17 +88,19 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const files = expandInputs(positionals);
   // Read before the model loads, so that a wrong flag fails at once; without --tile, the model's tile.
   const tiling = tilingOptions(values, undefined);
+  const thresholdFlag = parseThreshold(values.threshold);
 
   modelFile(values.model);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
   const model = await openModel(values.model);
-  const labels = modelLabels(model);
+  const labels = modelMetadata(model, values.model);
   const channels = model.config.inputChannels;
-  const outputTileSize = tiling.outputTileSize ?? labels.outputTileSize;
-  const instanceMethod = instanceMethodOf(values['instance-method'], model.metadata);
-  await mkdir(values.out, { recursive: true });
-  print(`model: ${values.model} (${labels.classNames.join(', ')}); ${files.length} file(s)`);
+  const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
+  const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
+  const threshold = decisionThreshold(thresholdFlag, labels.threshold, model.config.classes);
+  const decision = threshold === undefined ? 'the most probable class' : `class 1 at probability >= ${threshold}${thresholdFlag === undefined ? " (the model's)" : ''}`;
+  print(`model: ${values.model} (${labels.classNames.join(', ')}); ${decision}; ${files.length} file(s)`);
 
   const started = performance.now();
   let images = 0;
@@ -108,21 +114,20 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
       const imageStarted = performance.now();
       const result = await segmentImage(model, image, { ...tiling, outputTileSize, tta: values.tta });
-      const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
+      const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold });
       const target = path.join(values.out, `${name}.png`);
       const written: string[] = [];
       if (header.pages > 1) {
-        stackPages.push({ width: image.width, height: image.height, data: mask.map((label) => labels.values[label] ?? label) });
-      } else if (labels.palette) {
-        await mkdir(path.dirname(target), { recursive: true });
-        await writeFile(target, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
+        stackPages.push({ width: image.width, height: image.height, data: mask.map((label) => labels.labelValues[label] ?? label) });
+      } else if (labels.paletteMasks) {
+        await writeFileAtomically(target, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
       } else {
-        await writeLabelPng(target, mask, image.height, image.width, labels.values);
+        await writeLabelPng(target, mask, image.height, image.width, labels.labelValues);
       }
       if (header.pages === 1) written.push(target);
       if (values.overlay) {
         const overlay = path.join(values.out, `${name}_overlay.png`);
-        await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, 0.45));
+        await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, { colours: labels.classColours, opacity: 0.45 }));
         written.push(overlay);
       }
       if (values.probabilities) {
@@ -148,7 +153,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
     }
     if (stackPages.length > 0) {
       const stackFile = path.join(values.out, `${stem}.tif`);
-      await writeFile(stackFile, encodeTiffStack(stackPages));
+      await writeFileAtomically(stackFile, encodeTiffStack(stackPages));
       print(`${file}: ${stackPages.length} pages -> ${stackFile}`);
     }
   }

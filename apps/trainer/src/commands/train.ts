@@ -60,10 +60,6 @@ function defaultRunFolder(format: string): string {
 
 function resumedOptions(flags: Record<string, string | boolean | undefined>): TrainOptions {
   if (flags.out === undefined) throw new UsageError('--resume needs --out RUN_DIR: the run folder to continue');
-  const changed = Object.keys(flags).filter((flag) => flags[flag] !== undefined && !changeableOnResume.has(flag));
-  if (changed.length > 0) {
-    throw new UsageError(`--resume continues a run as it was configured; these cannot change: ${changed.map((flag) => `--${flag}`).join(', ')}`);
-  }
   const file = path.join(String(flags.out), 'config.json');
   let saved: { trainOptions?: Partial<TrainOptions> };
   try {
@@ -71,7 +67,23 @@ function resumedOptions(flags: Record<string, string | boolean | undefined>): Tr
   } catch (error) {
     throw new UsageError(`--resume: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is ${flags.out} a run folder?`);
   }
-  return resolveTrainOptions(flags, { ...saved.trainOptions, resume: true });
+  const run = resolveTrainOptions({}, saved.trainOptions ?? {});
+  const resumed = resolveTrainOptions(flags, { ...saved.trainOptions, resume: true });
+  // The command that started the run, rerun with --resume, is accepted: only real changes are refused.
+  const changed = (Object.keys(flagNames) as (keyof TrainOptions)[])
+    .filter((key) => flags[flagNames[key]] !== undefined && !changeableOnResume.has(flagNames[key]))
+    .filter((key) => !sameOption(key, resumed[key], run[key]))
+    .map((key) => `--${flagNames[key]} ${String(resumed[key])} (the run has ${run[key] === undefined ? 'none' : String(run[key])})`);
+  if (changed.length > 0) {
+    throw new UsageError(`--resume continues a run as it was configured (${file}); these cannot change: ${changed.join(', ')}`);
+  }
+  return resumed;
+}
+
+/** A path names the same folder however it is written; other options compare as values. */
+function sameOption(key: keyof TrainOptions, a: unknown, b: unknown): boolean {
+  if (key === 'data' && typeof a === 'string' && typeof b === 'string') return path.resolve(a) === path.resolve(b);
+  return a === b;
 }
 
 export async function trainCommand(argv: string[], print: (line: string) => void): Promise<void> {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,11 +72,19 @@ describe('unet train, predict and eval', () => {
     const again = await unet('train', ...quickRun, '--out', run);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already holds a run: continue it with --resume/);
-    const changed = await unet('train', '--resume', '--out', run, '--lr', '0.1');
+    const changed = await unet('train', '--resume', '--out', run, '--lr', '0.1', '--seed', '9');
     expect(changed.code).toBe(2);
-    expect(changed.stderr).toMatch(/these cannot change: --lr/);
-    const resumed = await unet('train', '--resume', '--out', run, '--steps', '6', '--backend', 'wasm');
+    expect(changed.stderr).toMatch(/these cannot change: --lr 0.1 \(the run has 0.001\), --seed 9 \(the run has 1\)/);
+    // The command that started the run, rerun with --resume (and more steps), is accepted, and
+    // continues to the same weights as the bare `--resume --out RUN`.
+    const bare = `${run}-bare-resume`;
+    cpSync(run, bare, { recursive: true });
+    const original = quickRun.map((value, index) => (quickRun[index - 1] === '--steps' ? '6' : value));
+    const resumed = await unet('train', ...original, '--out', run, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
+    const bareResumed = await unet('train', '--resume', '--out', bare, '--steps', '6', '--backend', 'wasm');
+    expect(bareResumed.code, bareResumed.stderr).toBe(0);
+    expect(readFileSync(path.join(run, 'model', 'weights.bin')).equals(readFileSync(path.join(bare, 'model', 'weights.bin')))).toBe(true);
     const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(records.filter((record) => record.type === 'start').map((record) => record.step)).toEqual([0, 4]);
     expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5, 6]);

@@ -4,9 +4,9 @@ import { instanceMethodOf } from './object_instances.js';
 
 describe('instanceMethodOf', () => {
   it('takes the flag, else the model metadata, else seeded; refuses other names', () => {
-    expect(instanceMethodOf('components', { instanceMethod: 'seeded' })).toBe('components');
-    expect(instanceMethodOf(undefined, { instanceMethod: 'components' })).toBe('components');
-    expect(instanceMethodOf(undefined, {})).toBe('seeded');
-    expect(() => instanceMethodOf('watershed', {})).toThrow(UsageError);
+    expect(instanceMethodOf('components', 'seeded')).toBe('components');
+    expect(instanceMethodOf(undefined, 'components')).toBe('components');
+    expect(instanceMethodOf(undefined, undefined)).toBe('seeded');
+    expect(() => instanceMethodOf('watershed', undefined)).toThrow(UsageError);
   });
 });

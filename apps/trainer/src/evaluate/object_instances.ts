@@ -7,8 +7,8 @@ import { UsageError } from '../usage_error.js';
  * SEG from 0.49 (components) to 0.84 for the same network, which leaves thin, uncertain gaps
  * between touching cells that components bridge.
  */
-export function instanceMethodOf(flag: string | undefined, metadata: Record<string, unknown>): InstanceMethod {
-  const chosen = flag ?? metadata.instanceMethod ?? 'seeded';
+export function instanceMethodOf(flag: string | undefined, saved: InstanceMethod | undefined): InstanceMethod {
+  const chosen = flag ?? saved ?? 'seeded';
   if (!instanceMethods.includes(chosen as InstanceMethod)) {
     throw new UsageError(`--instance-method: must be one of ${instanceMethods.join(', ')}, got '${String(chosen)}'`);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomically } from '@unet/train/node';
+import { writeFileAtomically } from '@unet/core/node';
 import type { SegmentationMeasures } from './segmentation_measures.js';
 
 /** How a model's recorded measures were made, so that a test (or a user) can make them again. */
@@ -18,6 +18,8 @@ export interface EvaluationRecord {
   blend?: string;
   /** How SEG's objects were cut out; also saved as the model's `instanceMethod`. */
   instanceMethod?: string;
+  /** `--threshold`, where given (otherwise the model's own decision threshold). */
+  threshold?: number;
   backend: string;
   recordedAt: string;
 }
@@ -27,7 +29,13 @@ export interface EvaluationRecord {
  * `evaluation` beside what `unet train` saved), replacing the file atomically (as checkpoints
  * are written) so that a killed process leaves the old file or the new one, never half of one.
  */
-export async function recordMeasures(modelJsonFile: string, measures: SegmentationMeasures, evaluation: EvaluationRecord): Promise<void> {
+export async function recordMeasures(
+  modelJsonFile: string,
+  measures: SegmentationMeasures,
+  evaluation: EvaluationRecord,
+  /** Metadata to set beside them, e.g. the decision threshold that --pick-threshold chose. */
+  modelUpdates: Record<string, unknown> = {},
+): Promise<void> {
   const artifacts = JSON.parse(readFileSync(modelJsonFile, 'utf8')) as {
     userDefinedMetadata?: { unet?: { extra?: Record<string, unknown> } };
   };
@@ -40,6 +48,7 @@ export async function recordMeasures(modelJsonFile: string, measures: Segmentati
     validation: measures,
     evaluation,
     ...(evaluation.instanceMethod === undefined ? {} : { instanceMethod: evaluation.instanceMethod }),
+    ...modelUpdates,
   };
   await writeFileAtomically(modelJsonFile, JSON.stringify(artifacts), path.dirname(modelJsonFile));
 }

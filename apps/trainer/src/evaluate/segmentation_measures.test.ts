@@ -49,7 +49,23 @@ describe('segmentation measures', () => {
     const result = measures.result();
     // Best pooled: cell probability >= 0.3 (or anything up to 0.4): A right, B's cell right,
     // B's membrane (cell probability 0.1) right, A's membrane (0.4) wrong -> TP 2, FP 1 -> F 0.8.
+    expect(result.atBestThreshold?.pixelError).toBeCloseTo(0.2, 12);
+    // The argmax masks: B's cell (membrane 0.7) is called membrane -> TP 1, FN 1 -> F 2/3.
+    expect(result.threshold).toBeUndefined();
+    expect(result.pixelError).toBeCloseTo(1 / 3, 12);
+  });
+
+  it("scores the masks cut at the model's threshold, and names the threshold", () => {
+    // As above, with membrane where its probability reaches 0.8: B's cell (0.7) is right now,
+    // A's membrane (0.6) is called cell -> TP 2, FP 1 -> F 0.8.
+    const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'], threshold: 0.8 });
+    const truth = Int32Array.from([0, 1]);
+    measures.add({ probabilities: twoClass([0.2, 0.6]), height: 1, width: 2, truth });
+    measures.add({ probabilities: twoClass([0.7, 0.9]), height: 1, width: 2, truth });
+    const result = measures.result();
+    expect(result.threshold).toBe(0.8);
     expect(result.pixelError).toBeCloseTo(0.2, 12);
+    expect(result.atBestThreshold?.pixelError).toBeCloseTo(0.2, 12);
   });
 
   it('scores merged touching cells with SEG 0.5 each, from the instances', () => {

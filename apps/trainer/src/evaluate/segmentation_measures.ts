@@ -15,6 +15,20 @@ import {
 } from '@unet/core';
 import { labelsFromProbabilities } from '@unet/inference';
 
+/** The challenge's measures at the one threshold that scores best over the images (ISBI 2012's way). */
+export interface BestThresholdMeasures {
+  /** 1 - the F-score of the foreground pixels of all images, at the best threshold. */
+  pixelError: number;
+  /** The FOREGROUND probability threshold of `pixelError` (the cells', for a boundary task). */
+  pixelThreshold: number;
+  /** Mean over images of the foreground-restricted Rand error, at the best threshold. */
+  randError?: number;
+  /** The class-1 probability threshold of `randError` (the membranes', for a boundary task). */
+  randThreshold?: number;
+  /** Mean over images of H(S|T) + H(T|S) in nats, at the Rand error's threshold. */
+  variationOfInformation?: number;
+}
+
 /**
  * The measures `unet eval` reports, over a whole data set. Class 1 is the foreground of a
  * two-class task; how its regions are formed depends on what it is:
@@ -29,7 +43,9 @@ import { labelsFromProbabilities } from '@unet/inference';
  * - ONE threshold for the whole set of images: pixel counts are pooled over the images, the Rand
  *   error is averaged over them, and the threshold that scores best overall is kept;
  * - the Rand error is `isbiRandError`: predicted boundary / background pixels join no region.
- * IoU and Dice come from the argmax masks, summed over all images (void pixels ignored).
+ * Those best-threshold figures are `atBestThreshold`. The top-level pixel error, Rand error, VI,
+ * IoU and Dice are those of the masks a user gets: class 1 where its probability reaches the
+ * model's decision threshold (`threshold`), or the argmax where it has none.
  */
 export type ForegroundKind = 'boundary' | 'object';
 
@@ -46,16 +62,16 @@ export interface EvaluatedImage {
 
 export interface SegmentationMeasures {
   images: number;
-  /** 1 - the F-score of the foreground pixels of all images, at the best threshold (two-class tasks). */
+  /** The class-1 decision threshold the masks were cut at (two-class tasks); absent: the argmax. */
+  threshold?: number;
+  /** 1 - the F-score of the foreground pixels of all images' masks (two-class tasks). */
   pixelError?: number;
-  /** The foreground probability threshold of `pixelError`. */
-  pixelThreshold?: number;
-  /** Mean over images of the foreground-restricted Rand error (`isbiRandError`), at the best threshold. */
+  /** Mean over images of the foreground-restricted Rand error (`isbiRandError`) of the masks. */
   randError?: number;
-  /** The threshold of `randError` (on the membrane probability for a boundary task). */
-  randThreshold?: number;
-  /** Mean over images of H(S|T) + H(T|S) in nats, at the Rand error's threshold. */
+  /** Mean over images of H(S|T) + H(T|S) in nats, of the masks. */
   variationOfInformation?: number;
+  /** The challenge's figures: the best threshold over all images, for each measure (two-class tasks). */
+  atBestThreshold?: BestThresholdMeasures;
   iou: { mean: number; perClass: Record<string, number> };
   dice: { mean: number; perClass: Record<string, number> };
   /** Cell Tracking Challenge SEG: mean over all true objects of all images. */
@@ -70,6 +86,8 @@ export interface MeasureOptions {
   regionThresholds?: readonly number[];
   /** How SEG's predicted objects are cut out (object tasks): 'seeded' by default. */
   instanceMethod?: InstanceMethod;
+  /** The model's decision threshold on class 1's probability (two classes); absent: the argmax. */
+  threshold?: number;
 }
 
 const defaultRegionThresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -99,6 +117,11 @@ export function createMeasureAccumulator(options: MeasureOptions) {
   const randErrors: number[][] = regionThresholds.map(() => []);
   const informations: number[][] = regionThresholds.map(() => []);
   const segScores: number[] = [];
+  // The masks' own pixel counts, Rand errors and VIs (at the model's threshold).
+  const maskCounts: PixelCounts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
+  const maskRandErrors: number[] = [];
+  const maskInformations: number[] = [];
+  const { threshold } = options;
   let twoClassImages = 0;
   let images = 0;
 
@@ -108,7 +131,7 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       throw new RangeError(`measures: the prediction (${image.probabilities.length / classes} pixels) and the truth (${image.truth.length}) differ in size; expected ${image.height}x${image.width}`);
     }
     images++;
-    const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes);
+    const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes, classes === 2 ? { threshold } : {});
     const matrix = confusionMatrix(predicted, image.truth, classes, ignoreLabel);
     for (let entry = 0; entry < matrix.length; entry++) confusion[entry] += matrix[entry];
     const perImage: PerImageMeasures = {};
@@ -131,6 +154,14 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       pixelCounts[index].falseNegatives += count.falseNegatives;
     });
     perImage.pixelError = 1 - bestFScoreOfCounts(counts, pixelThresholds).fScore;
+    const positiveClass = positiveIsClassOne ? 1 : 0;
+    for (const pixel of keep) {
+      const predictedPositive = predicted[pixel] === positiveClass;
+      const truePositive = (image.truth[pixel] === 1) === positiveIsClassOne;
+      if (predictedPositive && truePositive) maskCounts.truePositives++;
+      else if (predictedPositive) maskCounts.falsePositives++;
+      else if (truePositive) maskCounts.falseNegatives++;
+    }
 
     const trueRegions =
       foreground === 'boundary'
@@ -149,6 +180,15 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       if (rand < bestRand) bestRand = rand;
     });
     if (Number.isFinite(bestRand)) perImage.randError = bestRand;
+    // The mask's own regions: class 1 is the boundary (or the objects) exactly where the mask says.
+    const classOneMask = Uint8Array.from(predicted, (label) => (label === 1 ? 1 : 0));
+    const maskRegions =
+      foreground === 'boundary'
+        ? regionsFromBoundaryMap(classOneMask, image.height, image.width, 0.5)
+        : labelConnectedComponents(classOneMask, image.height, image.width, 4).labels;
+    const maskMeasured = regionMeasures(maskRegions, trueRegions);
+    maskRandErrors.push(maskMeasured.randError.error);
+    maskInformations.push(maskMeasured.variationOfInformation.total);
 
     if (image.instances !== undefined && foreground === 'object') {
       const predictedInstances = objectInstances(classOneProbability, image.height, image.width, options.instanceMethod ?? 'seeded');
@@ -165,13 +205,21 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     const named = (values: number[]) => Object.fromEntries(options.classNames.map((name, index) => [name, values[index]]));
     const measures: SegmentationMeasures = {
       images,
+      ...(threshold === undefined || classes !== 2 ? {} : { threshold }),
       iou: { mean: meanIou, perClass: named(iou) },
       dice: { mean: meanDice, perClass: named(dice) },
     };
     if (twoClassImages > 0) {
+      const { truePositives, falsePositives, falseNegatives } = maskCounts;
+      const fScore = truePositives === 0 ? 0 : (2 * truePositives) / (2 * truePositives + falsePositives + falseNegatives);
+      measures.pixelError = 1 - fScore;
+      const maskRand = mean(maskRandErrors.filter(Number.isFinite));
+      if (maskRand !== undefined) {
+        measures.randError = maskRand;
+        measures.variationOfInformation = mean(maskInformations);
+      }
       const best = bestFScoreOfCounts(pixelCounts, pixelThresholds);
-      measures.pixelError = 1 - best.fScore;
-      measures.pixelThreshold = best.threshold;
+      const atBest: BestThresholdMeasures = { pixelError: 1 - best.fScore, pixelThreshold: best.threshold };
       let bestIndex = -1;
       let bestRand = Number.POSITIVE_INFINITY;
       randErrors.forEach((values, index) => {
@@ -182,10 +230,11 @@ export function createMeasureAccumulator(options: MeasureOptions) {
         }
       });
       if (bestIndex >= 0) {
-        measures.randError = bestRand;
-        measures.randThreshold = regionThresholds[bestIndex];
-        measures.variationOfInformation = mean(informations[bestIndex]);
+        atBest.randError = bestRand;
+        atBest.randThreshold = regionThresholds[bestIndex];
+        atBest.variationOfInformation = mean(informations[bestIndex]);
       }
+      measures.atBestThreshold = atBest;
     }
     const seg = mean(segScores);
     if (seg !== undefined) measures.seg = seg;

@@ -1,16 +1,8 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileAtomically } from '@unet/core/node';
 import { encodePng } from '@unet/data/node';
 import sharp from 'sharp';
 import type { RgbaImage } from '../plots/overlay.js';
 
-/** Writes next to the target, then renames: a killed run leaves the old picture or the new one, never half of one. */
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, file);
-}
 
 export async function writeRgbaPng(file: string, image: RgbaImage): Promise<void> {
   const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
@@ -18,11 +10,11 @@ export async function writeRgbaPng(file: string, image: RgbaImage): Promise<void
   })
     .png()
     .toBuffer();
-  await writeAtomically(file, bytes);
+  await writeFileAtomically(file, bytes);
 }
 
 export async function writeSvgPng(file: string, svg: string): Promise<void> {
-  await writeAtomically(file, await sharp(Buffer.from(svg)).png().toBuffer());
+  await writeFileAtomically(file, await sharp(Buffer.from(svg)).png().toBuffer());
 }
 
 // 16-bit gray PNGs go through our own encoder: sharp 0.35 reads raw 16-bit input as 8-bit.
@@ -39,11 +31,11 @@ export async function writeLabelPng(file: string, labels: Int32Array, height: nu
     if (value > largest) largest = value;
   }
   if (largest > 65535) throw new RangeError(`writeLabelPng: ${file}: label ${largest} does not fit a 16-bit PNG; write a TIFF instead`);
-  await writeAtomically(file, encodePng({ width, height, channels: 1, bitDepth: largest > 255 ? 16 : 8, data: mapped }));
+  await writeFileAtomically(file, encodePng({ width, height, channels: 1, bitDepth: largest > 255 ? 16 : 8, data: mapped }));
 }
 
 /** A probability map (values in [0, 1]) as a 16-bit gray PNG: 65535 is probability 1. */
 export async function writeProbabilityPng(file: string, probability: Float32Array, height: number, width: number): Promise<void> {
   const pixels = Uint16Array.from(probability, (value) => Math.round(Math.min(1, Math.max(0, value)) * 65535));
-  await writeAtomically(file, encodePng({ width, height, channels: 1, bitDepth: 16, data: pixels }));
+  await writeFileAtomically(file, encodePng({ width, height, channels: 1, bitDepth: 16, data: pixels }));
 }

@@ -1,15 +1,9 @@
+import { type Colour, DEFAULT_CLASS_COLOURS } from '@unet/model';
+
 /**
  * Segmentations drawn over their images: what a user looks at first. Class 0 (background) is
  * left clear; other classes get a distinct colour blended at `opacity`.
  */
-
-/** Class colours (RGB), class 1 first: red membrane/cells stand out on gray microscopy. */
-export const classColours: ReadonlyArray<readonly [number, number, number]> = [
-  [230, 25, 75], [60, 180, 75], [0, 130, 200], [255, 225, 25], [245, 130, 48], [145, 30, 180],
-  [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128], [220, 190, 255],
-  [170, 110, 40], [255, 250, 200], [128, 0, 0], [170, 255, 195], [128, 128, 0], [255, 215, 180],
-  [0, 0, 128], [128, 128, 128],
-];
 
 export interface RgbaImage {
   /** `[height, width, 4]` */
@@ -32,8 +26,16 @@ export function imageToRgba(image: { data: Float32Array; height: number; width: 
   return { data, height, width };
 }
 
-/** Blends the colour of each pixel's class (1..) over the image; class 0 and `ignoreLabel` stay clear. */
-export function overlayMask(base: RgbaImage, mask: ArrayLike<number>, opacity = 0.5, ignoreLabel = 255): RgbaImage {
+/**
+ * Blends the colour of each pixel's class (1..) over the image; class 0 and `ignoreLabel` stay
+ * clear. `colours` by class id: the model's (@unet/model's modelMetadata), so that the demo and
+ * this overlay colour a class alike.
+ */
+export function overlayMask(
+  base: RgbaImage,
+  mask: ArrayLike<number>,
+  { colours = [[0, 0, 0], ...DEFAULT_CLASS_COLOURS], opacity = 0.5, ignoreLabel = 255 }: { colours?: readonly Colour[]; opacity?: number; ignoreLabel?: number } = {},
+): RgbaImage {
   if (mask.length !== base.height * base.width) {
     throw new RangeError(`overlayMask: the mask has ${mask.length} pixels, the image ${base.height}x${base.width}`);
   }
@@ -41,7 +43,7 @@ export function overlayMask(base: RgbaImage, mask: ArrayLike<number>, opacity = 
   for (let pixel = 0; pixel < mask.length; pixel++) {
     const label = mask[pixel];
     if (label <= 0 || label === ignoreLabel) continue;
-    const colour = classColours[(label - 1) % classColours.length];
+    const colour = colours[label] ?? DEFAULT_CLASS_COLOURS[(label - 1) % DEFAULT_CLASS_COLOURS.length];
     for (let channel = 0; channel < 3; channel++) {
       data[pixel * 4 + channel] = Math.round(data[pixel * 4 + channel] * (1 - opacity) + colour[channel] * opacity);
     }

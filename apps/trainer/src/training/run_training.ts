@@ -2,12 +2,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createBatchSource, type BatchSource, type Dataset } from '@unet/data';
 import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
-import { createUNet, presetConfig, saveUNet, type UNet } from '@unet/model';
+import { createUNet, defaultLabelValues, presetConfig, saveUNet, type UNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
 import { openRunFolder, readJsonlLog } from '@unet/train/node';
 import { foregroundKindOf } from '../evaluate/segmentation_measures.js';
-import { defaultLabelMapping } from '../prediction/label_values.js';
+import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import type { TrainOptions } from '../options/train_options.js';
 import type { ProgressWriter } from '../progress/progress_line.js';
 import { UsageError } from '../usage_error.js';
@@ -103,7 +103,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   const metadata = {
     classNames,
     ignoreLabel: dataset.ignoreLabel ?? null,
-    labelMapping: dataset.labelMapping ?? defaultLabelMapping(options.format, classNames.length),
+    labelMapping: dataset.labelMapping ?? { values: defaultLabelValues(options.format, classNames.length) },
     foreground: foregroundKindOf(classNames),
     normalisation: 'image values divided by the bit depth maximum (255 or 65535)',
     tile: geometry,
@@ -177,8 +177,20 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   try {
     const final = await validateModel(kept, validation, { outputTileSize, keepPredictions: 3 });
     const measures = flattenMeasures(final.measures);
-    await saveUNet(kept, fileSystem(modelFolder), { ...metadata, trainingStep: checkpoint.step, monitor: monitor.name, validation: final.measures, backend: io.backend });
-    const plots = await writeRunPlots(folder, await readJsonlLog(path.join(folder, 'log.jsonl')), final.predictions);
+    // The masks users get are cut at the threshold that served the monitored measure on these
+    // images; the recorded validation is that of those masks.
+    const threshold = pickDecisionThreshold(final.measures, monitor.name, metadata.foreground);
+    const atThreshold = threshold === undefined ? final : await validateModel(kept, validation, { outputTileSize, threshold, keepPredictions: 3 });
+    if (threshold !== undefined) io.print(`decision threshold: ${threshold} (best ${monitor.name} on the ${validation.size} validation image(s))`);
+    await saveUNet(kept, fileSystem(modelFolder), {
+      ...metadata,
+      ...(threshold === undefined ? {} : { threshold, thresholdPicked: { measure: monitor.name, images: `${validation.size} validation image(s) of ${dataset.name}` } }),
+      trainingStep: checkpoint.step,
+      monitor: monitor.name,
+      validation: atThreshold.measures,
+      backend: io.backend,
+    });
+    const plots = await writeRunPlots(folder, await readJsonlLog(path.join(folder, 'log.jsonl')), atThreshold.predictions);
     model.dispose();
     return { folder, modelFolder, plots, fit: result, measures, steps: checkpoint.step, seconds: (performance.now() - started) / 1000 };
   } finally {

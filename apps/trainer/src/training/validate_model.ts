@@ -18,6 +18,8 @@ export interface ValidateOptions {
   /** The side of the output tiles inference uses. */
   outputTileSize?: number;
   tta?: boolean;
+  /** The class-1 decision threshold of the masks (two classes); absent: the argmax. */
+  threshold?: number;
   /** Predictions kept for the preview picture. */
   keepPredictions?: number;
   onImage?: (done: number, total: number) => void;
@@ -29,7 +31,7 @@ export interface ValidateOptions {
  */
 export async function validateModel(model: UNet, dataset: Dataset, options: ValidateOptions = {}): Promise<ValidationResult> {
   const classNames = dataset.classNames;
-  const accumulator = createMeasureAccumulator({ classNames, ignoreLabel: dataset.ignoreLabel });
+  const accumulator = createMeasureAccumulator({ classNames, ignoreLabel: dataset.ignoreLabel, threshold: options.threshold });
   const predictions: ValidationPrediction[] = [];
   for (let index = 0; index < dataset.size; index++) {
     const sample = await dataset.get(index);
@@ -39,19 +41,24 @@ export async function validateModel(model: UNet, dataset: Dataset, options: Vali
     });
     accumulator.add({ probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data });
     if (predictions.length < (options.keepPredictions ?? 0)) {
-      predictions.push({ sample, predicted: labelsFromProbabilities(probabilities, height, width, classes) });
+      predictions.push({ sample, predicted: labelsFromProbabilities(probabilities, height, width, classes, classes === 2 ? { threshold: options.threshold } : {}) });
     }
     options.onImage?.(index + 1, dataset.size);
   }
   return { measures: accumulator.result(), predictions };
 }
 
-/** The flat numbers fit monitors and logs: mean IoU and Dice, and the two-class error measures. */
+/**
+ * The flat numbers fit monitors and logs: mean IoU and Dice, and the two-class error measures at
+ * their best thresholds (during training the decision threshold is not chosen yet; it is picked
+ * from the kept model's validation at the end).
+ */
 export function flattenMeasures(measures: SegmentationMeasures): Record<string, number> {
   const flat: Record<string, number> = { iou: measures.iou.mean, dice: measures.dice.mean };
-  if (measures.pixelError !== undefined) flat.pixelError = measures.pixelError;
-  if (measures.randError !== undefined) flat.randError = measures.randError;
-  if (measures.variationOfInformation !== undefined) flat.variationOfInformation = measures.variationOfInformation;
+  const best = measures.atBestThreshold;
+  if (best !== undefined) flat.pixelError = best.pixelError;
+  if (best?.randError !== undefined) flat.randError = best.randError;
+  if (best?.variationOfInformation !== undefined) flat.variationOfInformation = best.variationOfInformation;
   if (measures.seg !== undefined) flat.seg = measures.seg;
   for (const [name, value] of Object.entries(measures.iou.perClass)) flat[`iou/${name}`] = value;
   return flat;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomically } from '@unet/core/node';
 import { ModelFormatError } from '../errors.js';
 
 const modelFileName = 'model.json';
@@ -11,12 +12,6 @@ export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';
 }
 
-async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
-  // Write, then rename: a run killed mid-save leaves the previous file whole.
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
-}
 
 function folderOf(location: string): string {
   const withoutScheme = location.startsWith('file://') ? location.slice('file://'.length) : location;
@@ -36,7 +31,6 @@ export function fileSystem(location: string): tf.io.IOHandler {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new ModelFormatError('fileSystem saves JSON models only (modelTopology is binary)');
       }
-      await mkdir(folder, { recursive: true });
       const weightData = artifacts.weightData ?? new ArrayBuffer(0);
       const joined = tf.io.CompositeArrayBuffer.join(weightData);
       const manifest: tf.io.WeightsManifestConfig = [
@@ -50,8 +44,8 @@ export function fileSystem(location: string): tf.io.IOHandler {
         weightsManifest: manifest,
         userDefinedMetadata: artifacts.userDefinedMetadata,
       };
-      await writeAtomically(path.join(folder, weightsFileName), new Uint8Array(joined));
-      await writeAtomically(modelFile, JSON.stringify(json, null, 1));
+      await writeFileAtomically(path.join(folder, weightsFileName), new Uint8Array(joined));
+      await writeFileAtomically(modelFile, JSON.stringify(json, null, 1));
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),

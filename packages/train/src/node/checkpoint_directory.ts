@@ -4,7 +4,7 @@ import { CheckpointError } from '../errors.js';
 import type { TrainingCheckpoint } from '../fit/checkpoint.js';
 import { type CheckpointManifest, decodeCheckpoint, encodeCheckpoint } from '../fit/checkpoint_format.js';
 import { type CheckpointInfo, type CheckpointStore, checkpointsToKeep } from '../fit/checkpoint_store.js';
-import { syncFolder, writeFileAtomically, writeFileSynced } from './durable_files.js';
+import { syncFolder, writeFileAtomically, writeFileSynced } from '@unet/core/node';
 
 const manifestFile = 'checkpoint.json';
 const dataFile = 'tensors.bin';

@@ -2,4 +2,3 @@
 export { checkpointFolderName, directoryCheckpointStore } from './checkpoint_directory.js';
 export { type JsonlLog, jsonlLog, readJsonlLog } from './jsonl_log.js';
 export { type RunFolder, openRunFolder, saveCheckpointModel } from './run_folder.js';
-export { writeFileAtomically } from './durable_files.js';

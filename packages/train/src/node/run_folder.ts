@@ -5,7 +5,7 @@ import { fileSystem } from '@unet/model/node';
 import { type TrainingCheckpoint, modelFromCheckpoint } from '../fit/checkpoint.js';
 import type { CheckpointStore } from '../fit/checkpoint_store.js';
 import { directoryCheckpointStore } from './checkpoint_directory.js';
-import { writeFileAtomically } from './durable_files.js';
+import { writeFileAtomically } from '@unet/core/node';
 import { type JsonlLog, jsonlLog } from './jsonl_log.js';
 
 /**

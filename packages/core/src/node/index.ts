@@ -1,0 +1,2 @@
+// Node-only helpers (the file system); the package's main entry stays free of Node modules.
+export { syncFolder, writeFileAtomically, writeFileSynced } from './durable_files.js';
