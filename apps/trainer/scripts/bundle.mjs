@@ -4,7 +4,7 @@
 // present: sharp (images), webgpu (Dawn), the tfjs-node packages, our native backend; wasm's
 // .wasm files are copied next to the bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,5 +56,7 @@ for (const file of readdirSync(wasmFolder).filter((name) => name.endsWith('.wasm
   copyFileSync(path.join(wasmFolder, file), path.join(outdir, file));
 }
 // ES modules with .js names, as the worker entry's name must be.
-writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
+// Its name and version are what `unet --version` reads (cli_version.ts).
+const { name, version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+writeFileSync(path.join(outdir, 'package.json'), `${JSON.stringify({ name, version, type: 'module', private: true }, null, 2)}\n`);
 console.log(`wrote ${path.relative(process.cwd(), path.join(outdir, 'unet.js'))} (run it with node; see the header of scripts/bundle.mjs)`);

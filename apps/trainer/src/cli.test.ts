@@ -50,6 +50,29 @@ describe('the unet command', () => {
     expect(run.stderr).not.toMatch(/ at /);
   });
 
+  it('suggests the flag that was meant', async () => {
+    const run = await unet('train', '--stpes', '3');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe("unet train: unknown option --stpes; did you mean --steps? (unet train --help lists them)");
+  });
+
+  it('says a negative step count must be a positive integer', async () => {
+    const run = await unet('train', '--steps', '-3');
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('unet train: --steps: must be a positive integer, got -3');
+  });
+
+  it('prints its version, and takes -h for --help on every command', async () => {
+    const version = await unet('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    for (const command of ['train', 'predict', 'eval', 'export', 'bench', 'info', 'forward']) {
+      const run = await unet(command, '-h');
+      expect(run.code, `${command} -h`).toBe(0);
+      expect(run.stdout, `${command} -h`).toMatch(new RegExp(`^unet ${command}: `));
+    }
+  });
+
   it('names the commands when given an unknown one', async () => {
     const run = await unet('trian');
     expect(run.code).toBe(2);

@@ -7,6 +7,9 @@ import { forwardCommand, forwardHelp } from './commands/forward.js';
 import { infoCommand, infoHelp } from './commands/info.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
+import { trainerVersion } from './cli/cli_version.js';
+import { flagsInHelp, nearestFlag } from './cli/nearest_flag.js';
+import { normalizeArguments } from './cli/normalize_arguments.js';
 import { UsageError } from './usage_error.js';
 
 const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) on TensorFlow.js
@@ -24,7 +27,7 @@ Commands:
             and the parameter count
   info      the backends that load here, the one chosen, and why others were skipped
 
-Options for every command: --verbose (stack traces on errors), --help
+Options for every command: --verbose (stack traces on errors), --help (-h); unet --version
 `;
 
 const commands: Record<string, { run: (argv: string[], print: (line: string) => void) => Promise<void>; help: string }> = {
@@ -42,10 +45,14 @@ async function main(argv: string[]): Promise<number> {
   // backends instead), and no debug-only checks.
   tf.enableProdMode();
   const verbose = argv.includes('--verbose');
-  const args = argv.filter((arg) => arg !== '--verbose');
+  const args = normalizeArguments(argv.filter((arg) => arg !== '--verbose'));
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
+  if (args[0] === '--help' || args[0] === 'help') {
     print(help);
+    return 0;
+  }
+  if (args[0] === '--version' || args[0] === '-v') {
+    print(trainerVersion());
     return 0;
   }
   const name = args[0] === undefined || args[0].startsWith('-') ? 'train' : args[0];
@@ -55,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(name === args[0] ? args.slice(1) : args, print);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = command === undefined ? String((error as Error).message) : explainParseError(error, command.help, name);
     process.stderr.write(`unet ${name}: ${message}\n`);
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
@@ -64,3 +71,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/**
+ * parseArgs's own words, made to say what to do: a mistyped flag gets the nearest one the
+ * command has, and every parse error points at the command's --help.
+ */
+function explainParseError(error: unknown, commandHelp: string, name: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const typed = /'(--?[^']+)'/.exec(message)?.[1];
+    const nearest = typed === undefined ? undefined : nearestFlag(typed, flagsInHelp(commandHelp));
+    return `unknown option ${typed ?? message}${nearest === undefined ? '' : `; did you mean ${nearest}?`} (unet ${name} --help lists them)`;
+  }
+  if (code?.startsWith('ERR_PARSE_ARGS')) return `${message} (unet ${name} --help)`;
+  return message;
+}

@@ -5,6 +5,7 @@ import { describeSelection, selectBackend, type BackendName } from '../backends/
 import { flagNames, readTrainConfigFile, resolveTrainOptions, type TrainOptions } from '../options/train_options.js';
 import { createProgressWriter, formatDuration } from '../progress/progress_line.js';
 import { runTraining } from '../training/run_training.js';
+import { commandPrefix } from '../cli/command_prefix.js';
 import { UsageError } from '../usage_error.js';
 
 export const trainHelp = `unet train: train a U-Net; with no --data, on the embedded synthetic EM images
@@ -145,8 +146,8 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     print(`model (step ${outcome.steps}): ${path.relative(process.cwd(), outcome.modelFolder) || '.'}`);
     print(`validation: ${measures}`);
     print(`plots: ${Object.values(outcome.plots).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
-    print(`segment images with: pnpm unet predict --model ${path.relative(process.cwd(), outcome.modelFolder)} IMAGE... --out DIR`);
-    if (outcome.fit.stopReason === 'aborted') print(`continue with: pnpm unet train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
+    print(`segment images with: ${commandPrefix()} predict --model ${path.relative(process.cwd(), outcome.modelFolder)} IMAGE... --out DIR`);
+    if (outcome.fit.stopReason === 'aborted') print(`continue with: ${commandPrefix()} train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
   } finally {
     process.off('SIGINT', onInterrupt);
     if (timer !== undefined) clearTimeout(timer);

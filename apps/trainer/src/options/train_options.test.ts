@@ -43,7 +43,7 @@ describe('resolveTrainOptions', () => {
 
   it('rejects bad flag values with the allowed choices', () => {
     expect(() => resolveTrainOptions({ optimizer: 'rmsprop' })).toThrow(/--optimizer: must be one of adam, sgd, got 'rmsprop'/);
-    expect(() => resolveTrainOptions({ batch: '0' })).toThrow(/--batch: must be at least 1/);
+    expect(() => resolveTrainOptions({ batch: '0' })).toThrow(/--batch: must be a positive integer, got 0/);
     expect(() => resolveTrainOptions({ lr: 'fast' })).toThrow(/--lr: expected a number/);
   });
 

@@ -129,7 +129,10 @@ function checkValue(key: keyof TrainOptions, value: unknown, where: string): unk
     parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof parsed !== 'number' || !Number.isFinite(parsed)) throw new UsageError(`${where}: expected a number, got ${JSON.stringify(value)}`);
     if (spec.kind === 'integer' && !Number.isInteger(parsed)) throw new UsageError(`${where}: expected a whole number, got ${parsed}`);
-    if (spec.min !== undefined && parsed < spec.min) throw new UsageError(`${where}: must be at least ${spec.min}, got ${parsed}`);
+    if (spec.min !== undefined && parsed < spec.min) {
+      const rule = spec.kind === 'integer' && spec.min === 1 ? 'must be a positive integer' : `must be at least ${spec.min}`;
+      throw new UsageError(`${where}: ${rule}, got ${parsed}`);
+    }
     return parsed;
   }
   if (typeof value !== 'string' || value === '') throw new UsageError(`${where}: expected text, got ${JSON.stringify(value)}`);
