@@ -33,7 +33,7 @@ describe('euclideanDistanceTransform', () => {
     const d = euclideanDistanceTransform(mask, 3, 3);
     const s = Math.SQRT2;
     const expected = [s, 1, s, 1, 0, 1, s, 1, s];
-    expected.forEach((value, i) => expect(d[i]).toBeCloseTo(value, 6));
+    for (const [i, value] of expected.entries()) expect(d[i]).toBeCloseTo(value, 6);
   });
 
   it('takes the nearer of two pixels in a 1x5 row, and accepts booleans', () => {

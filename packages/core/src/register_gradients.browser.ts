@@ -6,5 +6,3 @@
 // `register_gradients.node.js` instead: the same file, bundled at build time
 // (see scripts/bundle_gradients.mjs).
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-
-export {};

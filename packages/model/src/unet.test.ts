@@ -135,7 +135,7 @@ describe('configs', () => {
     const first = (model: typeof a) => model.namedWeights()[0].variable.dataSync();
     expect(first(a)).toEqual(first(b));
     expect(first(a)).not.toEqual(first(c));
-    [a, b, c].forEach((model) => model.dispose());
+    for (const model of [a, b, c]) model.dispose();
   });
 });
 

@@ -33,7 +33,7 @@ export function applyGrayValueChange(image: ImageArray, change: GrayValueChange)
     for (let i = channel; i < data.length; i += channels) {
       let value = (data[i] - mean) * change.contrast + mean + change.brightness;
       value = value < 0 ? 0 : value > 1 ? 1 : value;
-      data[i] = change.gamma === 1 ? value : Math.pow(value, change.gamma);
+      data[i] = change.gamma === 1 ? value : value ** change.gamma;
     }
   }
   return image;

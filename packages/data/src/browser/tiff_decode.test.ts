@@ -77,7 +77,7 @@ describe('decodeTiff', () => {
       if (type === 3) view.setUint16(entry + 8, value);
       else view.setUint32(entry + 8, value);
     });
-    [0, 1, 256, 65535, 32768, 1000].forEach((value, index) => view.setUint16(200 + index * 2, value));
+    for (const [index, value] of [0, 1, 256, 65535, 32768, 1000].entries()) view.setUint16(200 + index * 2, value);
     const image = await decodeTiff(bytes);
     expect(image).toMatchObject({ width: 3, height: 2, channels: 1, bitDepth: 16 });
     expect(Array.from(image.data)).toEqual([0, 1, 256, 65535, 32768, 1000].map((value) => Math.fround(value / 65535)));

@@ -1,5 +1,4 @@
 // Node-only parts (sharp, fs, worker threads) live under this entry so that they never reach a browser bundle.
-export {};
 export { loadDataset } from './load_dataset.js';
 export { loadVocDataset } from '../layouts/voc/voc.js';
 export { ISBI_CLASS_NAMES, loadIsbiDataset } from '../layouts/isbi/isbi.js';

@@ -65,7 +65,7 @@ function checkPlainJson(value: unknown, where: string): void {
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, index) => checkPlainJson(item, `${where}[${index}]`));
+    for (const [index, item] of value.entries()) checkPlainJson(item, `${where}[${index}]`);
     return;
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

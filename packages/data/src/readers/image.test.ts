@@ -150,6 +150,6 @@ function floatTiff(width: number, height: number, values: number[]): Buffer {
     if (type === 3) out.writeUInt16LE(value, at + 8);
     else out.writeUInt32LE(tag === 273 ? pixelOffset : value, at + 8);
   });
-  values.forEach((value, index) => out.writeFloatLE(value, pixelOffset + index * 4));
+  for (const [index, value] of values.entries()) out.writeFloatLE(value, pixelOffset + index * 4);
   return out;
 }

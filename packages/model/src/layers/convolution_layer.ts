@@ -13,7 +13,7 @@ export class ConvolutionLayer {
     name: string,
     inChannels: number,
     outChannels: number,
-    private readonly kernelSize: number,
+    kernelSize: number,
     private readonly padding: 'valid' | 'same',
     withBias: boolean,
   ) {

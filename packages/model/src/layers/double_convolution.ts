@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { UNetConfig } from '../config.js';
 import { BatchNormalization } from './batch_normalization.js';
 import type { BuildContext } from './build_context.js';
