@@ -60,3 +60,8 @@ export class PathEscapeError extends DatasetError {
 export class DatasetOptionError extends DatasetError {
   override readonly name: string = 'DatasetOptionError';
 }
+
+/** An optional package that this part of @unet/data needs is not installed; the message names the install command. */
+export class MissingDependencyError extends DatasetError {
+  override readonly name: string = 'MissingDependencyError';
+}

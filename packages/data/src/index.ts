@@ -6,6 +6,7 @@ export {
   DatasetLayoutError,
   DatasetOptionError,
   MaskValueError,
+  MissingDependencyError,
   MissingFileError,
   PathEscapeError,
   SizeMismatchError,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from './load_sharp.js';
 import { CorruptFileError, DatasetError, MissingFileError, UnsupportedImageError } from '../errors.js';
 import type { ImageArray } from '@unet/core';
 
@@ -78,7 +79,7 @@ export async function readBytes(file: string): Promise<Buffer> {
 export async function headerOf(bytes: Buffer, file: string, page = 0): Promise<ImageHeader> {
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes).metadata();
+    metadata = await (await loadSharp())(bytes).metadata();
   } catch (error) {
     throw wrapReadError(error, file);
   }
@@ -86,7 +87,7 @@ export async function headerOf(bytes: Buffer, file: string, page = 0): Promise<I
   checkPage(file, page, pages);
   if (page > 0) {
     try {
-      metadata = await sharp(bytes, { page }).metadata();
+      metadata = await (await loadSharp())(bytes, { page }).metadata();
     } catch (error) {
       throw wrapReadError(error, file);
     }
@@ -124,7 +125,7 @@ export async function readImage(file: string, options: ReadImageOptions = {}): P
   const channels = options.channels ?? header.channels;
   const sixteen = header.bitDepth === 16;
   try {
-    let pipeline = sharp(bytes, { page });
+    let pipeline = (await loadSharp())(bytes, { page });
     if (channels === 1) pipeline = pipeline.removeAlpha().toColourspace(sixteen ? 'grey16' : 'b-w');
     else if (channels === 3) pipeline = pipeline.removeAlpha().toColourspace(sixteen ? 'rgb16' : 'srgb');
     else pipeline = pipeline.ensureAlpha().toColourspace(sixteen ? 'rgb16' : 'srgb');
