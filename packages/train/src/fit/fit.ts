@@ -10,6 +10,8 @@ import type { CheckpointInfo, CheckpointStore } from './checkpoint_store.js';
 import { checkBatch } from './check_batch.js';
 import type { LogRecord, StopReason, TrainingLog } from './training_log.js';
 import { stepSeed, trainStep } from './train_step.js';
+import { checkpointDue, validationDue } from './checkpoint_cadence.js';
+import { initialProgress, judgeValidation } from './validation_monitor.js';
 
 export interface ValidationOptions {
   /** Validate after every `every` steps (and after the last step). */
@@ -122,15 +124,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const seed = options.seed ?? 0;
   const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
   checkOptions(options);
-  const monitorMode = validate?.mode ?? 'min';
 
-  let progress: FitProgress = {
-    bestValue: null,
-    bestStep: null,
-    bestMeasures: null,
-    validationsWithoutImprovement: 0,
-    lastMeasures: null,
-  };
+  let progress: FitProgress = initialProgress();
   let step = 0;
   let resumedFrom: string | null = null;
   let lastCheckpoint: CheckpointInfo | undefined;
@@ -171,38 +166,20 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const runValidation = async (): Promise<{ best: boolean; stop: boolean }> => {
     if (validate === undefined) return { best: false, stop: false };
     const measures = await validate.run({ step, model });
-    const monitor = validate.monitor ?? Object.keys(measures)[0];
-    const value = measures[monitor];
-    if (typeof value !== 'number') {
-      throw new TrainingConfigError(
-        `fit: validation returned no measure '${monitor}' (it returned ${Object.keys(measures).join(', ') || 'none'}): ` +
-          'set validate.monitor to one of them',
-      );
-    }
-    const minDelta = validate.minDelta ?? 0;
-    const best =
-      Number.isFinite(value) &&
-      (progress.bestValue === null ||
-        (monitorMode === 'min' ? value < progress.bestValue - minDelta : value > progress.bestValue + minDelta));
-    progress = {
-      bestValue: best ? value : progress.bestValue,
-      bestStep: best ? step : progress.bestStep,
-      bestMeasures: best ? { ...measures } : progress.bestMeasures,
-      validationsWithoutImprovement: best ? 0 : progress.validationsWithoutImprovement + 1,
-      lastMeasures: { ...measures },
-    };
-    schedule.observe?.(value, step);
-    await write({ type: 'validation', time: now(), step, measures, best });
+    const verdict = judgeValidation(progress, measures, step, validate);
+    progress = verdict.progress;
+    schedule.observe?.(verdict.value, step);
+    await write({ type: 'validation', time: now(), step, measures, best: verdict.best });
     await callbacks.onValidation?.({
       step,
       measures,
-      value,
-      best,
+      value: verdict.value,
+      best: verdict.best,
       validationsWithoutImprovement: progress.validationsWithoutImprovement,
     });
-    const stop = validate.patience !== undefined && progress.validationsWithoutImprovement >= validate.patience;
-    return { best, stop };
+    return verdict;
   };
+  const cadence = { validateEvery: validate?.every, checkpointEvery: checkpoint?.every, totalSteps };
 
   let stopReason: FitResult['stopReason'] = 'completed';
   let lastLoss = Number.NaN;
@@ -263,13 +240,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         etaSeconds: secondsPerStep * (totalSteps - step),
       });
 
-      let best = false;
-      let stop = false;
-      if (validate !== undefined && (step % validate.every === 0 || step === totalSteps)) {
-        ({ best, stop } = await runValidation());
-      }
-      const periodic = checkpoint !== undefined && step % checkpoint.every === 0;
-      if (best || periodic) await saveCheckpoint(best);
+      const { best, stop } = validationDue(step, cadence) ? await runValidation() : { best: false, stop: false };
+      if (checkpointDue(step, cadence, best)) await saveCheckpoint(best);
       if (stop) {
         stopReason = 'early-stopping';
         break;
