@@ -6,6 +6,7 @@ import {
   DEFAULT_IGNORE_LABEL,
   checkLossArguments,
   validPixels,
+  weightedPixelMean,
 } from './loss_function.js';
 import type { CrossEntropyOptions } from './weighted_cross_entropy.js';
 
@@ -36,10 +37,7 @@ export function binaryCrossEntropyWithLogits(
     const valid = validPixels(target.labels, ignoreLabel);
     const y = tf.mul(tf.cast(target.labels, 'float32'), valid);
     const perPixel = tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
-    const pixelWeights = target.weights === undefined ? valid : tf.mul(valid, target.weights);
-    const total = tf.sum(tf.mul(pixelWeights, perPixel));
-    const denominator = normalization === 'weights' ? tf.sum(pixelWeights) : tf.sum(valid);
-    return tf.div(total, tf.maximum(denominator, 1e-12)) as tf.Scalar;
+    return weightedPixelMean(perPixel as tf.Tensor3D, valid, target.weights, normalization);
   });
 }
 

@@ -54,3 +54,24 @@ export function validPixels(labels: tf.Tensor3D, ignoreLabel: number | null): tf
   // tfjs-core's CommonJS build in Node lacks.
   return tf.cast(tf.notEqual(labels, tf.scalar(ignoreLabel, 'int32')), 'float32');
 }
+
+/**
+ * The mean of a per-pixel loss over the pixels that count: weighted by the weight map (where
+ * given) and the valid mask, divided by the sum of those weights ('weights': keeps the scale of
+ * the unweighted loss) or by the count of valid pixels ('pixels'). All pixels ignored: 0.
+ *
+ * @param perPixel // [batch, height, width]
+ */
+export function weightedPixelMean(
+  perPixel: tf.Tensor3D,
+  valid: tf.Tensor3D,
+  weights: tf.Tensor3D | undefined,
+  normalization: 'weights' | 'pixels',
+): tf.Scalar {
+  return tf.tidy(() => {
+    const pixelWeights = weights === undefined ? valid : tf.mul(valid, weights);
+    const total = tf.sum(tf.mul(pixelWeights, perPixel));
+    const denominator = normalization === 'weights' ? tf.sum(pixelWeights) : tf.sum(valid);
+    return tf.div(total, tf.maximum(denominator, 1e-12)) as tf.Scalar;
+  });
+}

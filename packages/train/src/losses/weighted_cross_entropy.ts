@@ -5,6 +5,7 @@ import {
   DEFAULT_IGNORE_LABEL,
   checkLossArguments,
   validPixels,
+  weightedPixelMean,
 } from './loss_function.js';
 
 /**
@@ -51,11 +52,7 @@ export function weightedCrossEntropy(
     const oneHot = tf.cast(tf.oneHot(safeLabels, classes), 'float32');
     const logProbabilities = tf.logSoftmax(logits);
     const negativeLogLikelihood = tf.neg(tf.sum(tf.mul(oneHot, logProbabilities), -1));
-    const pixelWeights = target.weights === undefined ? valid : tf.mul(valid, target.weights);
-    const total = tf.sum(tf.mul(pixelWeights, negativeLogLikelihood));
-    const denominator = normalization === 'weights' ? tf.sum(pixelWeights) : tf.sum(valid);
-    // All pixels ignored: total is 0, and so is the loss.
-    return tf.div(total, tf.maximum(denominator, 1e-12)) as tf.Scalar;
+    return weightedPixelMean(negativeLogLikelihood as tf.Tensor3D, valid, target.weights, normalization);
   });
 }
 
