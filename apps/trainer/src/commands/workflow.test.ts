@@ -88,7 +88,7 @@ describe('unet train, predict and eval', () => {
     const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(records.filter((record) => record.type === 'start').map((record) => record.step)).toEqual([0, 4]);
     expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5, 6]);
-  });
+  }, 240_000);
 
   it('segments a 1000x1500 image; tiled and untiled predictions agree where both exist', async () => {
     const [height, width] = [1000, 1500];
