@@ -10,3 +10,4 @@ export {
   upConvolutionKernelToOnnx,
   type WeightArray,
 } from './weight_layout.js';
+export { decodeOnnxModel, importOnnxUNet, unetFromOnnx, type ImportedUNet } from './import_graph.js';

@@ -21,8 +21,11 @@ export function floatVectorProto(name: string, values: readonly number[]): OnnxT
 }
 
 function copyBytes(bytes: Uint8Array): ArrayBuffer {
-  // A decoded raw_data is a view into the file's buffer, at any offset: copy it to align it.
-  return bytes.slice().buffer;
+  // A decoded raw_data is a view into the file's buffer, at any offset (and in Node a Buffer,
+  // whose slice() is another view): copy it to align it.
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy.buffer;
 }
 
 /** The values of a float32 tensor, from raw_data or float_data. `where` names it in errors. */
