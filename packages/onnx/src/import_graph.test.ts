@@ -126,7 +126,7 @@ describe('bad input: one line that says what is wrong', () => {
     const decoded = onnx.ModelProto.decode(bytes);
     const entry = decoded.metadataProps.find((prop) => prop.key === 'unet_ts.config');
     if (entry === undefined) throw new Error('the export wrote no config');
-    entry.value = JSON.stringify({ ...JSON.parse(entry.value), baseChannels: 8 });
+    entry.value = JSON.stringify({ ...JSON.parse(entry.value ?? "{}"), baseChannels: 8 });
     const message = oneLine(catchError(() => unetFromOnnx(onnx.ModelProto.encode(decoded).finish(), 'edited.onnx')));
     expect(message).toMatch(/^edited\.onnx: metadata_props 'unet_ts.config' says baseChannels 8 but the graph has 2/);
   });
