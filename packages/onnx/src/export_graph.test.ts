@@ -53,6 +53,16 @@ describe('exportUNetToOnnx, checked by ONNX Runtime', () => {
     });
   }
 
+  it('gives one class the sigmoid of its logit (as @unet/inference reads a 1-class head)', async () => {
+    const model = createUNet({ baseChannels: 2, depth: 1, classes: 1, padding: 'same' });
+    const images = randomImages(3, [1, 8, 8, 1]);
+    const sigmoid = tf.tidy(() => tf.sigmoid(model.apply(images)));
+    const outputs = await runOnnxRuntime(exportUNetToOnnx(model), images, onnxInputName);
+    expect(maxAbsoluteDifference(sigmoid, outputs.probabilities)).toBeLessThan(1e-6);
+    tf.dispose([images, sigmoid, ...Object.values(outputs)]);
+    model.dispose();
+  });
+
   it('writes opset 17, symbolic height and width, and the config and class names in metadata_props', () => {
     const model = createUNet({ baseChannels: 2, depth: 1, classNames: ['cell', 'membrane'] });
     model.metadata = { labelMapping: { values: [255, 0] } };

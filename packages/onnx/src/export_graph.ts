@@ -143,7 +143,8 @@ function valueInfo(name: string, channels: number, prefix: string): OnnxTypes.IV
 /**
  * The U-Net as an ONNX model (serialised ModelProto). Input `image` [batch, channels, height,
  * width] (NCHW, ONNX's layout; ours is NHWC), with batch, height and width symbolic; outputs
- * `logits` and `probabilities` (softmax over the classes) [batch, classes, outHeight, outWidth].
+ * `logits` and `probabilities` (softmax over the classes; the sigmoid for one class) [batch, classes,
+ * outHeight, outWidth].
  * Height and width take the sizes the network takes (`validInputSize` in @unet/core). Dropout is
  * left out: it is the identity at inference. Weights keep their names ('down0/conv1/kernel'),
  * transposed to ONNX's layout; batch norm is kept as BatchNormalization, not folded into the
@@ -172,7 +173,12 @@ export function exportUNetToOnnx(model: UNet, options: ExportOptions = {}): Uint
   }
   const logits = convolution(graph, 'head', features, 1, 0, true);
   graph.nodes.push({ opType: 'Identity', name: 'logits', input: [logits], output: [onnxLogitsName] });
-  graph.nodes.push({ opType: 'Softmax', name: 'softmax', input: [logits], output: [onnxProbabilitiesName], attribute: [int('axis', 1)] });
+  // One class is a sigmoid's probability, as @unet/inference reads a 1-class head; softmax over one channel would be 1 everywhere.
+  graph.nodes.push(
+    config.classes === 1
+      ? { opType: 'Sigmoid', name: 'sigmoid', input: [logits], output: [onnxProbabilitiesName] }
+      : { opType: 'Softmax', name: 'softmax', input: [logits], output: [onnxProbabilitiesName], attribute: [int('axis', 1)] },
+  );
   const metadata = options.metadata ?? model.metadata;
   const modelProto = onnx.ModelProto.create({
     irVersion,

@@ -248,9 +248,10 @@ function checkOutputs(index: GraphIndex, logits: string): void {
     if (name === resolvedLogits) continue;
     const producer = index.producerOf(name);
     const axis = producer === undefined ? undefined : (intAttribute(producer, 'axis') ?? -1);
-    const isSoftmax = producer?.opType === 'Softmax' && index.resolve(producer.input?.[0] ?? '') === resolvedLogits && (axis === 1 || axis === -3);
-    if (!isSoftmax) {
-      throw index.error(producer, `makes the graph output '${output.name}'; a U-Net's outputs are the head's logits or their Softmax over the channels (axis 1)`);
+    const readsLogits = index.resolve(producer?.input?.[0] ?? '') === resolvedLogits;
+    const isSoftmax = producer?.opType === 'Softmax' && (axis === 1 || axis === -3);
+    if (!readsLogits || !(isSoftmax || producer?.opType === 'Sigmoid')) {
+      throw index.error(producer, `makes the graph output '${output.name}'; a U-Net's outputs are the head's logits, their Softmax over the channels (axis 1) or their Sigmoid`);
     }
   }
 }
