@@ -11,3 +11,10 @@ export {
   type WeightArray,
 } from './weight_layout.js';
 export { decodeOnnxModel, importOnnxUNet, unetFromOnnx, type ImportedUNet } from './import_graph.js';
+export {
+  onnxRuntimeTileNetwork,
+  type OnnxRuntimeModule,
+  type OnnxRuntimeSession,
+  type OnnxRuntimeTensor,
+  type OnnxRuntimeTileNetwork,
+} from './onnx_runtime_tile_network.js';
