@@ -4,6 +4,7 @@ import { benchCommand, benchHelp } from './commands/bench.js';
 import { evalCommand, evalHelp } from './commands/evaluate.js';
 import { exportCommand, exportHelp } from './commands/export.js';
 import { forwardCommand, forwardHelp } from './commands/forward.js';
+import { importCommand, importHelp } from './commands/import.js';
 import { infoCommand, infoHelp } from './commands/info.js';
 import { predictCommand, predictHelp } from './commands/predict.js';
 import { trainCommand, trainHelp } from './commands/train.js';
@@ -21,7 +22,9 @@ Commands:
             EM images, a few minutes on two CPU cores)
   predict   segment images of any size with a trained model
   eval      measure a trained model on a data set (pixel, Rand, VI, IoU, Dice, SEG)
-  export    save a checkpoint of a training run (latest, best or a step) as a model folder
+  export    save a checkpoint of a training run (latest, best or a step) as a model folder,
+            or a model folder as ONNX (--onnx)
+  import    read a U-Net from ONNX (exported from PyTorch, or by unet export) as a model folder
   bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
             and the parameter count
@@ -37,6 +40,7 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
   predict: { run: predictCommand, help: predictHelp },
   eval: { run: evalCommand, help: evalHelp },
   export: { run: exportCommand, help: exportHelp },
+  import: { run: importCommand, help: importHelp },
   bench: { run: benchCommand, help: benchHelp },
 };
 

@@ -8,7 +8,8 @@ import { describeSelection, selectBackend, type BackendName } from '../backends/
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
 import { createMeasureAccumulator, foregroundKindOf } from '../evaluate/segmentation_measures.js';
-import { modelFile, openModel } from '../prediction/model_files.js';
+import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
+import { modelFile } from '../prediction/model_files.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -18,7 +19,8 @@ export const evalHelp = `unet eval: measure a trained model on a data set it did
 
 Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
 
-  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train
+  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train, or a
+                    .onnx file that unet import reads
   --data DIR        the data set's root folder
   --format NAME     isbi, ctc, voc or folder (docs/data-formats.md)
   --samples A-B,C   which samples, by position in the data set's order (ISBI: 20-24 are
@@ -33,6 +35,7 @@ ${thresholdHelp}
                     never on the images you report as a test)
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+${engineHelp}
   --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
                     (sure cores grown over the cell pixels; parts cells a weak bridge joins);
                     default: the model's own (metadata instanceMethod), else seeded
@@ -98,6 +101,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       'pick-threshold': { type: 'string' },
       ...tilingFlags,
       backend: { type: 'string' },
+      ...engineFlags,
       json: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
       'instance-method': { type: 'string' },
@@ -123,10 +127,17 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
+  const engine = parseEngine(values.engine);
   modelFile(values.model);
+  if (values.record && values.model.toLowerCase().endsWith('.onnx')) {
+    throw new UsageError('--record writes into a model folder; import the .onnx first (unet import --onnx FILE --out DIR)');
+  }
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) log(line);
-  const model = await openModel(values.model);
+  const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
+  const model = opened.model;
+  const ranOn = engine === 'tfjs' ? selection.chosen : opened.description;
+  if (engine !== 'tfjs') log(`engine: ${opened.description}`);
   const labels = modelMetadata(model, values.model);
   // The folder layout maps mask values to classes by scanning; use the model's mapping instead,
   // so that class ids mean what they meant in training.
@@ -157,7 +168,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const started = performance.now();
   for (const [position, index] of indices.entries()) {
     const sample = await dataset.get(index);
-    const result = await segmentImage(model, sample.image, { ...tiling, outputTileSize, tta: values.tta });
+    const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
     if (pickFor !== undefined) kept.push({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
     const perImage = accumulator.add({
       probabilities: result.probabilities,
@@ -182,6 +193,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   // Objects are cut out only for SEG (data with instances); elsewhere the method played no part.
   const instanceMethodUsed = measures.seg === undefined ? undefined : instanceMethod;
   const seconds = (performance.now() - started) / 1000;
+  await opened.release();
   model.dispose();
   if (values.record) {
     await recordMeasures(modelFile(values.model), measures, {
@@ -195,13 +207,13 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
       ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
       ...(thresholdFlag === undefined ? {} : { threshold: thresholdFlag }),
-      backend: selection.chosen,
+      backend: ranOn,
       recordedAt: new Date().toISOString(),
     }, pickFor === undefined || threshold === undefined ? {} : { threshold, thresholdPicked: { measure: pickFor, images: `${dataset.name}, samples ${values.samples ?? 'all'}` } });
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, threshold, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: selection.chosen, seconds }));
+    print(JSON.stringify({ ...measures, threshold, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: ranOn, seconds }));
     return;
   }
   const { atBestThreshold, ...atModelThreshold } = measures;
@@ -214,5 +226,5 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     print("at the best threshold for all images (the ISBI 2012 challenge's scoring):");
     for (const [name, value] of Object.entries(atBestThreshold)) if (value !== undefined) print(`  ${name.padEnd(24)} ${value.toFixed(4)}`);
   }
-  print(`${indices.length} image(s) in ${seconds.toFixed(1)} s on ${selection.chosen}`);
+  print(`${indices.length} image(s) in ${seconds.toFixed(1)} s on ${ranOn}`);
 }

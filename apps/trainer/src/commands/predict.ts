@@ -10,7 +10,8 @@ import { writeFileAtomically } from '@unet/core/node';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { modelFile, openModel } from '../prediction/model_files.js';
+import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
+import { modelFile } from '../prediction/model_files.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -22,7 +23,8 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
 
   INPUT             image files (PNG, JPEG, TIFF; 8/16-bit; every page of a TIFF stack) or
                     folders of them
-  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train
+  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train, or a
+                    .onnx file that unet import reads (a U-Net exported from PyTorch)
   --out DIR         where the masks go: NAME.png in the training data's own label values
                     (ISBI: membrane 0, cell 255; VOC: palette indices); a TIFF stack gives
                     NAME.tif, one page per slice (and NAME_pPPP_*.png for the extras)
@@ -36,6 +38,7 @@ Usage: unet predict --model DIR INPUT... --out DIR [options]
 ${thresholdHelp}
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+${engineHelp}
 `;
 
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);
@@ -73,6 +76,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       threshold: { type: 'string' },
       ...tilingFlags,
       backend: { type: 'string' },
+      ...engineFlags,
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -90,10 +94,13 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const tiling = tilingOptions(values, undefined);
   const thresholdFlag = parseThreshold(values.threshold);
 
+  const engine = parseEngine(values.engine);
   modelFile(values.model);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const model = await openModel(values.model);
+  const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
+  const model = opened.model;
+  if (engine !== 'tfjs') print(`engine: ${opened.description}`);
   const labels = modelMetadata(model, values.model);
   const channels = model.config.inputChannels;
   const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
@@ -113,7 +120,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       // Gray and colour are converted to what the model takes (luminance, or gray repeated).
       const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
       const imageStarted = performance.now();
-      const result = await segmentImage(model, image, { ...tiling, outputTileSize, tta: values.tta });
+      const result = await segmentImage(opened.network, image, { ...tiling, outputTileSize, tta: values.tta });
       const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold });
       const target = path.join(values.out, `${name}.png`);
       const written: string[] = [];
@@ -157,6 +164,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       print(`${file}: ${stackPages.length} pages -> ${stackFile}`);
     }
   }
+  await opened.release();
   model.dispose();
-  print(`segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${selection.chosen}`);
+  print(`segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${engine === 'tfjs' ? selection.chosen : opened.description}`);
 }
