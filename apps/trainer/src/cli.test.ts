@@ -24,7 +24,7 @@ describe('the unet command', () => {
   it('prints help that lists its commands', async () => {
     const run = await unet('--help');
     expect(run.code).toBe(0);
-    for (const command of ['train', 'predict', 'eval', 'forward', 'info']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['train', 'predict', 'eval', 'export', 'import', 'bench', 'forward', 'info']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
   it('runs a forward pass and reports shapes and the parameter count as JSON', async () => {
@@ -76,7 +76,7 @@ describe('the unet command', () => {
   it('names the commands when given an unknown one', async () => {
     const run = await unet('trian');
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval, export, bench/);
+    expect(run.stderr).toMatch(/unknown command 'trian'.*forward, info, train, predict, eval, export, import, bench/);
   });
 
   it('reports the backends in info --json', async () => {

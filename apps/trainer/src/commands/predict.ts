@@ -89,12 +89,12 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   if (values.model === undefined) throw new UsageError('--model DIR is required: the model folder that unet train wrote (RUN/model)');
   if (values.out === undefined) throw new UsageError('--out DIR is required: the folder the masks go to');
   if (positionals.length === 0) throw new UsageError('name at least one image or folder of images to segment');
+  const engine = parseEngine(values.engine);
   const files = expandInputs(positionals);
   // Read before the model loads, so that a wrong flag fails at once; without --tile, the model's tile.
   const tiling = tilingOptions(values, undefined);
   const thresholdFlag = parseThreshold(values.threshold);
 
-  const engine = parseEngine(values.engine);
   modelFile(values.model);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
