@@ -5,6 +5,8 @@ import { createUNet, presetConfig, type PresetName } from '@unet/model';
 import { forwardGflop } from './flops.js';
 
 export type BenchBackend = 'native' | 'wasm' | 'cpu';
+/** tfjs on a backend, or ONNX Runtime (onnxruntime-node, CPU provider) on the exported graph. */
+export type BenchEngine = 'tfjs' | 'onnxruntime';
 export type BenchMode = 'forward' | 'train';
 
 /** One measurement: a backend, a preset, forward or train step. */
@@ -14,6 +16,10 @@ export interface BenchCase {
   mode: BenchMode;
   runs: number;
   warmup: number;
+  /** Default tfjs; onnxruntime ignores `backend` and times forward passes only. */
+  engine?: BenchEngine;
+  /** ONNX Runtime's intra-op threads (default: every core). */
+  threads?: number;
 }
 
 /** The two presets' inputs, as ../shared/bench/torch_unet.py times them. */
@@ -24,7 +30,7 @@ export const benchInputs: Record<PresetName, { batch: number; size: number }> = 
 
 /** The fields of torch_unet.py's RESULT line, with framework 'tfjs' and the backend. */
 export interface BenchResult {
-  framework: 'tfjs' | 'pytorch';
+  framework: 'tfjs' | 'pytorch' | 'onnxruntime';
   backend: string;
   version: string;
   preset: PresetName;
@@ -57,6 +63,7 @@ async function useBackend(backend: BenchBackend): Promise<number> {
  * caller runs each case in a process of its own so that peak RSS is the case's.
  */
 export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
+  if (options.engine === 'onnxruntime') return runOnnxRuntimeCase(options);
   const threads = await useBackend(options.backend);
   await tf.ready();
   const { batch, size } = benchInputs[options.preset];
@@ -111,6 +118,58 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   optimizer.dispose();
   model.dispose();
   return result;
+}
+
+/**
+ * The forward pass of the preset as the graph `unet export --onnx` writes (probabilities),
+ * timed as session.run on the NCHW input, as the tfjs case times apply (data read back).
+ */
+async function runOnnxRuntimeCase(options: BenchCase): Promise<BenchResult> {
+  if (options.mode !== 'forward') throw new Error('onnxruntime times forward passes only: it does not train');
+  const { loadOnnxRuntime } = await import('../onnx/load_onnx_runtime.js');
+  const { exportUNetToOnnx, onnxInputName } = await import('@unet/onnx');
+  const { runtime, version } = await loadOnnxRuntime();
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  const threads = options.threads ?? (await import('node:os')).availableParallelism();
+  const { batch, size } = benchInputs[options.preset];
+  const config = presetConfig(options.preset, { seed: 1 });
+  const model = createUNet(config);
+  const outputShape = model.outputShape([batch, size, size, config.inputChannels]);
+  const session = await runtime.InferenceSession.create(exportUNetToOnnx(model), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const parameters = model.parameterCount;
+  model.dispose();
+  const input = new Float32Array(batch * size * size * config.inputChannels).map((_, index) => Math.sin(index) * 0.5);
+  const feeds = { [onnxInputName]: new runtime.Tensor('float32', input, [batch, config.inputChannels, size, size]) };
+  const runsMs: number[] = [];
+  for (let run = 0; run < options.warmup + options.runs; run++) {
+    const start = performance.now();
+    const outputs = await session.run(feeds);
+    if (run >= options.warmup) runsMs.push(performance.now() - start);
+    for (const output of Object.values(outputs)) output.dispose?.();
+  }
+  await session.release();
+  const medianMs = median(runsMs);
+  const gflop = forwardGflop(config, batch, size);
+  return {
+    framework: 'onnxruntime',
+    backend: 'onnxruntime',
+    version,
+    preset: options.preset,
+    mode: options.mode,
+    threads,
+    outputShape: [outputShape[0], outputShape[3], outputShape[1], outputShape[2]],
+    runsMs: runsMs.map(Math.round),
+    medianMs: Math.round(medianMs),
+    gflop: round(gflop, 3),
+    gflopPerSecond: round(gflop / (medianMs / 1000), 2),
+    parameters,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }
 
 function median(values: number[]): number {

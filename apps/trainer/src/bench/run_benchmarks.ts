@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { PresetName } from '@unet/model';
-import type { BenchBackend, BenchCase, BenchMode, BenchResult } from './bench_case.js';
+import type { BenchBackend, BenchCase, BenchEngine, BenchMode, BenchResult } from './bench_case.js';
 
-export type { BenchBackend, BenchMode, BenchResult } from './bench_case.js';
+export type { BenchBackend, BenchEngine, BenchMode, BenchResult } from './bench_case.js';
 
 export interface BenchmarkOptions {
   /** Backends to time; one that does not load gives a `failed` line. Default native, wasm, cpu. */
   backends?: BenchBackend[];
+  /** tfjs (on each of `backends`) and onnxruntime (forward passes of the exported graph). Default both. */
+  engines?: BenchEngine[];
   presets?: PresetName[];
   modes?: BenchMode[];
   /** Timed runs per case (the median is reported); at least 3 for the published numbers. */
@@ -31,7 +33,7 @@ export interface BenchmarkOptions {
 
 /** A case that did not produce a result: the backend did not load, ran out of memory, timed out. */
 export interface BenchFailure {
-  framework: 'tfjs' | 'pytorch';
+  framework: 'tfjs' | 'pytorch' | 'onnxruntime';
   backend: string;
   preset: PresetName;
   mode: BenchMode;
@@ -58,7 +60,8 @@ const caseMain = fileURLToPath(new URL('./case_main.js', import.meta.url));
  * same cases and the ratios. Each line goes to `onResult` as soon as it is known.
  */
 export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: BenchLine) => void): Promise<BenchLine[]> {
-  const backends = options.backends ?? ['native', 'wasm', 'cpu'];
+  const engines = options.engines ?? ['tfjs', 'onnxruntime'];
+  const backends = engines.includes('tfjs') ? (options.backends ?? ['native', 'wasm', 'cpu']) : [];
   const presets = options.presets ?? ['small', 'paper'];
   const modes = options.modes ?? ['forward', 'train'];
   const runs = options.runs ?? 3;
@@ -91,6 +94,16 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
           emit(outcome.result);
         } else {
           emit({ framework: 'tfjs', backend, preset, mode, failed: outcome.failed });
+        }
+      }
+      if (engines.includes('onnxruntime') && mode === 'forward') {
+        const benchCase: BenchCase = { backend: 'cpu', engine: 'onnxruntime', preset, mode, runs, warmup, ...(options.threads ? { threads: options.threads } : {}) };
+        const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
+        if ('result' in outcome) {
+          ours.push(outcome.result);
+          emit(outcome.result);
+        } else {
+          emit({ framework: 'onnxruntime', backend: 'onnxruntime', preset, mode, failed: outcome.failed });
         }
       }
       if (options.vsPytorch === undefined) continue;

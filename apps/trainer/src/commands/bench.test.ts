@@ -21,7 +21,7 @@ function bench(...args: string[]): Promise<{ code: number; lines: Record<string,
   });
 }
 
-const oneQuickCase = ['--presets', 'small', '--modes', 'forward', '--runs', '1', '--warmup', '0', '--python', process.execPath];
+const oneQuickCase = ['--engines', 'tfjs', '--presets', 'small', '--modes', 'forward', '--runs', '1', '--warmup', '0', '--python', process.execPath];
 
 describe('unet bench', () => {
   it.skipIf(!nativeLoads)(
@@ -53,6 +53,17 @@ describe('unet bench', () => {
     expect(lines[0]).toMatchObject({ backend: 'wasm', outputShape: [4, 256, 256, 2] });
     expect(lines[1]).toMatchObject({ backend: 'pytorch', preset: 'small', mode: 'forward' });
     expect(lines[1]!.failed).toMatch(/exit 1: .*No module named 'torch'/);
+  });
+
+  it('times the onnxruntime engine on the exported graph, beside the reference, with their ratio', { timeout: 120_000 }, async () => {
+    const quick = oneQuickCase.slice(2);
+    const { code, lines, stderr } = await bench('--engines', 'onnxruntime', ...quick, '--vs-pytorch', fakeTorch, '--threads', '2');
+    expect(code, stderr).toBe(0);
+    expect(lines.map((line) => line.framework ?? line.ratio)).toEqual(['onnxruntime', 'pytorch', 'vs-pytorch']);
+    const ours = lines[0] as Record<string, number>;
+    expect(ours).toMatchObject({ backend: 'onnxruntime', version: '1.30.0', preset: 'small', mode: 'forward', threads: 2, outputShape: [4, 2, 256, 256], parameters: 1_942_306 });
+    expect(ours.medianMs).toBeGreaterThan(0);
+    expect(lines[2]).toMatchObject({ backend: 'onnxruntime', timeRatio: Number((ours.medianMs! / 1000).toFixed(2)) });
   });
 
   it('rejects an unknown backend with the list to choose from', async () => {

@@ -5,12 +5,15 @@ import { UsageError } from '../usage_error.js';
 
 export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
 
-Usage: unet bench [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
+Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
                   [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--python PATH]
                   [--slow-cpu] [--timeout-seconds 1800]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
   256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
+  --engines LIST     tfjs (on each of --backends) and onnxruntime (onnxruntime-node's CPU
+                     provider on the graph unet export --onnx writes; forward passes only,
+                     --threads intra-op threads); default both
   Each case runs in a process of its own: the median of --runs timed runs after --warmup,
   peak RSS and GFLOP/s. A backend that does not load gives a line saying why.
   --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
@@ -27,6 +30,7 @@ export async function benchCommand(argv: string[], print: (line: string) => void
     args: argv,
     options: {
       backends: { type: 'string' },
+      engines: { type: 'string' },
       presets: { type: 'string' },
       modes: { type: 'string' },
       runs: { type: 'string' },
@@ -63,6 +67,7 @@ export async function benchCommand(argv: string[], print: (line: string) => void
   await runBenchmarks(
     {
       backends: list('backends', values.backends, ['native', 'wasm', 'cpu']) as never,
+      engines: list('engines', values.engines, ['tfjs', 'onnxruntime']) as never,
       presets: list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined,
       modes: list('modes', values.modes, ['forward', 'train']) as never,
       runs: count('runs', values.runs),
