@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportUNetToOnnx, onnxInputName } from './export_graph.js';
 import { metadataKeys } from './metadata_props.js';
 import { onnx } from './onnx_proto.js';
-import { runOnnxRuntime } from './test_support/onnx_runtime.js';
+import { runOnnxRuntime } from './test/onnx_runtime.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

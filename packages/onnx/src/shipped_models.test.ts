@@ -7,7 +7,7 @@ import { fileSystem } from '@unet/model/node';
 import { maxAbsoluteDifference } from '@unet/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportUNetToOnnx, onnxInputName } from './export_graph.js';
-import { runOnnxRuntime } from './test_support/onnx_runtime.js';
+import { runOnnxRuntime } from './test/onnx_runtime.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
