@@ -16,10 +16,11 @@ const workspaceFolders = ['packages', 'apps'].flatMap((group) =>
 );
 
 /**
- * (apps/trainer/src/backends/select_backend.ts, and onnxruntime-node in src/onnx/load_onnx_runtime.ts). Not declared as optional peer dependencies on
- * (apps/trainer/src/backends/select_backend.ts). Not declared as optional peer dependencies on
- * purpose: pnpm installs those too (auto-install-peers), and tfjs-node's install script downloads
- * libtensorflow, which an offline machine cannot.
+ * Loaded where a user has installed them, with a fallback and an install hint where not
+ * (apps/trainer/src/backends/select_backend.ts; onnxruntime-node: src/onnx/load_onnx_runtime.ts).
+ * Not declared as optional peer dependencies on purpose: pnpm installs those too
+ * (auto-install-peers), and tfjs-node's install script downloads libtensorflow, which an offline
+ * machine cannot.
  */
 const loadedWherePresent: Record<string, readonly string[]> = {
   '@unet/trainer': ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'onnxruntime-node'],
