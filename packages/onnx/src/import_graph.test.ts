@@ -39,7 +39,9 @@ describe('ours -> ONNX -> ours', () => {
       expect([...roundTripped.keys()]).toEqual(original.map(({ name }) => name));
       for (const { name, variable } of original) {
         const before = Buffer.from((variable.dataSync() as Float32Array).buffer);
-        const after = Buffer.from((roundTripped.get(name)?.dataSync() as Float32Array).buffer);
+        const back = roundTripped.get(name);
+        if (back === undefined) throw new Error(`the import lost ${name}`);
+        const after = Buffer.from((back.dataSync() as Float32Array).buffer);
         expect(after.equals(before), name).toBe(true);
       }
       model.dispose();

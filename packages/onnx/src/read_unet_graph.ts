@@ -1,4 +1,4 @@
-import { describeNode, floatAttribute, GraphIndex, intAttribute, intsAttribute, stringAttribute, tensorDims } from './graph_index.js';
+import { describeNode, floatAttribute, type GraphIndex, intAttribute, intsAttribute, stringAttribute, tensorDims } from './graph_index.js';
 import type { OnnxTypes } from './onnx_proto.js';
 
 type Node = OnnxTypes.INodeProto;
@@ -51,7 +51,7 @@ export interface UNetGraphLayout {
 function checkUnitStrides(index: GraphIndex, node: Node): void {
   for (const [name, fallback] of [['strides', 1], ['dilations', 1]] as const) {
     const values = intsAttribute(node, name);
-    if (values !== undefined && values.some((value) => value !== fallback)) {
+    if (values?.some((value) => value !== fallback)) {
       throw index.error(node, `has ${name} [${values}]; a U-Net's convolutions have ${name} 1`);
     }
   }
