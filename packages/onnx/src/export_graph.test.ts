@@ -63,9 +63,9 @@ describe('exportUNetToOnnx, checked by ONNX Runtime', () => {
     model.dispose();
   });
 
-  it('writes opset 17, symbolic height and width, and the config and class names in metadata_props', () => {
+  it('writes opset 17, symbolic height and width, and the config, class names, label mapping and threshold in metadata_props', () => {
     const model = createUNet({ baseChannels: 2, depth: 1, classNames: ['cell', 'membrane'] });
-    model.metadata = { labelMapping: { values: [255, 0] } };
+    model.metadata = { labelMapping: { values: [255, 0] }, threshold: 0.8 };
     const decoded = onnx.ModelProto.decode(exportUNetToOnnx(model));
     expect(decoded.opsetImport.map((entry) => Number(entry.version ?? 0))).toEqual([17]);
     const inputType = decoded.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? [];
@@ -75,6 +75,7 @@ describe('exportUNetToOnnx, checked by ONNX Runtime', () => {
     expect(props[metadataKeys.config]).toEqual(model.config);
     expect(props[metadataKeys.classNames]).toEqual(['cell', 'membrane']);
     expect(props[metadataKeys.labelMapping]).toEqual({ values: [255, 0] });
+    expect(props[metadataKeys.threshold]).toBe(0.8);
     model.dispose();
   });
 });

@@ -15,6 +15,8 @@ export const metadataKeys = {
   classNames: 'class_names',
   /** The label value that each class is written as ({ values: [...] }), as `unet predict` writes masks. */
   labelMapping: 'label_mapping',
+  /** A two-class model's decision threshold: class 1 where its probability is at least this. */
+  threshold: 'decision_threshold',
 } as const;
 
 /** metadata_props for a model with this config and metadata. */
@@ -26,6 +28,7 @@ export function metadataProps(config: UNetConfig, metadata: Record<string, unkno
   const classNames = metadata.classNames ?? config.classNames;
   if (classNames !== undefined) entries.push([metadataKeys.classNames, classNames]);
   if (metadata.labelMapping !== undefined) entries.push([metadataKeys.labelMapping, metadata.labelMapping]);
+  if (typeof metadata.threshold === 'number') entries.push([metadataKeys.threshold, metadata.threshold]);
   return entries.map(([key, value]) => ({ key, value: JSON.stringify(value) }));
 }
 
