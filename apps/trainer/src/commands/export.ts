@@ -5,11 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { writeFile } from 'node:fs/promises';
 import { saveUNet } from '@unet/model';
-import { exportOpset, exportUNetToOnnx } from '@unet/onnx';
 import { fileSystem } from '@unet/model/node';
 import { modelFromCheckpoint } from '@unet/train';
 import { directoryCheckpointStore } from '@unet/train/node';
-import { checkOnnxExport } from '../onnx/check_onnx_export.js';
 import { loadOnnxRuntime, onnxRuntimeInstallHint } from '../onnx/load_onnx_runtime.js';
 import { modelFile, openModel } from '../prediction/model_files.js';
 import { UsageError } from '../usage_error.js';
@@ -28,7 +26,7 @@ Usage: unet export --run DIR --out DIR [--checkpoint latest|best|STEP]
 unet train saves the best checkpoint as RUN/model; this picks another, e.g. the last one of a
 run whose monitored measure peaked early, or any kept step to compare.
 
-  --onnx FILE       write the model folder --model DIR as ONNX (opset ${exportOpset}): input 'image'
+  --onnx FILE       write the model folder --model DIR as ONNX (opset 17): input 'image'
                     [batch, channels, height, width], outputs 'logits' and 'probabilities'
                     [batch, classes, outHeight, outWidth]; batch, height and width dynamic; the
                     config, class names and label mapping in metadata_props. The graph is loaded
@@ -97,6 +95,9 @@ async function exportOnnx(file: string | undefined, folder: string | undefined, 
   // Exporting copies weights; the check's forward pass is faster on wasm than on cpu.
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) await tf.setBackend('cpu');
+  // Loaded here, not at the top: every unet command would pay for it at start.
+  const { exportOpset, exportUNetToOnnx } = await import('@unet/onnx');
+  const { checkOnnxExport } = await import('../onnx/check_onnx_export.js');
   const model = await openModel(folder);
   try {
     const bytes = exportUNetToOnnx(model);

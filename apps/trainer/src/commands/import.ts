@@ -5,7 +5,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { saveUNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
-import { unetFromOnnx } from '@unet/onnx';
 import { UsageError } from '../usage_error.js';
 
 export const importHelp = `unet import: read a U-Net from ONNX (PyTorch's export, or unet export --onnx) as a model folder
@@ -42,6 +41,8 @@ export async function importCommand(argv: string[], print: (line: string) => voi
   if (!existsSync(values.onnx)) throw new UsageError(`--onnx ${values.onnx}: no such file`);
   // Importing copies weights: the cpu backend is enough, whatever the machine has.
   await tf.setBackend('cpu');
+  // Loaded here, not at the top: every unet command would pay for it at start.
+  const { unetFromOnnx } = await import('@unet/onnx');
   const model = unetFromOnnx(await readFile(values.onnx), values.onnx);
   try {
     await saveUNet(model, fileSystem(values.out));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng } from '@unet/data/node';
+import { exportOpset } from '@unet/onnx';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,6 +59,11 @@ describe('unet export --onnx and unet import', () => {
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
       expect(run.stderr).toMatch(pattern);
     }
+  });
+
+  it("names the opset that the export writes in unet export's help", async () => {
+    const run = await unet('export', '--help');
+    expect(run.stdout).toContain(`as ONNX (opset ${exportOpset})`);
   });
 
   it('asks for --model with --onnx', async () => {

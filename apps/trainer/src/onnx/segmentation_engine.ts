@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { TileNetwork } from '@unet/inference';
 import type { UNet } from '@unet/model';
-import { exportUNetToOnnx, onnxRuntimeTileNetwork, unetFromOnnx } from '@unet/onnx';
 import { openModel } from '../prediction/model_files.js';
 import { UsageError } from '../usage_error.js';
 import { loadOnnxRuntime } from './load_onnx_runtime.js';
@@ -43,14 +42,16 @@ export function parseEngine(value: string | undefined): EngineName {
  */
 export async function openSegmentationEngine(modelPath: string, engine: EngineName, providers: string | undefined): Promise<SegmentationEngine> {
   const isOnnxFile = modelPath.toLowerCase().endsWith('.onnx');
+  // Loaded only where used: predict and eval on tfjs with a model folder never need it.
+  const onnx = isOnnxFile || engine !== 'tfjs' ? await import('@unet/onnx') : undefined;
   const bytes = isOnnxFile ? await readFile(modelPath) : undefined;
-  const model = bytes === undefined ? await openModel(modelPath) : unetFromOnnx(bytes, modelPath);
-  if (engine === 'tfjs') {
+  const model = bytes === undefined || onnx === undefined ? await openModel(modelPath) : onnx.unetFromOnnx(bytes, modelPath);
+  if (engine === 'tfjs' || onnx === undefined) {
     return { model, network: model, description: 'tfjs', release: async () => {} };
   }
   const { runtime, version } = await loadOnnxRuntime();
   const executionProviders = (providers ?? 'cpu').split(',').map((provider) => provider.trim()).filter(Boolean);
-  const network = await onnxRuntimeTileNetwork(runtime, exportUNetToOnnx(model), model.config, { executionProviders });
+  const network = await onnx.onnxRuntimeTileNetwork(runtime, onnx.exportUNetToOnnx(model), model.config, { executionProviders });
   return {
     model,
     network,
