@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createUNet, type UNetConfig } from '@unet/model';
@@ -83,6 +86,27 @@ const conv = (name: string, input: string, weight: string): OnnxTypes.INodeProto
   attribute: [{ name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] }],
 });
 const relu = (name: string, input: string): OnnxTypes.INodeProto => ({ opType: 'Relu', name, input: [input], output: [`${name}_out`] });
+
+describe('a graph from elsewhere', () => {
+  it('takes class names from metadata_props where they are a JSON list of the right length, and ignores them otherwise', () => {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'torch', 'paper-narrow.onnx');
+    const withProps = (value: string) => {
+      const decoded = onnx.ModelProto.decode(readFileSync(file));
+      decoded.metadataProps = [onnx.StringStringEntryProto.create({ key: 'class_names', value })];
+      return onnx.ModelProto.encode(decoded).finish();
+    };
+    const named = unetFromOnnx(withProps('["cell", "membrane"]'), 'named.onnx');
+    expect(named.config.classNames).toEqual(['cell', 'membrane']);
+    expect(named.config.dropout).toBe(0);
+    expect(named.metadata).toMatchObject({ importedFrom: { file: 'named.onnx', producer: 'pytorch 1.13.0', opset: 13 } });
+    named.dispose();
+    for (const value of ['cell, membrane', '["one"]']) {
+      const model = unetFromOnnx(withProps(value), 'odd.onnx');
+      expect(model.config.classNames).toBeUndefined();
+      model.dispose();
+    }
+  });
+});
 
 describe('bad input: one line that says what is wrong', () => {
   const model = createUNet({ baseChannels: 2, depth: 1 });

@@ -41,6 +41,17 @@ function checkAgainstSaved(found: Record<string, unknown>, saved: UNetConfig | u
   }
 }
 
+/** Class names another exporter left in metadata_props, where they are a JSON list of strings. */
+function readClassNames(text: string | null | undefined): string[] | undefined {
+  if (!text) return undefined;
+  try {
+    const names: unknown = JSON.parse(text);
+    return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads a U-Net from a serialised ONNX model (ours, or one PyTorch exported in eval mode): the
  * config found from the graph, the weights in our layout, the saved metadata. `source` (a file
@@ -53,8 +64,7 @@ export function importOnnxUNet(bytes: Uint8Array, source: string): ImportedUNet 
   const structure = configFromGraph(index, layout);
   const saved = readMetadataProps(model.metadataProps, source);
   checkAgainstSaved(structure as unknown as Record<string, unknown>, saved.config, source);
-  const classNamesText = model.metadataProps?.find((entry) => entry.key === metadataKeys.classNames)?.value;
-  const classNames = classNamesText ? (JSON.parse(classNamesText) as string[]) : undefined;
+  const classNames = readClassNames(model.metadataProps?.find((entry) => entry.key === metadataKeys.classNames)?.value);
   const config = completeConfig(structure, saved.config, classNames);
   const weights = weightsFromGraph(index, layout, config);
   const metadata = saved.metadata ?? { importedFrom: { file: source, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), opset: Number(model.opsetImport?.[0]?.version ?? 0) } };
