@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { isBackendName } from '../backends/select_backend.js';
+import { addModelOption, switchBackend, useModel } from '../model/model_panel.js';
+import { loadModelFiles, loadShippedModel } from '../model/model_source.js';
+import { downloadMask, drawResult, openImage, segment } from '../segment/segment_panel.js';
+import { wireTrainPanel } from '../train/train_panel.js';
+import { type SegmentedImage, exclusive, reportError, setStatus, state } from './state.js';
+import { ui } from './ui.js';
+
+function firstFile(list: FileList | null | undefined): File | undefined {
+  return list?.[0] ?? undefined;
+}
+
+/** The header (backend, model) and the segment panel's controls, then the training panel's. */
+export function wire(): void {
+  ui.backendSelect.addEventListener('change', () => {
+    const value = ui.backendSelect.value;
+    void exclusive(async () => {
+      await switchBackend(isBackendName(value) ? value : 'auto');
+      await segment();
+    }).catch(reportError);
+  });
+  ui.modelSelect.addEventListener('change', () => {
+    const value = ui.modelSelect.value;
+    void exclusive(async () => {
+      const entry = state.shippedModels.get(value);
+      const source = state.sources.get(value) ?? (entry === undefined ? undefined : await loadShippedModel(document.baseURI, entry));
+      if (source !== undefined) await useModel(value, source);
+    }).catch(reportError);
+  });
+  ui.modelFiles.addEventListener('change', () => {
+    const files = Array.from(ui.modelFiles.files ?? []);
+    ui.modelFiles.value = '';
+    void exclusive(async () => {
+      setStatus('Loading the model…', 'busy');
+      const source = await loadModelFiles(files);
+      const value = `files-${state.sources.size}`;
+      addModelOption(value, `${source.description} (your files)`);
+      await useModel(value, source);
+    }).catch(reportError);
+  });
+  ui.imageFile.addEventListener('change', () => {
+    const file = firstFile(ui.imageFile.files);
+    ui.imageFile.value = '';
+    if (file !== undefined) void exclusive(() => openImage(file, file.name)).catch(reportError);
+  });
+  document.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dragging'));
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    document.body.classList.remove('dragging');
+    const file = firstFile(event.dataTransfer?.files);
+    if (file !== undefined) void exclusive(() => openImage(file, file.name)).catch(reportError);
+  });
+  document.addEventListener('paste', (event) => {
+    const file = firstFile(event.clipboardData?.files);
+    if (file !== undefined) void exclusive(() => openImage(file, file.name || 'pasted image')).catch(reportError);
+  });
+  ui.opacity.addEventListener('input', drawResult);
+  ui.overlayMode.addEventListener('change', drawResult);
+  ui.downloadMask.addEventListener('click', () => void downloadMask().catch(reportError));
+  wireTrainPanel();
+}
+
+function summary(result: SegmentedImage | null) {
+  if (result === null) return null;
+  return {
+    name: result.name,
+    height: result.height,
+    width: result.width,
+    classes: result.classes,
+    tiles: result.tiles,
+    backend: result.backend,
+    elapsedMs: result.elapsedMs,
+    labels: Array.from(result.labels),
+    /** How many objects the overlay shows, once it has shown them. */
+    objectCount: result.objectCount,
+  };
+}
+
+/**
+ * What the browser test reads and drives (and what a curious user can call from the console):
+ * the page's state, not its pixels.
+ */
+export const api = {
+  backend: () => tf.getBackend(),
+  memory: () => tf.memory(),
+  /** Segments the current image again; resolves with its summary. */
+  segment: () => exclusive(segment).then(summary),
+  lastResult: () => summary(state.result),
+  losses: () => [...state.losses],
+};

@@ -1,0 +1,58 @@
+import { type UNet, modelMetadata } from '@unet/model';
+import { type BackendName, selectBackend } from '../backends/select_backend.js';
+import { state, setStatus } from '../app/state.js';
+import { ui } from '../app/ui.js';
+import { segment } from '../segment/segment_panel.js';
+import { type ModelSource, buildModel } from './model_source.js';
+
+function describeModel(model: UNet): string {
+  const { config } = model;
+  const { classNames, threshold } = modelMetadata(model);
+  const decision = threshold === undefined ? '' : `; class 1 at probability >= ${threshold}`;
+  return `${config.baseChannels}-channel base, depth ${config.depth}, ${config.padding} padding, ${(model.parameterCount / 1e6).toFixed(1)}M parameters; classes: ${classNames.join(', ')}${decision}`;
+}
+
+/** Builds the current source's network on the current backend, freeing the previous one. */
+export function rebuildModel(): void {
+  state.model?.dispose();
+  state.model = null;
+  if (state.source === null) {
+    ui.modelInfo.textContent = 'No model yet: load a model folder (from `unet train`) or train one below.';
+    return;
+  }
+  state.model = buildModel(state.source);
+  ui.modelInfo.textContent = describeModel(state.model);
+  // A model measured on objects (it saved how it cuts them out, as models/dic-hela did) shows them.
+  ui.overlayMode.value = modelMetadata(state.model).instanceMethod === undefined ? 'classes' : 'objects';
+}
+
+/** `announceReady`: false while the page is still starting, so that 'ready' means all of it is. */
+export async function switchBackend(requested: BackendName | 'auto', announceReady = true): Promise<void> {
+  setStatus(`Starting the ${requested} backend…`, 'busy');
+  // The weights live in the old backend's memory: free them, then rebuild on the new one.
+  state.model?.dispose();
+  state.model = null;
+  state.backend = await selectBackend(requested);
+  ui.backendName.textContent = state.backend.name;
+  ui.backendSkipped.textContent = state.backend.skipped.map((entry) => `${entry.name} skipped: ${entry.reason}`).join('; ');
+  rebuildModel();
+  if (announceReady) setStatus(`Ready on ${state.backend.name}.`, 'ready');
+}
+
+export function addModelOption(value: string, label: string, source?: ModelSource): void {
+  const option = document.createElement('option');
+  option.value = value;
+  option.textContent = label;
+  ui.modelSelect.append(option);
+  if (source !== undefined) state.sources.set(value, source);
+}
+
+/** Makes `source` the current model (menu value `value`) and segments the current image with it. */
+export async function useModel(value: string, source: ModelSource, announceReady = true): Promise<void> {
+  state.sources.set(value, source);
+  ui.modelSelect.value = value;
+  state.source = source;
+  rebuildModel();
+  if (state.image !== null) await segment();
+  else if (announceReady) setStatus(`Model ready: ${source.description}.`, 'ready');
+}

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { classChannel, objectInstances } from '@unet/core';
+import { decodeImageFile, toChannels } from '@unet/data';
+import { modelMetadata } from '@unet/model';
+import { type LoadedImage, type SegmentedImage, exclusive, reportError, setStatus, state } from '../app/state.js';
+import { ui } from '../app/ui.js';
+import { drawImage, drawOverlay, drawProbability, eightBitMaskValues, maskPng, objectColour } from '../view/render.js';
+import { segmentTiles } from './segment_tiles.js';
+
+/** The objects of class 1, as `unet predict --instances` cuts them out with the same model. */
+function objectsOf(result: SegmentedImage): Int32Array {
+  if (result.objects === undefined) {
+    const method = (state.model && modelMetadata(state.model).instanceMethod) ?? 'seeded';
+    const probability = classChannel(result.probabilities, result.height * result.width, result.classes, 1);
+    result.objects = objectInstances(probability, result.height, result.width, method);
+    result.objectCount = result.objects.reduce((largest, id) => Math.max(largest, id), 0);
+  }
+  return result.objects;
+}
+
+async function showImage(loaded: LoadedImage): Promise<void> {
+  state.image = loaded;
+  state.result = null;
+  ui.downloadMask.disabled = true;
+  const { image } = loaded;
+  drawImage(ui.imageCanvas, image.data, image.height, image.width, image.channels);
+  for (const canvas of [ui.probabilityCanvas, ui.overlayCanvas]) canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+  await segment();
+}
+
+export async function openImage(file: Blob, name: string): Promise<void> {
+  setStatus(`Reading ${name}…`, 'busy');
+  const image = await decodeImageFile(file, name);
+  await showImage({ name, image });
+}
+
+export function drawResult(): void {
+  const { result, image } = state;
+  if (result === null || image === null) return;
+  // The probability of the first class that is not background (class 1; class 0 for a 1-class head).
+  const shownClass = result.classes > 1 ? 1 : 0;
+  const metadata = state.model === null ? undefined : modelMetadata(state.model);
+  const classNames = metadata?.classNames;
+  ui.probabilityCaption.textContent = `Probability of ${classNames?.[shownClass] ?? `class ${shownClass}`}`;
+  drawProbability(ui.probabilityCanvas, result.probabilities, result.height, result.width, result.classes, shownClass);
+  const channels = image.image.channels;
+  const opacity = Number(ui.opacity.value);
+  // Objects need a class 1 to cut out: a 1-class head shows its classes.
+  if (ui.overlayMode.value === 'objects' && result.classes > 1) {
+    const objects = objectsOf(result);
+    drawOverlay(ui.overlayCanvas, image.image.data, objects, result.height, result.width, channels, opacity, objectColour);
+    ui.overlayCaption.textContent = `${result.objectCount} objects (${classNames?.[1] ?? 'class 1'}) over the image`;
+  } else {
+    const colours = metadata?.classColours ?? [];
+    drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, opacity, (label) => colours[label] ?? objectColour(label));
+    ui.overlayCaption.textContent = 'Mask over the image';
+  }
+}
+
+/** Segments the current image with the current model; the page repaints between tiles. */
+export async function segment(): Promise<SegmentedImage | null> {
+  const { model, image } = state;
+  if (image === null) return null;
+  if (model === null) {
+    setStatus(`${image.name}: no model to segment it with; load a model folder or train one below.`, 'ready');
+    return null;
+  }
+  const backend = tf.getBackend();
+  setStatus(`Segmenting ${image.name} on ${backend}…`, 'busy');
+  ui.progress.value = 0;
+  const started = performance.now();
+  const input = {
+    data: toChannels(image.image, model.config.inputChannels),
+    height: image.image.height,
+    width: image.image.width,
+    channels: model.config.inputChannels,
+  };
+  const segmentation = await segmentTiles(model, input, {
+    // The tile `unet predict` would use, so that the page's mask is the command's.
+    outputTileSize: modelMetadata(model).inferenceTile,
+    threshold: modelMetadata(model).threshold,
+    onProgress: (done, total) => {
+      ui.progress.value = done / total;
+    },
+    yieldBetweenTiles: () => tf.nextFrame(),
+  });
+  const elapsedMs = performance.now() - started;
+  state.result = { ...segmentation, name: image.name, elapsedMs, backend };
+  drawResult();
+  ui.downloadMask.disabled = false;
+  setStatus(
+    `${image.name}: ${segmentation.width} x ${segmentation.height} pixels in ${(elapsedMs / 1000).toFixed(2)} s on ${backend} (${segmentation.tiles} tile${segmentation.tiles === 1 ? '' : 's'}).`,
+    'segmented',
+  );
+  return state.result;
+}
+
+export async function downloadMask(): Promise<void> {
+  const { result, model } = state;
+  if (result === null) return;
+  if (model === null) return;
+  const blob = await maskPng(result.labels, result.height, result.width, eightBitMaskValues(modelMetadata(model).labelValues));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${result.name.replace(/\.[^.]+$/, '')}-mask.png`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+async function openSample(file: string): Promise<void> {
+  const response = await fetch(new URL(`samples/${file}`, document.baseURI));
+  if (!response.ok) throw new Error(`segment_panel: samples/${file} answered ${response.status}; rebuild the app`);
+  await openImage(await response.blob(), file);
+}
+
+/** The sample buttons, from public/samples/samples.json. */
+export async function loadSamples(): Promise<void> {
+  const response = await fetch(new URL('samples/samples.json', document.baseURI));
+  if (!response.ok) return;
+  const samples = (await response.json()) as { file: string; label: string }[];
+  for (const sample of samples) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = sample.file;
+    button.title = sample.label;
+    button.dataset.sample = sample.file;
+    button.addEventListener('click', () => void exclusive(() => openSample(sample.file)).catch(reportError));
+    ui.samples.append(button);
+  }
+}

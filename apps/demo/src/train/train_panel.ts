@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type DecodedImage, decodeImageFile } from '@unet/data';
+import { exclusive, reportError, state } from '../app/state.js';
+import { ui } from '../app/ui.js';
+import { addModelOption, useModel } from '../model/model_panel.js';
+import { sourceFromModel } from '../model/model_source.js';
+import { drawLossChart } from '../view/loss_chart.js';
+import { drawImage, drawOverlay } from '../view/render.js';
+import { type TrainingPair, trainInBrowser } from './train_in_browser.js';
+import { trainingPair } from './training_pair.js';
+
+/** Trains with the panel's settings, showing the loss and a held-out prediction as it goes. */
+async function train(): Promise<void> {
+  const kind = ui.trainKind.value;
+  let pair: TrainingPair | undefined;
+  if (kind === 'pair') {
+    if (state.pairImage === null || state.pairMask === null) throw new Error('train: pick an image and its mask first');
+    pair = trainingPair(state.pairImage, state.pairMask);
+  }
+  const steps = Number(ui.trainSteps.value);
+  state.losses = [];
+  state.stopTraining = false;
+  ui.trainStart.disabled = true;
+  ui.trainStop.disabled = false;
+  ui.trainUse.disabled = true;
+  document.body.dataset.training = 'running';
+  const started = performance.now();
+  try {
+    const { model, losses } = await trainInBrowser(
+      {
+        kind: kind === 'cells' ? 'cells' : 'em',
+        steps,
+        tileSize: Number(ui.trainTile.value),
+        batchSize: Number(ui.trainBatch.value),
+        learningRate: Number(ui.trainRate.value),
+        seed: 1,
+        previewEvery: 5,
+        pair,
+      },
+      {
+        onStep: async (step, loss) => {
+          state.losses.push(loss);
+          drawLossChart(ui.lossCanvas, state.losses, steps);
+          ui.trainStatus.textContent = `step ${step} of ${steps}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()})`;
+          await tf.nextFrame();
+        },
+        onPreview: (preview) => {
+          const labels = new Int32Array(preview.size * preview.size);
+          for (let pixel = 0; pixel < labels.length; pixel++) {
+            let best = 0;
+            for (let c = 1; c < preview.classes; c++) if (preview.probabilities[pixel * preview.classes + c] > preview.probabilities[pixel * preview.classes + best]) best = c;
+            labels[pixel] = best;
+          }
+          drawImage(ui.trainImage, preview.image, preview.size, preview.size, 1);
+          drawOverlay(ui.trainTruth, preview.image, preview.truth, preview.size, preview.size, 1, 0.6);
+          drawOverlay(ui.trainPrediction, preview.image, labels, preview.size, preview.size, 1, 0.6);
+        },
+        shouldStop: () => state.stopTraining,
+      },
+    );
+    state.trainedCount++;
+    state.trained = await sourceFromModel(model, `the model trained here (run ${state.trainedCount})`);
+    model.dispose();
+    ui.trainUse.disabled = false;
+    ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()}: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
+    document.body.dataset.training = 'done';
+  } catch (error) {
+    document.body.dataset.training = 'error';
+    ui.trainStatus.textContent = `Error: ${error instanceof Error ? error.message : String(error)}`;
+    throw error;
+  } finally {
+    ui.trainStart.disabled = false;
+    ui.trainStop.disabled = true;
+  }
+}
+
+async function useTrainedModel(): Promise<void> {
+  if (state.trained === null) return;
+  const value = `trained-${state.trainedCount}`;
+  if (!state.sources.has(value)) addModelOption(value, `Trained here (run ${state.trainedCount})`);
+  await useModel(value, state.trained);
+}
+
+/** The training panel's controls. */
+export function wireTrainPanel(): void {
+  ui.trainKind.addEventListener('change', () => {
+    ui.pairRow.hidden = ui.trainKind.value !== 'pair';
+  });
+  const readPairFile = (input: HTMLInputElement, assign: (image: DecodedImage) => void) => {
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file === undefined) return;
+      void decodeImageFile(file, file.name)
+        .then((image) => {
+          assign(image);
+          ui.pairInfo.textContent = `image: ${state.pairImage ? `${state.pairImage.width} x ${state.pairImage.height}` : 'none'}, mask: ${state.pairMask ? `${state.pairMask.width} x ${state.pairMask.height}` : 'none'}`;
+        })
+        .catch(reportError);
+    });
+  };
+  readPairFile(ui.pairImage, (image) => {
+    state.pairImage = image;
+  });
+  readPairFile(ui.pairMask, (image) => {
+    state.pairMask = image;
+  });
+  ui.trainStart.addEventListener('click', () => void exclusive(train).catch(reportError));
+  ui.trainStop.addEventListener('click', () => {
+    state.stopTraining = true;
+  });
+  ui.trainUse.addEventListener('click', () => void exclusive(useTrainedModel).catch(reportError));
+}
