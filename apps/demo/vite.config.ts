@@ -85,5 +85,7 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  // The segmentation worker is a module worker (segment_client.ts), so that it can share chunks with the page.
+  worker: { format: 'es' },
   define: { __WASM_FOLDER__: JSON.stringify(WASM_FOLDER) },
 });

@@ -24,10 +24,12 @@ import { promisify } from 'node:util';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { classChannel, objectInstances } from '@unet/core';
+import { vocColourMap } from '@unet/data';
 import { createUNet, loadUNet, modelMetadata, presetConfig, saveUNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { encode as encodePng } from 'fast-png';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,9 +64,12 @@ type DemoWindow = Window & {
   unetDemo: {
     backend(): string;
     memory(): { numTensors: number; numBytes: number };
+    workerMemory(): Promise<{ numTensors: number; numBytes: number }>;
+    lastTileMs(): number[];
     segment(): Promise<PageResult | null>;
     lastResult(): PageResult | null;
     losses(): number[];
+    trainingPair(): { mask: number[]; maskValues: number[]; classNames: string[] } | null;
   };
 };
 
@@ -239,14 +244,18 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   it('segments 20 images in a row without leaking a tensor', async () => {
     const counts = await page.evaluate(async () => {
       const demo = (window as unknown as DemoWindow).unetDemo;
-      const before = demo.memory();
+      const before = { page: demo.memory(), worker: await demo.workerMemory() };
       for (let run = 0; run < 20; run++) await demo.segment();
-      const after = demo.memory();
+      const after = { page: demo.memory(), worker: await demo.workerMemory() };
       return { before, after };
     });
-    console.log(`tf.memory() before and after 20 segmentations: ${JSON.stringify(counts)}`);
-    expect(counts.after.numTensors).toBe(counts.before.numTensors);
-    expect(counts.after.numBytes).toBe(counts.before.numBytes);
+    console.log(`tf.memory() of the page and of the segmentation worker before and after 20 segmentations: ${JSON.stringify(counts)}`);
+    // The worker holds the model's weights: a worker with no tensors would prove nothing.
+    expect(counts.before.worker.numTensors).toBeGreaterThan(50);
+    expect(counts.after.worker.numTensors).toBe(counts.before.worker.numTensors);
+    expect(counts.after.worker.numBytes).toBe(counts.before.worker.numBytes);
+    expect(counts.after.page.numTensors).toBe(counts.before.page.numTensors);
+    expect(counts.after.page.numBytes).toBe(counts.before.page.numBytes);
   });
 
   it('reads the 16-bit TIFF of the same crop and gives the same mask', async () => {
@@ -296,33 +305,62 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
   });
 
-  it('keeps the page responsive: frames are drawn between the tiles of a large image', async () => {
-    const seen = await page.evaluate(async () => {
-      const demo = (window as unknown as DemoWindow).unetDemo;
-      // A 600 x 600 PNG made here from the 256-pixel sample, repeated: 3 x 3 tiles of 256.
+  /** Drops a 600 x 600 PNG made in the page from the 256-pixel sample, repeated: 3 x 3 tiles of 256. */
+  const dropLargeImage = (name: string) =>
+    page.evaluate(async (name) => {
       const bitmap = await createImageBitmap(await (await fetch('samples/isbi-train-00.png')).blob());
       const canvas = new OffscreenCanvas(600, 600);
       const context = canvas.getContext('2d');
       for (let top = 0; top < 600; top += 256) for (let left = 0; left < 600; left += 256) context?.drawImage(bitmap, left, top);
       const transfer = new DataTransfer();
-      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 'large.png', { type: 'image/png' }));
-      let frames = 0;
-      let counting = true;
-      const tick = () => {
-        if (!counting) return;
-        if (document.body.dataset.status === 'busy') frames++;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
+      transfer.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' }));
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true }));
-      while (demo.lastResult()?.name !== 'large.png') await new Promise((resolve) => setTimeout(resolve, 20));
-      counting = false;
-      return { frames, tiles: demo.lastResult()?.tiles, backend: demo.backend() };
+    }, name);
+
+  it("keeps the page's thread free: a timer on the page keeps ticking while the worker computes the tiles", async () => {
+    // Ticks of a 5 ms timer, kept while the tiles are under way (after the first, before the last).
+    await page.evaluate(() => {
+      const progress = document.querySelector('#progress') as HTMLProgressElement;
+      const ticks: number[] = [];
+      (window as unknown as { ticks: number[] }).ticks = ticks;
+      const timer = setInterval(() => {
+        if (document.body.dataset.status === 'busy' && progress.value > 0 && progress.value < 1) ticks.push(performance.now());
+        if (document.body.dataset.status !== 'busy' && ticks.length > 0) clearInterval(timer);
+      }, 5);
     });
-    console.log(`a 600 x 600 image on ${seen.backend}: ${seen.tiles} tiles, ${seen.frames} frames drawn while busy`);
+    await dropLargeImage('large.png');
+    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === 'large.png', undefined, { timeout: 150_000 });
+    const seen = await page.evaluate(() => {
+      const demo = (window as unknown as DemoWindow).unetDemo;
+      const ticks = (window as unknown as { ticks: number[] }).ticks;
+      let longestGap = 0;
+      for (let index = 1; index < ticks.length; index++) longestGap = Math.max(longestGap, ticks[index] - ticks[index - 1]);
+      return { ticks: ticks.length, longestGap, tileMs: demo.lastTileMs(), tiles: demo.lastResult()?.tiles, backend: demo.lastResult()?.backend };
+    });
+    // The first tile also starts the worker's backend; the others are the plain compute.
+    const shortestTile = Math.min(...seen.tileMs.slice(1));
+    console.log(
+      `a 600 x 600 image on ${seen.backend} in the worker: ${seen.tiles} tiles of ${seen.tileMs.map((ms) => ms.toFixed(0)).join(', ')} ms; the page's timer ticked ${seen.ticks} times, longest gap ${seen.longestGap.toFixed(0)} ms`,
+    );
     expect(seen.tiles).toBe(9);
-    // wasm computes each tile synchronously: without a pause between tiles no frame would be drawn.
-    expect(seen.frames).toBeGreaterThanOrEqual(9);
+    // On the page's thread wasm computes a tile in one go: no tick could come during it, and the
+    // longest gap would be at least a tile. In the worker the timer runs on.
+    expect(seen.ticks).toBeGreaterThanOrEqual(9);
+    expect(seen.longestGap).toBeLessThan(shortestTile);
+  });
+
+  it('cancels a segmentation midway through the image, then segments again', async () => {
+    await dropLargeImage('large-cancelled.png');
+    await page.waitForFunction(() => (document.querySelector('#progress') as HTMLProgressElement).value > 0, undefined, { timeout: 150_000 });
+    await page.click('#segment-cancel');
+    await waitForStatus('cancelled');
+    expect(await statusText()).toMatch(/^large-cancelled\.png: cancelled after/);
+    expect(await page.locator('#progress').evaluate((bar) => (bar as HTMLProgressElement).value)).toBeLessThan(1);
+    // The cancelled image shows no result of its own.
+    expect(await lastResult()).toBeNull();
+    // A new worker takes over: the same image segments in full.
+    const again = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.segment());
+    expect(again).toMatchObject({ name: 'large-cancelled.png', tiles: 9, backend: 'wasm' });
   });
 
   it('offers the shipped DIC-HeLa model, which finds the cells of its sample as Node does', { timeout: 300_000 }, async () => {
@@ -358,6 +396,29 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     expect(Math.abs((result?.objectCount ?? 0) - nodeObjectCount)).toBeLessThanOrEqual(1);
     expect(await page.locator('#overlay-caption').textContent()).toBe(`${result?.objectCount} objects (cell) over the image`);
     await page.screenshot({ path: path.join(artifacts, 'demo-dic-hela.png'), fullPage: true });
+  });
+
+  it("reads a VOC palette mask by its indices: classes 1 and 3, one red value apart, stay apart", async () => {
+    // A 64 x 64 VOC-style mask made here: bands of classes 0, 1, 3, 15 and void (255), in VOC's palette.
+    const size = 64;
+    const bands = [0, 1, 3, 15, 255];
+    const indices = Uint8Array.from({ length: size * size }, (_, pixel) => bands[Math.floor((pixel % size) / 13)]);
+    const colours = vocColourMap();
+    const palette = Array.from({ length: 256 }, (_, index) => [colours[index * 3], colours[index * 3 + 1], colours[index * 3 + 2]]);
+    expect(palette[1][0]).toBe(palette[3][0]);
+    const maskFile = path.join(workFolder, 'voc-mask.png');
+    writeFileSync(maskFile, encodePng({ width: size, height: size, data: indices, depth: 8, channels: 1, palette }));
+    const imageFile = path.join(workFolder, 'voc-image.png');
+    writeFileSync(imageFile, encodePng({ width: size, height: size, data: Uint8Array.from(indices, (index) => (index * 7) % 256), depth: 8, channels: 1 }));
+
+    await page.selectOption('#train-kind', 'pair');
+    await page.setInputFiles('#pair-image', imageFile);
+    await page.setInputFiles('#pair-mask', maskFile);
+    await page.waitForFunction(() => /image: 64 x 64, mask: 64 x 64/.test(document.querySelector('#pair-info')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    const pair = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.trainingPair());
+    expect(pair?.maskValues).toEqual(bands);
+    expect(pair?.mask).toEqual(Array.from(indices, (index) => bands.indexOf(index)));
+    await page.selectOption('#train-kind', 'em');
   });
 
   it('trains a small U-Net on synthetic data: the loss falls, and the model then segments', async () => {

@@ -47,8 +47,10 @@ export { type TrainingTile, type TrainingTileOptions, extractTrainingTile, tileM
 export { TrainingTileError } from './tiles/tile_error.js';
 export { type WeightMapSettings, sampleWeightMap } from './tiles/sample_weights.js';
 export { type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
-// Browser readers: the platform's decoders for PNG and JPEG, our own for TIFF (8/16-bit, LZW/deflate).
+// Browser readers: the platform's decoders for PNG and JPEG, fast-png for palette PNGs (indices kept),
+// our own for TIFF (8/16-bit, LZW/deflate).
 export { ImageDecodeError } from './browser/decode_error.js';
 export { decodeImageFile } from './browser/decode_image.js';
+export { decodePalettePng, isPalettePng } from './browser/decode_palette_png.js';
 export { type DecodedImage, toChannels } from './browser/decoded_image.js';
 export { decodeTiff, isTiff } from './browser/tiff_decode.js';

@@ -30,6 +30,8 @@ export const state = {
   model: null as UNet | null,
   image: null as LoadedImage | null,
   result: null as SegmentedImage | null,
+  /** How long each tile of the last segmentation took in the worker, in milliseconds. */
+  lastTileMs: [] as number[],
   trained: null as ModelSource | null,
   trainedCount: 0,
   losses: [] as number[],

@@ -15,6 +15,7 @@ export const ui = {
   samples: element('samples'),
   imageFile: element<HTMLInputElement>('image-file'),
   progress: element<HTMLProgressElement>('progress'),
+  segmentCancel: element<HTMLButtonElement>('segment-cancel'),
   status: element('status'),
   opacity: element<HTMLInputElement>('opacity'),
   overlayMode: element<HTMLSelectElement>('overlay-mode'),

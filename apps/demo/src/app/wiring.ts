@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isBackendName } from '../backends/select_backend.js';
 import { addModelOption, switchBackend, useModel } from '../model/model_panel.js';
 import { loadModelFiles, loadShippedModel } from '../model/model_source.js';
-import { downloadMask, drawResult, openImage, segment } from '../segment/segment_panel.js';
+import { cancelSegmentation, downloadMask, drawResult, openImage, segment, workerMemory } from '../segment/segment_panel.js';
 import { wireTrainPanel } from '../train/train_panel.js';
+import { trainingPair } from '../train/training_pair.js';
 import { type SegmentedImage, exclusive, reportError, setStatus, state } from './state.js';
 import { ui } from './ui.js';
 
@@ -59,6 +60,8 @@ export function wire(): void {
     const file = firstFile(event.clipboardData?.files);
     if (file !== undefined) void exclusive(() => openImage(file, file.name || 'pasted image')).catch(reportError);
   });
+  // Not through exclusive(): it must act while the segmentation holds the queue.
+  ui.segmentCancel.addEventListener('click', cancelSegmentation);
   ui.opacity.addEventListener('input', drawResult);
   ui.overlayMode.addEventListener('change', drawResult);
   ui.downloadMask.addEventListener('click', () => void downloadMask().catch(reportError));
@@ -87,9 +90,20 @@ function summary(result: SegmentedImage | null) {
  */
 export const api = {
   backend: () => tf.getBackend(),
+  /** tf.memory() of the page, where the training panel's tensors live. */
   memory: () => tf.memory(),
+  /** tf.memory() of the segmentation worker. */
+  workerMemory,
+  /** How long each tile of the last segmentation took in the worker, in milliseconds. */
+  lastTileMs: () => [...state.lastTileMs],
   /** Segments the current image again; resolves with its summary. */
   segment: () => exclusive(segment).then(summary),
   lastResult: () => summary(state.result),
   losses: () => [...state.losses],
+  /** The training panel's picked image and mask as it would train on them: class ids and the mask value of each. */
+  trainingPair: () => {
+    if (state.pairImage === null || state.pairMask === null) return null;
+    const pair = trainingPair(state.pairImage, state.pairMask);
+    return { mask: Array.from(pair.mask), maskValues: pair.maskValues, classNames: pair.classNames };
+  },
 };

@@ -26,7 +26,8 @@ async function missingPrerequisite(name: BackendName): Promise<string | undefine
     if ((await gpu.requestAdapter().catch(() => null)) === null) return 'navigator.gpu gives no adapter (no usable GPU, or WebGPU is switched off)';
   }
   if (name === 'webgl') {
-    const canvas = document.createElement('canvas');
+    // A worker has no document: there tfjs draws on an OffscreenCanvas, so ask one.
+    const canvas = typeof document === 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
     if (canvas.getContext('webgl2') === null && canvas.getContext('webgl') === null) return 'no WebGL context can be created';
   }
   return undefined;

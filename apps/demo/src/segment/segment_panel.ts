@@ -1,11 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { classChannel, objectInstances } from '@unet/core';
 import { decodeImageFile, toChannels } from '@unet/data';
 import { modelMetadata } from '@unet/model';
 import { type LoadedImage, type SegmentedImage, exclusive, reportError, setStatus, state } from '../app/state.js';
 import { ui } from '../app/ui.js';
 import { drawImage, drawOverlay, drawProbability, eightBitMaskValues, maskPng, objectColour } from '../view/render.js';
-import { segmentTiles } from './segment_tiles.js';
+import { SegmentClient, SegmentationCancelledError } from './segment_client.js';
+import type { Segmentation } from './segment_tiles.js';
 
 /** The objects of class 1, as `unet predict --instances` cuts them out with the same model. */
 function objectsOf(result: SegmentedImage): Int32Array {
@@ -57,17 +58,35 @@ export function drawResult(): void {
   }
 }
 
-/** Segments the current image with the current model; the page repaints between tiles. */
+/** The segmentation worker (segment_worker.ts), shared by every segmentation of the page. */
+const worker = new SegmentClient();
+
+/** Ends the segmentation under way, midway through a tile if need be. */
+export function cancelSegmentation(): void {
+  worker.cancel();
+}
+
+/** tf.memory() of the worker, where the segmentations' tensors live. */
+export function workerMemory(): Promise<tf.MemoryInfo> {
+  return worker.memory();
+}
+
+/**
+ * Segments the current image with the current model, in the worker: the page keeps drawing and
+ * taking clicks (Cancel among them) while the tiles are computed. Resolves with null when there
+ * is nothing to segment or the user cancelled.
+ */
 export async function segment(): Promise<SegmentedImage | null> {
-  const { model, image } = state;
+  const { model, image, source } = state;
   if (image === null) return null;
-  if (model === null) {
+  if (model === null || source === null) {
     setStatus(`${image.name}: no model to segment it with; load a model folder or train one below.`, 'ready');
     return null;
   }
-  const backend = tf.getBackend();
-  setStatus(`Segmenting ${image.name} on ${backend}…`, 'busy');
+  const requested = state.backend?.name ?? 'wasm';
+  setStatus(`Segmenting ${image.name} on ${requested}…`, 'busy');
   ui.progress.value = 0;
+  ui.segmentCancel.disabled = false;
   const started = performance.now();
   const input = {
     data: toChannels(image.image, model.config.inputChannels),
@@ -75,15 +94,29 @@ export async function segment(): Promise<SegmentedImage | null> {
     width: image.image.width,
     channels: model.config.inputChannels,
   };
-  const segmentation = await segmentTiles(model, input, {
-    // The tile `unet predict` would use, so that the page's mask is the command's.
-    outputTileSize: modelMetadata(model).inferenceTile,
-    threshold: modelMetadata(model).threshold,
-    onProgress: (done, total) => {
-      ui.progress.value = done / total;
-    },
-    yieldBetweenTiles: () => tf.nextFrame(),
-  });
+  let segmentation: Segmentation;
+  let backend: string;
+  try {
+    const done = await worker.segment(source, input, {
+      backend: requested,
+      wasmFolder: new URL(`${__WASM_FOLDER__}/`, document.baseURI).href,
+      // The tile `unet predict` would use, so that the page's mask is the command's.
+      outputTileSize: modelMetadata(model).inferenceTile,
+      threshold: modelMetadata(model).threshold,
+      onProgress: (tilesDone, tiles) => {
+        ui.progress.value = tilesDone / tiles;
+      },
+    });
+    segmentation = done.segmentation;
+    backend = done.backend.name;
+    state.lastTileMs = done.tileMs;
+  } catch (error) {
+    if (!(error instanceof SegmentationCancelledError)) throw error;
+    setStatus(`${image.name}: cancelled after ${((performance.now() - started) / 1000).toFixed(2)} s.`, 'cancelled');
+    return null;
+  } finally {
+    ui.segmentCancel.disabled = true;
+  }
   const elapsedMs = performance.now() - started;
   state.result = { ...segmentation, name: image.name, elapsedMs, backend };
   drawResult();

@@ -25,6 +25,23 @@ describe('trainingPair', () => {
     expect(pair.maskValues).toEqual([0, 128, 255]);
   });
 
+  it("reads a palette mask by its indices, not by its colours' first channel", () => {
+    // VOC's classes 1 and 3 are (128, 0, 0) and (128, 128, 0): one red value, two classes.
+    const colourOf: Record<number, number[]> = { 0: [0, 0, 0], 1: [128, 0, 0], 3: [128, 128, 0] };
+    const indices = Uint8Array.from([0, 1, 3, 1]);
+    const mask: DecodedImage = {
+      data: Float32Array.from(Array.from(indices).flatMap((index) => colourOf[index].map((value) => value / 255))),
+      height: 2,
+      width: 2,
+      channels: 3,
+      bitDepth: 8,
+      paletteIndices: indices,
+    };
+    const pair = trainingPair(gray([1, 2, 3, 4], 8), mask);
+    expect(Array.from(pair.mask)).toEqual([0, 1, 2, 1]);
+    expect(pair.maskValues).toEqual([0, 1, 3]);
+  });
+
   it('refuses a mask of another size or with one value', () => {
     expect(() => trainingPair(gray([1, 2, 3, 4], 8), gray([0, 255], 8))).toThrow(/the image is 2 x 2 pixels but the mask 2 x 1/);
     expect(() => trainingPair(gray([1, 2, 3, 4], 8), gray([7, 7, 7, 7], 8))).toThrow(TrainingPairError);

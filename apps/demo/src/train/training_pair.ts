@@ -13,7 +13,8 @@ export class TrainingPairError extends Error {
 /**
  * The user's image and mask as a training pair: the mask's distinct gray values, in increasing
  * order, become classes 0, 1, ... (0/255 masks: 0 and 1), and are kept so that downloaded masks
- * use them again. A colour mask is read by its first channel.
+ * use them again. A palette mask (a VOC SegmentationClass PNG) is read by its indices, the class
+ * ids it stores; any other colour mask by its first channel.
  */
 export function trainingPair(image: DecodedImage, mask: DecodedImage): TrainingPair {
   if (image.height !== mask.height || image.width !== mask.width) {
@@ -22,7 +23,10 @@ export function trainingPair(image: DecodedImage, mask: DecodedImage): TrainingP
     );
   }
   const maximum = mask.bitDepth === 16 ? 65535 : 255;
-  const raw = Array.from({ length: mask.height * mask.width }, (_, pixel) => Math.round(mask.data[pixel * mask.channels] * maximum));
+  const raw =
+    mask.paletteIndices === undefined
+      ? Array.from({ length: mask.height * mask.width }, (_, pixel) => Math.round(mask.data[pixel * mask.channels] * maximum))
+      : Array.from(mask.paletteIndices);
   const values = [...new Set(raw)].sort((a, b) => a - b);
   if (values.length < 2 || values.length > 8) {
     throw new TrainingPairError(
@@ -37,6 +41,6 @@ export function trainingPair(image: DecodedImage, mask: DecodedImage): TrainingP
     width: image.width,
     classNames: values.map((value) => `value ${value}`),
     // A downloaded mask is 8-bit: 16-bit values are spread over 0..255 instead.
-    maskValues: mask.bitDepth === 8 ? values : values.map((_, classId) => Math.round((classId * 255) / (values.length - 1))),
+    maskValues: mask.bitDepth === 8 || mask.paletteIndices !== undefined ? values : values.map((_, classId) => Math.round((classId * 255) / (values.length - 1))),
   };
 }

@@ -1,15 +1,18 @@
 import type { DecodedImage } from './decoded_image.js';
 import { ImageDecodeError } from './decode_error.js';
+import { decodePalettePng, isPalettePng } from './decode_palette_png.js';
 import { decodeTiff, isTiff } from './tiff_decode.js';
 
 /**
  * Any image file the demo takes: TIFF through our own reader (8/16-bit, see tiff_decode.ts),
  * everything else (PNG, JPEG, WebP, GIF, BMP) through the browser's decoder. The browser gives
- * 8 bits per channel, so a 16-bit PNG loses its low byte; save such images as TIFF.
+ * 8 bits per channel, so a 16-bit PNG loses its low byte; save such images as TIFF. A palette
+ * PNG keeps its indices too (decode_palette_png.ts), which the browser's decoder would lose.
  */
 export async function decodeImageFile(file: Blob, name: string): Promise<DecodedImage> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isTiff(bytes)) return decodeTiff(bytes, name);
+  if (isPalettePng(bytes)) return decodePalettePng(bytes, name);
   let bitmap: ImageBitmap;
   try {
     // No colour management and no premultiplication: the pixel values as stored are the measurement.

@@ -10,6 +10,11 @@ export interface DecodedImage extends ImageArray {
   channels: 1 | 3;
   /** The stored bits per sample: 8 or 16 */
   bitDepth: 8 | 16;
+  /**
+   * A palette PNG's indices as stored // [height, width]: what a palette mask means (VOC's class
+   * ids); `data` then holds their colours.
+   */
+  paletteIndices?: Uint8Array;
 }
 
 /**
