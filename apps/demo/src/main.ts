@@ -9,8 +9,8 @@ import { exclusive, reportError, setStatus, state } from './app/state.js';
 import { ui } from './app/ui.js';
 import { api, wire } from './app/wiring.js';
 import { isBackendName } from './backends/select_backend.js';
-import { addModelOption, rebuildModel, switchBackend, useModel } from './model/model_panel.js';
-import { loadShippedModel, readManifest } from './model/model_source.js';
+import { addModelOption, loadShipped, rebuildModel, switchBackend, useModel } from './model/model_panel.js';
+import { readManifest } from './model/model_source.js';
 import { loadSamples } from './segment/segment_panel.js';
 
 (window as unknown as { unetDemo: typeof api }).unetDemo = api;
@@ -37,8 +37,7 @@ async function start(): Promise<void> {
       addModelOption(`shipped-${entry.name}`, entry.label);
     }
     if (manifest.length > 0) {
-      setStatus(`Loading ${manifest[0].label}…`, 'busy');
-      await useModel(`shipped-${manifest[0].name}`, await loadShippedModel(base, manifest[0]), false);
+      await useModel(`shipped-${manifest[0].name}`, await loadShipped(manifest[0]), false);
     } else {
       rebuildModel();
     }

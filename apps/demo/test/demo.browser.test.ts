@@ -16,7 +16,7 @@
  * Screenshots go to test-artifacts/ (git-ignored).
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +69,7 @@ type DemoWindow = Window & {
     segment(): Promise<PageResult | null>;
     lastResult(): PageResult | null;
     losses(): number[];
+    modelLoads(): { name: string; from: 'network' | 'cache'; bytes: number }[];
     trainingPair(): { mask: number[]; maskValues: number[]; classNames: string[] } | null;
   };
 };
@@ -441,5 +442,73 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.startsWith('Trained here'), undefined, { timeout: 30_000 });
     await waitForStatus('segmented');
     expect((await lastResult())?.classes).toBe(2);
+  });
+  /** A mask PNG's gray values as stored (each class's value in the model's label values). */
+  const maskValues = async (file: string) => Array.from((await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })).data);
+
+  it('downloads the trained model as model.json + weights.bin, which the page and `unet predict` load again', async () => {
+    const trained = await lastResult();
+    expect(trained?.name).toBeDefined();
+    const [pageMask] = await Promise.all([page.waitForEvent('download'), page.click('#download-mask')]);
+    const pageMaskFile = path.join(workFolder, 'trained-page-mask.png');
+    await pageMask.saveAs(pageMaskFile);
+
+    const folder = path.join(workFolder, 'trained-model');
+    mkdirSync(folder, { recursive: true });
+    const files: string[] = [];
+    const downloads = new Promise<void>((resolve) => {
+      const listener = async (download: import('playwright-core').Download) => {
+        const file = path.join(folder, download.suggestedFilename());
+        await download.saveAs(file);
+        files.push(download.suggestedFilename());
+        if (files.length === 2) {
+          page.off('download', listener);
+          resolve();
+        }
+      };
+      page.on('download', listener);
+    });
+    await page.click('#train-download');
+    await downloads;
+    expect(files.sort()).toEqual(['model.json', 'weights.bin']);
+
+    // The trainer's command reads the folder and segments the same image as the page did.
+    const predictions = path.join(workFolder, 'trained-predict');
+    const image = path.join(samples, trained?.name ?? '');
+    await promisify(execFile)(process.execPath, [unetCli, 'predict', '--model', folder, image, '--out', predictions, '--backend', 'wasm']);
+    const commandMask = await maskValues(path.join(predictions, path.basename(image)));
+    const pageValues = await maskValues(pageMaskFile);
+    const equal = agreement(commandMask, pageValues);
+    console.log(`the page's trained model, downloaded: unet predict (wasm) vs the page (${trained?.backend}): ${(equal * 100).toFixed(2)}% of pixels equal`);
+    expect(equal).toBeGreaterThanOrEqual(0.99);
+    // Both classes: a mask of one value would agree trivially.
+    const values = new Set(pageValues);
+    expect(values.size).toBe(2);
+
+    // And the page loads it back as a user's model folder, and gives the same mask.
+    await page.setInputFiles('#model-files', [path.join(folder, 'model.json'), path.join(folder, 'weights.bin')]);
+    await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.includes('your files'), undefined, { timeout: 30_000 });
+    await waitForStatus('segmented');
+    expect(agreement((await lastResult())?.labels ?? [], trained?.labels ?? [])).toBe(1);
+  });
+
+  it('keeps the shipped model in IndexedDB: a second visit loads it from there without downloading its weights', async () => {
+    const firstVisit = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.modelLoads());
+    // The bytes counted by the download's progress are the whole weights file.
+    expect(firstVisit[0]).toEqual({ name: 'fixture', from: 'network', bytes: statSync(path.join(modelFolder, 'weights.bin')).size });
+    const weightRequests: string[] = [];
+    const listener = (request: import('playwright-core').Request) => {
+      if (request.url().endsWith('.bin')) weightRequests.push(request.url());
+    };
+    page.on('request', listener);
+    await page.reload();
+    await waitForStatus('ready');
+    page.off('request', listener);
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.modelLoads())).toEqual([{ name: 'fixture', from: 'cache', bytes: 0 }]);
+    expect(weightRequests).toEqual([]);
+    // The cached model is the same model: the sample gives Node's mask again.
+    await page.click(`button[data-sample="${SAMPLE}"]`);
+    await waitForStatus('segmented');
+    expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
   });
 });

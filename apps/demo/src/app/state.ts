@@ -1,7 +1,7 @@
 import type { DecodedImage } from '@unet/data';
 import type { UNet } from '@unet/model';
 import type { BackendChoice } from '../backends/select_backend.js';
-import type { ManifestEntry, ModelSource } from '../model/model_source.js';
+import type { ManifestEntry, ModelSource, ShippedModelLoad } from '../model/model_source.js';
 import type { Segmentation } from '../segment/segment_tiles.js';
 import { ui } from './ui.js';
 
@@ -27,6 +27,8 @@ export const state = {
   /** The models of public/models/manifest.json by their menu values, loaded when chosen. */
   shippedModels: new Map<string, ManifestEntry>(),
   source: null as ModelSource | null,
+  /** Each shipped model loaded, from the network or from IndexedDB. */
+  modelLoads: [] as ShippedModelLoad[],
   model: null as UNet | null,
   image: null as LoadedImage | null,
   result: null as SegmentedImage | null,

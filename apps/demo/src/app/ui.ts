@@ -37,6 +37,7 @@ export const ui = {
   trainStart: element<HTMLButtonElement>('train-start'),
   trainStop: element<HTMLButtonElement>('train-stop'),
   trainUse: element<HTMLButtonElement>('train-use'),
+  trainDownload: element<HTMLButtonElement>('train-download'),
   trainStatus: element('train-status'),
   lossCanvas: element<HTMLCanvasElement>('loss-canvas'),
   trainImage: element<HTMLCanvasElement>('train-image'),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isBackendName } from '../backends/select_backend.js';
-import { addModelOption, switchBackend, useModel } from '../model/model_panel.js';
-import { loadModelFiles, loadShippedModel } from '../model/model_source.js';
+import { addModelOption, loadShipped, switchBackend, useModel } from '../model/model_panel.js';
+import { loadModelFiles } from '../model/model_source.js';
 import { cancelSegmentation, downloadMask, drawResult, openImage, segment, workerMemory } from '../segment/segment_panel.js';
 import { wireTrainPanel } from '../train/train_panel.js';
 import { trainingPair } from '../train/training_pair.js';
@@ -25,7 +25,7 @@ export function wire(): void {
     const value = ui.modelSelect.value;
     void exclusive(async () => {
       const entry = state.shippedModels.get(value);
-      const source = state.sources.get(value) ?? (entry === undefined ? undefined : await loadShippedModel(document.baseURI, entry));
+      const source = state.sources.get(value) ?? (entry === undefined ? undefined : await loadShipped(entry));
       if (source !== undefined) await useModel(value, source);
     }).catch(reportError);
   });
@@ -100,6 +100,8 @@ export const api = {
   segment: () => exclusive(segment).then(summary),
   lastResult: () => summary(state.result),
   losses: () => [...state.losses],
+  /** Each shipped model loaded: from the network (with its bytes) or from IndexedDB. */
+  modelLoads: () => [...state.modelLoads],
   /** The training panel's picked image and mask as it would train on them: class ids and the mask value of each. */
   trainingPair: () => {
     if (state.pairImage === null || state.pairMask === null) return null;

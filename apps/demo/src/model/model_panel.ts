@@ -3,7 +3,7 @@ import { type BackendName, selectBackend } from '../backends/select_backend.js';
 import { state, setStatus } from '../app/state.js';
 import { ui } from '../app/ui.js';
 import { segment } from '../segment/segment_panel.js';
-import { type ModelSource, buildModel } from './model_source.js';
+import { type ManifestEntry, type ModelSource, buildModel, loadShippedModel } from './model_source.js';
 
 function describeModel(model: UNet): string {
   const { config } = model;
@@ -55,4 +55,18 @@ export async function useModel(value: string, source: ModelSource, announceReady
   rebuildModel();
   if (state.image !== null) await segment();
   else if (announceReady) setStatus(`Model ready: ${source.description}.`, 'ready');
+}
+
+/** A shipped model, its download shown in bytes on the status line and the bar; loads are kept in state.modelLoads. */
+export async function loadShipped(entry: ManifestEntry): Promise<ModelSource> {
+  setStatus(`Loading ${entry.label}…`, 'busy');
+  ui.progress.value = 0;
+  const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const source = await loadShippedModel(document.baseURI, entry, (bytes, totalBytes) => {
+    setStatus(`Downloading ${entry.label}: ${megabytes(bytes)}${totalBytes === null ? '' : ` of ${megabytes(totalBytes)}`} MB…`);
+    if (totalBytes !== null && totalBytes > 0) ui.progress.value = bytes / totalBytes;
+  });
+  state.modelLoads.push(source.load);
+  if (source.load.from === 'cache') setStatus(`${entry.label}: loaded from this browser's cache (IndexedDB).`);
+  return source;
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromModelArtifacts, toModelArtifacts, type UNet } from '@unet/model';
+import { type ByteProgress, fetchWithProgress } from './fetch_with_progress.js';
+import { cacheKey, readCachedModel, writeCachedModel } from './model_cache.js';
 
 /** One entry of public/models/manifest.json: a model folder that the app ships. */
 export interface ManifestEntry {
@@ -50,10 +52,57 @@ async function loadArtifacts(handler: tf.io.IOHandler, description: string): Pro
   return { description, artifacts };
 }
 
-/** A model folder the app ships (see readManifest). */
-export function loadShippedModel(baseUrl: string, entry: ManifestEntry): Promise<ModelSource> {
+/** Where a shipped model came from: the network (and how many bytes), or IndexedDB. */
+export interface ShippedModelLoad {
+  name: string;
+  from: 'network' | 'cache';
+  bytes: number;
+}
+
+/**
+ * A model folder the app ships (see readManifest): from IndexedDB when the same model.json was
+ * kept there on an earlier visit (model_cache.ts), else downloaded, its weights' bytes reported
+ * to `onProgress` as they arrive, and kept. Offline (model.json unreachable), any kept copy.
+ */
+export async function loadShippedModel(baseUrl: string, entry: ManifestEntry, onProgress?: ByteProgress): Promise<ModelSource & { load: ShippedModelLoad }> {
   const url = new URL(`models/${entry.path ?? `${entry.name}/model.json`}`, baseUrl).href;
-  return loadArtifacts(tf.io.http(url), entry.label);
+  let text: string | null = null;
+  let unreachable = '';
+  try {
+    const response = await fetch(url);
+    if (response.ok) text = await response.text();
+    else unreachable = `answered ${response.status}`;
+  } catch (error) {
+    unreachable = `is unreachable (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const key = text === null ? null : cacheKey(entry.name, text);
+  const cached = await readCachedModel(entry.name, key);
+  if (cached !== null) {
+    const source = await loadArtifacts({ load: async () => cached }, entry.label);
+    return { ...source, load: { name: entry.name, from: 'cache', bytes: 0 } };
+  }
+  if (text === null || key === null) throw new ModelSourceError(`${url} ${unreachable}, and no copy was kept from an earlier visit; check the connection or rebuild the app`);
+  let modelJson: tf.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(text) as tf.io.ModelJSON;
+  } catch (error) {
+    throw new ModelSourceError(`${url}: not JSON (${(error as Error).message}); the shipped model is damaged, rebuild the app`);
+  }
+  let bytes = 0;
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+    // Weight paths are relative to model.json, as tf.io.http reads them.
+    const buffers = await fetchWithProgress(
+      manifest.flatMap((group) => group.paths.map((path) => new URL(path, url).href)),
+      (done, total) => {
+        bytes = done;
+        onProgress?.(done, total);
+      },
+    );
+    return [tf.io.getWeightSpecs(manifest), tf.io.concatenateArrayBuffers(buffers)];
+  });
+  const source = await loadArtifacts({ load: async () => artifacts }, entry.label);
+  await writeCachedModel(entry.name, key, artifacts);
+  return { ...source, load: { name: entry.name, from: 'network', bytes } };
 }
 
 /**

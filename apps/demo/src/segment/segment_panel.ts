@@ -4,6 +4,7 @@ import { decodeImageFile, toChannels } from '@unet/data';
 import { modelMetadata } from '@unet/model';
 import { type LoadedImage, type SegmentedImage, exclusive, reportError, setStatus, state } from '../app/state.js';
 import { ui } from '../app/ui.js';
+import { download } from '../view/download.js';
 import { drawImage, drawOverlay, drawProbability, eightBitMaskValues, maskPng, objectColour } from '../view/render.js';
 import { SegmentClient, SegmentationCancelledError } from './segment_client.js';
 import type { Segmentation } from './segment_tiles.js';
@@ -133,11 +134,7 @@ export async function downloadMask(): Promise<void> {
   if (result === null) return;
   if (model === null) return;
   const blob = await maskPng(result.labels, result.height, result.width, eightBitMaskValues(modelMetadata(model).labelValues));
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = `${result.name.replace(/\.[^.]+$/, '')}-mask.png`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  download(blob, `${result.name.replace(/\.[^.]+$/, '')}-mask.png`);
 }
 
 async function openSample(file: string): Promise<void> {

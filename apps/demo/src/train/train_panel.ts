@@ -3,7 +3,9 @@ import { type DecodedImage, decodeImageFile } from '@unet/data';
 import { exclusive, reportError, state } from '../app/state.js';
 import { ui } from '../app/ui.js';
 import { addModelOption, useModel } from '../model/model_panel.js';
+import { modelFiles } from '../model/model_files.js';
 import { sourceFromModel } from '../model/model_source.js';
+import { download } from '../view/download.js';
 import { drawLossChart } from '../view/loss_chart.js';
 import { drawImage, drawOverlay } from '../view/render.js';
 import { type TrainingPair, trainInBrowser } from './train_in_browser.js';
@@ -23,6 +25,7 @@ async function train(): Promise<void> {
   ui.trainStart.disabled = true;
   ui.trainStop.disabled = false;
   ui.trainUse.disabled = true;
+  ui.trainDownload.disabled = true;
   document.body.dataset.training = 'running';
   const started = performance.now();
   try {
@@ -62,6 +65,7 @@ async function train(): Promise<void> {
     state.trained = await sourceFromModel(model, `the model trained here (run ${state.trainedCount})`);
     model.dispose();
     ui.trainUse.disabled = false;
+    ui.trainDownload.disabled = false;
     ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()}: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
     document.body.dataset.training = 'done';
   } catch (error) {
@@ -79,6 +83,14 @@ async function useTrainedModel(): Promise<void> {
   const value = `trained-${state.trainedCount}`;
   if (!state.sources.has(value)) addModelOption(value, `Trained here (run ${state.trainedCount})`);
   await useModel(value, state.trained);
+}
+
+/** The trained model as a model folder's two files, model.json and weights.bin. */
+function downloadTrainedModel(): void {
+  if (state.trained === null) return;
+  const { modelJson, weights } = modelFiles(state.trained.artifacts);
+  download(modelJson, 'model.json');
+  download(weights, 'weights.bin');
 }
 
 /** The training panel's controls. */
@@ -109,4 +121,5 @@ export function wireTrainPanel(): void {
     state.stopTraining = true;
   });
   ui.trainUse.addEventListener('click', () => void exclusive(useTrainedModel).catch(reportError));
+  ui.trainDownload.addEventListener('click', downloadTrainedModel);
 }
