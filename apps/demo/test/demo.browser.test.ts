@@ -30,6 +30,7 @@ import { fileSystem } from '@unet/model/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { encode as encodePng } from 'fast-png';
+import { unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,7 @@ type DemoWindow = Window & {
     segment(): Promise<PageResult | null>;
     lastResult(): PageResult | null;
     losses(): number[];
+    batch(): { name: string; maskName: string; status: string }[];
     modelLoads(): { name: string; from: 'network' | 'cache'; bytes: number }[];
     trainingPair(): { mask: number[]; maskValues: number[]; classNames: string[] } | null;
   };
@@ -304,6 +306,48 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.evaluate((clipboardData) => document.dispatchEvent(new ClipboardEvent('paste', { clipboardData })), pasted);
     await waitForResult('pasted.png');
     expect(agreement((await lastResult())?.labels ?? [], nodeLabels)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('segments several images dropped at once, in turn, with a mask download for each and one zip of all', async () => {
+    const transfer = await page.evaluateHandle(
+      async ({ png, tiff }) => {
+        const transfer = new DataTransfer();
+        const pngBytes = await (await fetch(`samples/${png}`)).arrayBuffer();
+        const tiffBytes = await (await fetch(`samples/${tiff}`)).arrayBuffer();
+        transfer.items.add(new File([pngBytes], 'one.png', { type: 'image/png' }));
+        transfer.items.add(new File([tiffBytes], 'two.tif', { type: 'image/tiff' }));
+        transfer.items.add(new File([pngBytes], 'three.png', { type: 'image/png' }));
+        return transfer;
+      },
+      { png: SAMPLE, tiff: SAMPLE_TIFF },
+    );
+    await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+    await page.waitForFunction(() => document.body.dataset.batch === 'done', undefined, { timeout: 150_000 });
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.batch())).toEqual([
+      { name: 'one.png', maskName: 'one-mask.png', status: 'segmented' },
+      { name: 'two.tif', maskName: 'two-mask.png', status: 'segmented' },
+      { name: 'three.png', maskName: 'three-mask.png', status: 'segmented' },
+    ]);
+    // The last one stays on view.
+    expect((await lastResult())?.name).toBe('three.png');
+
+    const [single] = await Promise.all([page.waitForEvent('download'), page.click('button[data-mask="two.tif"]')]);
+    expect(single.suggestedFilename()).toBe('two-mask.png');
+    const singleFile = path.join(workFolder, 'two-mask.png');
+    await single.saveAs(singleFile);
+    expect(agreement(await readMask(singleFile), predictLabels)).toBeGreaterThanOrEqual(0.99);
+
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.click('#batch-zip')]);
+    expect(zip.suggestedFilename()).toBe('masks.zip');
+    const zipFile = path.join(workFolder, 'masks.zip');
+    await zip.saveAs(zipFile);
+    const entries = unzipSync(readFileSync(zipFile));
+    expect(Object.keys(entries).sort()).toEqual(['one-mask.png', 'three-mask.png', 'two-mask.png']);
+    for (const [name, bytes] of Object.entries(entries)) {
+      const file = path.join(workFolder, `zipped-${name}`);
+      writeFileSync(file, bytes);
+      expect(agreement(await readMask(file), predictLabels), name).toBeGreaterThanOrEqual(0.99);
+    }
   });
 
   /** Drops a 600 x 600 PNG made in the page from the 256-pixel sample, repeated: 3 x 3 tiles of 256. */

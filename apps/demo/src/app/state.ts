@@ -2,6 +2,7 @@ import type { DecodedImage } from '@unet/data';
 import type { UNet } from '@unet/model';
 import type { BackendChoice } from '../backends/select_backend.js';
 import type { ManifestEntry, ModelSource, ShippedModelLoad } from '../model/model_source.js';
+import type { BatchItem } from '../segment/batch_panel.js';
 import type { Segmentation } from '../segment/segment_tiles.js';
 import { ui } from './ui.js';
 
@@ -32,6 +33,8 @@ export const state = {
   model: null as UNet | null,
   image: null as LoadedImage | null,
   result: null as SegmentedImage | null,
+  /** The images dropped or opened together, in turn, with their masks. */
+  batch: [] as BatchItem[],
   /** How long each tile of the last segmentation took in the worker, in milliseconds. */
   lastTileMs: [] as number[],
   trained: null as ModelSource | null,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isBackendName } from '../backends/select_backend.js';
 import { addModelOption, loadShipped, switchBackend, useModel } from '../model/model_panel.js';
 import { loadModelFiles } from '../model/model_source.js';
+import { downloadBatchZip, segmentBatch } from '../segment/batch_panel.js';
 import { cancelSegmentation, downloadMask, drawResult, openImage, segment, workerMemory } from '../segment/segment_panel.js';
 import { wireTrainPanel } from '../train/train_panel.js';
 import { trainingPair } from '../train/training_pair.js';
@@ -10,6 +11,13 @@ import { ui } from './ui.js';
 
 function firstFile(list: FileList | null | undefined): File | undefined {
   return list?.[0] ?? undefined;
+}
+
+/** One file opens as before; several are segmented in turn (batch_panel.ts). */
+function openFiles(list: FileList | null | undefined): void {
+  const files = Array.from(list ?? []);
+  if (files.length === 1) void exclusive(() => openImage(files[0], files[0].name)).catch(reportError);
+  else if (files.length > 1) void exclusive(() => segmentBatch(files)).catch(reportError);
 }
 
 /** The header (backend, model) and the segment panel's controls, then the training panel's. */
@@ -41,9 +49,9 @@ export function wire(): void {
     }).catch(reportError);
   });
   ui.imageFile.addEventListener('change', () => {
-    const file = firstFile(ui.imageFile.files);
+    const files = ui.imageFile.files;
+    openFiles(files);
     ui.imageFile.value = '';
-    if (file !== undefined) void exclusive(() => openImage(file, file.name)).catch(reportError);
   });
   document.addEventListener('dragover', (event) => {
     event.preventDefault();
@@ -53,8 +61,7 @@ export function wire(): void {
   document.addEventListener('drop', (event) => {
     event.preventDefault();
     document.body.classList.remove('dragging');
-    const file = firstFile(event.dataTransfer?.files);
-    if (file !== undefined) void exclusive(() => openImage(file, file.name)).catch(reportError);
+    openFiles(event.dataTransfer?.files);
   });
   document.addEventListener('paste', (event) => {
     const file = firstFile(event.clipboardData?.files);
@@ -65,6 +72,7 @@ export function wire(): void {
   ui.opacity.addEventListener('input', drawResult);
   ui.overlayMode.addEventListener('change', drawResult);
   ui.downloadMask.addEventListener('click', () => void downloadMask().catch(reportError));
+  ui.batchZip.addEventListener('click', () => void downloadBatchZip().catch(reportError));
   wireTrainPanel();
 }
 
@@ -100,6 +108,8 @@ export const api = {
   segment: () => exclusive(segment).then(summary),
   lastResult: () => summary(state.result),
   losses: () => [...state.losses],
+  /** The images segmented together: names, status and mask file names. */
+  batch: () => state.batch.map(({ name, maskName, status }) => ({ name, maskName, status })),
   /** Each shipped model loaded: from the network (with its bytes) or from IndexedDB. */
   modelLoads: () => [...state.modelLoads],
   /** The training panel's picked image and mask as it would train on them: class ids and the mask value of each. */

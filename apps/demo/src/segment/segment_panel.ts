@@ -129,12 +129,21 @@ export async function segment(): Promise<SegmentedImage | null> {
   return state.result;
 }
 
-export async function downloadMask(): Promise<void> {
+/** The file name of an image's mask: `cells.tif` -> `cells-mask.png`. */
+export function maskFileName(imageName: string): string {
+  return `${imageName.replace(/\.[^.]+$/, '')}-mask.png`;
+}
+
+/** The last result's mask as `unet predict` writes it: 8-bit gray, each class in the model's label value. */
+export async function currentMaskPng(): Promise<Blob | null> {
   const { result, model } = state;
-  if (result === null) return;
-  if (model === null) return;
-  const blob = await maskPng(result.labels, result.height, result.width, eightBitMaskValues(modelMetadata(model).labelValues));
-  download(blob, `${result.name.replace(/\.[^.]+$/, '')}-mask.png`);
+  if (result === null || model === null) return null;
+  return maskPng(result.labels, result.height, result.width, eightBitMaskValues(modelMetadata(model).labelValues));
+}
+
+export async function downloadMask(): Promise<void> {
+  const blob = await currentMaskPng();
+  if (blob !== null && state.result !== null) download(blob, maskFileName(state.result.name));
 }
 
 async function openSample(file: string): Promise<void> {
