@@ -470,9 +470,25 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.fill('#train-steps', '16');
     await page.fill('#train-tile', '64');
     await page.fill('#train-batch', '2');
+    // The page's own tensors, sampled while the worker trains: on the page's thread the run's model and optimiser would add hundreds.
+    await page.evaluate(() => {
+      const demo = (window as unknown as DemoWindow).unetDemo;
+      const seen = { before: demo.memory().numTensors, most: 0, samples: 0 };
+      (window as unknown as { trainingMemory: typeof seen }).trainingMemory = seen;
+      const timer = setInterval(() => {
+        if (document.body.dataset.training !== 'running') return;
+        seen.most = Math.max(seen.most, demo.memory().numTensors);
+        seen.samples++;
+        if (demo.losses().length >= 16) clearInterval(timer);
+      }, 20);
+    });
     await page.click('#train-start');
     await page.waitForFunction(() => document.body.dataset.training === 'done' || document.body.dataset.training === 'error', undefined, { timeout: 120_000 });
-    expect(await page.locator('#train-status').textContent()).toMatch(/^Trained 16 steps/);
+    expect(await page.locator('#train-status').textContent()).toMatch(/^Trained 16 steps in [\d.]+ s on wasm, in a worker/);
+    const memory = await page.evaluate(() => (window as unknown as { trainingMemory: { before: number; most: number; samples: number } }).trainingMemory);
+    console.log(`the page's tensors while the worker trained: ${JSON.stringify(memory)}`);
+    expect(memory.samples).toBeGreaterThan(10);
+    expect(memory.most).toBe(memory.before);
     const losses = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.losses());
     expect(losses).toHaveLength(16);
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -40,7 +40,6 @@ export const state = {
   trained: null as ModelSource | null,
   trainedCount: 0,
   losses: [] as number[],
-  stopTraining: false,
   pairImage: null as DecodedImage | null,
   pairMask: null as DecodedImage | null,
 };

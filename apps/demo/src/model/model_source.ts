@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fromModelArtifacts, toModelArtifacts, type UNet } from '@unet/model';
+import { fromModelArtifacts, type UNet } from '@unet/model';
 import { type ByteProgress, fetchWithProgress } from './fetch_with_progress.js';
 import { cacheKey, readCachedModel, writeCachedModel } from './model_cache.js';
 
@@ -144,11 +144,6 @@ export async function loadModelFiles(files: File[]): Promise<ModelSource> {
     return [tf.io.getWeightSpecs(manifest), tf.io.concatenateArrayBuffers(buffers)];
   });
   return loadArtifacts({ load: async () => artifacts }, name);
-}
-
-/** A network made here (the training panel), kept as files like any other source. */
-export async function sourceFromModel(model: UNet, description: string): Promise<ModelSource> {
-  return { description, artifacts: await toModelArtifacts(model, model.metadata) };
 }
 
 /** The network of a source, on the current backend. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Sample, createRandom, createSyntheticDataset } from '@unet/data';
+import { type Dataset, type Sample, createBatchSource, createSyntheticDataset } from '@unet/data';
 import { type UNet, createUNet, presetConfig } from '@unet/model';
-import { type TrainingBatch, createOptimizer, stepSeed, trainStep, weightedCrossEntropyLoss } from '@unet/train';
+import { NonFiniteLossError, createOptimizer, fit, weightedCrossEntropyLoss } from '@unet/train';
 
 /** An image and its mask that the user dropped in, to train on instead of synthetic data. */
 export interface TrainingPair {
@@ -53,49 +53,67 @@ export interface BrowserTrainingResult {
   losses: number[];
 }
 
-/** A source of square training tiles // [tileSize, tileSize], plus one held-out preview tile. */
-interface TileSource {
-  classNames: readonly string[];
-  training(index: number): Promise<{ image: Float32Array; mask: Int32Array }>;
-  preview: { image: Float32Array; mask: Int32Array };
-}
-
-async function syntheticTiles(kind: 'em' | 'cells', tileSize: number, seed: number): Promise<TileSource> {
-  // 16 training images and one more, never trained on, for the live preview.
-  const dataset = createSyntheticDataset({ kind, seed, size: 17, height: tileSize, width: tileSize });
-  const toTile = (sample: Sample) => ({ image: sample.image.data, mask: sample.mask.data });
+/** The first `size` samples of `dataset`, as a data set of their own. */
+function firstSamples(dataset: Dataset, size: number): Dataset {
+  const get = (index: number) => {
+    if (index >= size) throw new RangeError(`train_in_browser: sample ${index} of ${size}`);
+    return dataset.get(index);
+  };
   return {
+    name: `${dataset.name}, first ${size}`,
+    size,
     classNames: dataset.classNames,
-    training: async (index) => toTile(await dataset.get(index % 16)),
-    preview: toTile(await dataset.get(16)),
+    channels: dataset.channels,
+    ids: dataset.ids.slice(0, size),
+    get,
+    async *[Symbol.asyncIterator]() {
+      for (let index = 0; index < size; index++) yield await get(index);
+    },
   };
 }
 
-/** Random crops of the user's pair, from a seeded generator; the preview is the centre crop. */
-function pairTiles(pair: TrainingPair, tileSize: number, seed: number): TileSource {
-  const random = createRandom(seed, 'demo-pair-crops');
-  const crop = (top: number, left: number) => {
-    const image = new Float32Array(tileSize * tileSize);
-    const mask = new Int32Array(tileSize * tileSize);
-    for (let row = 0; row < tileSize; row++) {
-      const source = (top + row) * pair.width + left;
-      image.set(pair.image.subarray(source, source + tileSize), row * tileSize);
-      mask.set(pair.mask.subarray(source, source + tileSize), row * tileSize);
-    }
-    return { image, mask };
+/** The user's pair as a data set of one sample. */
+function pairDataset(pair: TrainingPair): Dataset {
+  const sample: Sample = {
+    id: 'your image',
+    image: { data: pair.image, height: pair.height, width: pair.width, channels: 1 },
+    mask: { data: pair.mask, height: pair.height, width: pair.width },
+    classNames: pair.classNames,
   };
   return {
+    name: 'your image and mask',
+    size: 1,
     classNames: pair.classNames,
-    training: async () => crop(random.integer(0, pair.height - tileSize + 1), random.integer(0, pair.width - tileSize + 1)),
-    preview: crop((pair.height - tileSize) >> 1, (pair.width - tileSize) >> 1),
+    channels: 1,
+    ids: [sample.id],
+    get: async () => sample,
+    async *[Symbol.asyncIterator]() {
+      yield sample;
+    },
   };
+}
+
+/** A centre crop // [tileSize, tileSize] of a one-channel sample, for the live preview. */
+function centreTile(sample: Sample, tileSize: number): { image: Float32Array; mask: Int32Array } {
+  const top = (sample.image.height - tileSize) >> 1;
+  const left = (sample.image.width - tileSize) >> 1;
+  const image = new Float32Array(tileSize * tileSize);
+  const mask = new Int32Array(tileSize * tileSize);
+  for (let row = 0; row < tileSize; row++) {
+    const source = (top + row) * sample.image.width + left;
+    image.set(sample.image.data.subarray(source, source + tileSize), row * tileSize);
+    mask.set(sample.mask.data.subarray(source, source + tileSize), row * tileSize);
+  }
+  return { image, mask };
 }
 
 /**
- * Trains a `small` U-Net here, on the page's backend: Adam on the plain cross-entropy, batches
- * of whole tiles (the small preset is padded, so its output has the tile's size), using
- * @unet/train's trainStep, which frees every tensor of a step. Returns the network; the caller
- * owns (and disposes) it.
+ * Trains a `small` U-Net here, on the page's backend, with @unet/train's fit: Adam on the plain
+ * cross-entropy (no weight map), batches from @unet/data's createBatchSource (seeded crops of
+ * whole tiles, no augmentation: the small preset is padded, so its output has the tile's size).
+ * Synthetic data: 16 training images and a 17th, never trained on, for the live preview; a
+ * user's pair: crops of it, its centre for the preview. Returns the network; the caller owns
+ * (and disposes) it.
  */
 export async function trainInBrowser(options: BrowserTrainingOptions, callbacks: TrainingCallbacks = {}): Promise<BrowserTrainingResult> {
   const { tileSize, batchSize, steps, seed } = options;
@@ -107,48 +125,59 @@ export async function trainInBrowser(options: BrowserTrainingOptions, callbacks:
       `train_in_browser: the image is ${options.pair.height} x ${options.pair.width}, smaller than the ${tileSize}-pixel tiles; choose a smaller tile size`,
     );
   }
-  const source = options.pair === undefined ? await syntheticTiles(options.kind, tileSize, seed) : pairTiles(options.pair, tileSize, seed);
-  const classes = source.classNames.length;
+  let dataset: Dataset;
+  let previewSample: Sample;
+  if (options.pair === undefined) {
+    const synthetic = createSyntheticDataset({ kind: options.kind, seed, size: 17, height: tileSize, width: tileSize });
+    dataset = firstSamples(synthetic, 16);
+    previewSample = await synthetic.get(16);
+  } else {
+    dataset = pairDataset(options.pair);
+    previewSample = await dataset.get(0);
+  }
+  const preview = centreTile(previewSample, tileSize);
+  const classes = dataset.classNames.length;
   const model = createUNet(presetConfig('small', { inputChannels: 1, classes, seed }));
   model.metadata = {
-    classNames: [...source.classNames],
+    classNames: [...dataset.classNames],
     ...(options.pair === undefined ? {} : { labelMapping: { values: options.pair.maskValues } }),
     trainedWith: `the demo's training panel: ${options.pair === undefined ? `synthetic '${options.kind}' data` : 'a dropped image and mask'}, ${steps} steps of ${batchSize} ${tileSize}-pixel tiles, Adam ${options.learningRate}, seed ${seed}`,
   };
+  const batches = createBatchSource({ dataset, batchSize, inputSize: tileSize, outputSize: tileSize, augmentation: false, weightMap: false, seed, classes });
   const optimizer = createOptimizer({ name: 'adam', learningRate: options.learningRate });
-  const loss = weightedCrossEntropyLoss();
   const losses: number[] = [];
-  const pixels = tileSize * tileSize;
+  // Asked before each step, as the Stop button is read: after a step, it stops fit before the next.
+  const stop = new AbortController();
   try {
-    for (let step = 0; step < steps && !(callbacks.shouldStop?.() ?? false); step++) {
-      const batch: TrainingBatch = {
-        batchSize,
-        inputHeight: tileSize,
-        inputWidth: tileSize,
-        channels: 1,
-        outputHeight: tileSize,
-        outputWidth: tileSize,
-        images: new Float32Array(batchSize * pixels),
-        masks: new Int32Array(batchSize * pixels),
-      };
-      for (let item = 0; item < batchSize; item++) {
-        const tile = await source.training(step * batchSize + item);
-        batch.images.set(tile.image, item * pixels);
-        batch.masks.set(tile.mask, item * pixels);
-      }
-      const result = await trainStep({ model, optimizer, loss, batch, seed: stepSeed(seed, step) });
-      if (!result.applied) throw new Error(`train_in_browser: the loss became ${result.loss} at step ${step + 1}; lower the learning rate`);
-      losses.push(result.loss);
-      await callbacks.onStep?.(step + 1, result.loss);
-      if (callbacks.onPreview !== undefined && ((step + 1) % options.previewEvery === 0 || step + 1 === steps)) {
-        const probabilities = tf.tidy(() => model.predict(tf.tensor4d(source.preview.image, [1, tileSize, tileSize, 1])));
-        const values = (await probabilities.data()) as Float32Array;
-        probabilities.dispose();
-        callbacks.onPreview({ image: source.preview.image, truth: source.preview.mask, probabilities: values, size: tileSize, classes });
-      }
+    if (!(callbacks.shouldStop?.() ?? false)) {
+      await fit({
+        model,
+        batches,
+        steps,
+        loss: weightedCrossEntropyLoss(),
+        optimizer,
+        seed,
+        signal: stop.signal,
+        // The masks hold class ids only; none is an ignore label.
+        ignoreLabel: null,
+        callbacks: {
+          onStep: async ({ step, loss }) => {
+            losses.push(loss);
+            await callbacks.onStep?.(step, loss);
+            if (callbacks.onPreview !== undefined && (step % options.previewEvery === 0 || step === steps)) {
+              const probabilities = tf.tidy(() => model.predict(tf.tensor4d(preview.image, [1, tileSize, tileSize, 1])));
+              const values = (await probabilities.data()) as Float32Array;
+              probabilities.dispose();
+              callbacks.onPreview({ image: preview.image, truth: preview.mask, probabilities: values, size: tileSize, classes });
+            }
+            if (callbacks.shouldStop?.() ?? false) stop.abort();
+          },
+        },
+      });
     }
   } catch (error) {
     model.dispose();
+    if (error instanceof NonFiniteLossError) throw new Error(`train_in_browser: ${error.message}; lower the learning rate`);
     throw error;
   } finally {
     optimizer.dispose();

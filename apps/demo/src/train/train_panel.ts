@@ -1,15 +1,17 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type DecodedImage, decodeImageFile } from '@unet/data';
 import { exclusive, reportError, state } from '../app/state.js';
 import { ui } from '../app/ui.js';
 import { addModelOption, useModel } from '../model/model_panel.js';
 import { modelFiles } from '../model/model_files.js';
-import { sourceFromModel } from '../model/model_source.js';
 import { download } from '../view/download.js';
 import { drawLossChart } from '../view/loss_chart.js';
 import { drawImage, drawOverlay } from '../view/render.js';
-import { type TrainingPair, trainInBrowser } from './train_in_browser.js';
+import { TrainClient } from './train_client.js';
+import type { TrainingPair } from './train_in_browser.js';
 import { trainingPair } from './training_pair.js';
+
+/** The training worker (train_worker.ts), one per run. */
+const trainer = new TrainClient();
 
 /** Trains with the panel's settings, showing the loss and a held-out prediction as it goes. */
 async function train(): Promise<void> {
@@ -21,15 +23,15 @@ async function train(): Promise<void> {
   }
   const steps = Number(ui.trainSteps.value);
   state.losses = [];
-  state.stopTraining = false;
   ui.trainStart.disabled = true;
   ui.trainStop.disabled = false;
   ui.trainUse.disabled = true;
   ui.trainDownload.disabled = true;
   document.body.dataset.training = 'running';
   const started = performance.now();
+  let backend = state.backend?.name ?? 'wasm';
   try {
-    const { model, losses } = await trainInBrowser(
+    const { artifacts, losses } = await trainer.train(
       {
         kind: kind === 'cells' ? 'cells' : 'em',
         steps,
@@ -40,12 +42,16 @@ async function train(): Promise<void> {
         previewEvery: 5,
         pair,
       },
+      backend,
+      new URL(`${__WASM_FOLDER__}/`, document.baseURI).href,
       {
-        onStep: async (step, loss) => {
+        onStarted: (name) => {
+          backend = name as typeof backend;
+        },
+        onStep: (step, loss) => {
           state.losses.push(loss);
           drawLossChart(ui.lossCanvas, state.losses, steps);
-          ui.trainStatus.textContent = `step ${step} of ${steps}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()})`;
-          await tf.nextFrame();
+          ui.trainStatus.textContent = `step ${step} of ${steps}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s on ${backend}, in a worker)`;
         },
         onPreview: (preview) => {
           const labels = new Int32Array(preview.size * preview.size);
@@ -58,15 +64,13 @@ async function train(): Promise<void> {
           drawOverlay(ui.trainTruth, preview.image, preview.truth, preview.size, preview.size, 1, 0.6);
           drawOverlay(ui.trainPrediction, preview.image, labels, preview.size, preview.size, 1, 0.6);
         },
-        shouldStop: () => state.stopTraining,
       },
     );
     state.trainedCount++;
-    state.trained = await sourceFromModel(model, `the model trained here (run ${state.trainedCount})`);
-    model.dispose();
+    state.trained = { description: `the model trained here (run ${state.trainedCount})`, artifacts };
     ui.trainUse.disabled = false;
     ui.trainDownload.disabled = false;
-    ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${tf.getBackend()}: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
+    ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${backend}, in a worker: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
     document.body.dataset.training = 'done';
   } catch (error) {
     document.body.dataset.training = 'error';
@@ -117,9 +121,7 @@ export function wireTrainPanel(): void {
     state.pairMask = image;
   });
   ui.trainStart.addEventListener('click', () => void exclusive(train).catch(reportError));
-  ui.trainStop.addEventListener('click', () => {
-    state.stopTraining = true;
-  });
+  ui.trainStop.addEventListener('click', () => trainer.stop());
   ui.trainUse.addEventListener('click', () => void exclusive(useTrainedModel).catch(reportError));
   ui.trainDownload.addEventListener('click', downloadTrainedModel);
 }
