@@ -12,7 +12,13 @@
  * - the downloaded mask PNG holds that mask;
  * - the shipped DIC-HeLa model, chosen from the manifest, segments its sample as Node does and
  *   shows its cells as objects, as many as `unet predict --instances` cuts out;
- * - the training panel's loss falls in a short run, and its model then segments.
+ * - several dropped images are segmented in turn, with a mask download each and one zip;
+ * - segmentation runs in a worker: a timer on the page keeps ticking during it; Cancel stops it midway;
+ * - a VOC palette mask keeps its indices;
+ * - the training panel's loss falls in a short run (in a worker: the page's tensors stay put), and
+ *   its model then segments, and downloaded (model.json + weights.bin) loads again in the page
+ *   and in `unet predict`;
+ * - a reload loads the shipped model from IndexedDB, without fetching its weights.
  * Screenshots go to test-artifacts/ (git-ignored).
  */
 import { execFile } from 'node:child_process';
