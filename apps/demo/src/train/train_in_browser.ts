@@ -41,7 +41,7 @@ export interface TrainingPreview {
 }
 
 export interface TrainingCallbacks {
-  /** After each step; awaited, so the page can repaint (tf.nextFrame). */
+  /** After each step; awaited (the training worker yields there, so that a Stop message is read). */
   onStep?: (step: number, loss: number) => Promise<void> | void;
   onPreview?: (preview: TrainingPreview) => void;
   /** Asked before each step; true ends the run early (the Stop button). */
