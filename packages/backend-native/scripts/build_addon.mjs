@@ -1,59 +1,66 @@
-// Compiles the oneDNN addon (native/unet_native.cc) into dist/native/unet_native.node with g++,
-// against Node's own headers (no node-gyp, no Python). The addon is optional, as tfjs-node's
-// binding is: where oneDNN or a compiler is missing, this records why in
-// dist/native/addon_status.json and exits 0, so that the rest of the workspace still builds;
-// importing the package then throws NativeAddonMissingError with that reason.
-// A compile error with oneDNN present is a bug in the addon and fails the build.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Builds the oneDNN addon (native/*.cc) with node-gyp (binding.gyp) into
+// dist/native/unet_native.node. Run by `pnpm build` and as the package's install script. The
+// addon is optional, as tfjs-node's binding is: where something is missing, or the compile
+// fails, this records why in dist/native/addon_status.json, prints it in one line, and exits 0,
+// so that the install and the rest of the workspace still build; importing the package then
+// throws NativeAddonMissingError with that reason (and src/build_status.test.ts fails where
+// oneDNN is present but the addon did not build, so that a compile error is not missed).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPrerequisites } from './addon_prerequisites.mjs';
+import { writeGeometryHeader } from './generate_geometry_header.mjs';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputFolder = join(packageRoot, 'dist', 'native');
-const source = join(packageRoot, 'native', 'unet_native.cc');
 const addon = join(outputFolder, 'unet_native.node');
 const statusFile = join(outputFolder, 'addon_status.json');
 mkdirSync(outputFolder, { recursive: true });
 
-function record(built, reason) {
+function record(built, reason, oneDnn = null) {
   // An addon left from an earlier build would load and contradict the recorded reason.
   if (!built) rmSync(addon, { force: true });
-  writeFileSync(statusFile, `${JSON.stringify({ built, reason, addon: built ? 'unet_native.node' : null }, null, 2)}\n`);
-  console.log(built ? `@unet/backend-native: built ${addon}` : `@unet/backend-native: addon not built: ${reason}`);
+  writeFileSync(statusFile, `${JSON.stringify({ built, reason, addon: built ? 'unet_native.node' : null, oneDnn }, null, 2)}\n`);
+  console.log(built ? `@unet/backend-native: built ${addon} against ${oneDnn.include}` : `@unet/backend-native: addon not built: ${reason}`);
 }
 
-const fix = 'install oneDNN and a compiler (Debian: apt-get install -y libdnnl-dev g++), then run pnpm build again';
-const nodeHeaders = join(dirname(dirname(process.execPath)), 'include', 'node');
-const compiler = process.env.CXX ?? 'g++';
-const dnnlHeader = ['/usr/include/oneapi/dnnl/dnnl.hpp', '/usr/local/include/oneapi/dnnl/dnnl.hpp'].find(existsSync);
+// As the install script inside this repository, nothing to do: `pnpm build` builds the addon
+// (and pnpm install would otherwise compile it in every checkout on every install).
+const inWorkspace = existsSync(join(packageRoot, '..', '..', 'pnpm-workspace.yaml'));
+if (process.env.npm_lifecycle_event === 'install' && inWorkspace) process.exit(0);
 
-if (process.env.UNET_NATIVE_SKIP_ADDON === '1') {
-  record(false, 'UNET_NATIVE_SKIP_ADDON=1 was set when the package was built; unset it and run pnpm build again');
-} else if (!existsSync(join(nodeHeaders, 'node_api.h'))) {
-  record(false, `Node's headers are not in ${nodeHeaders}; install Node with its headers (the official tarball has them), then run pnpm build again`);
-} else if (spawnSync(compiler, ['--version']).status !== 0) {
-  record(false, `no C++ compiler (${compiler}); ${fix}`);
-} else if (dnnlHeader === undefined) {
-  record(false, `oneDNN's headers (oneapi/dnnl/dnnl.hpp) are missing; ${fix}`);
+const prerequisites = findPrerequisites();
+if (!prerequisites.found) {
+  record(false, prerequisites.reason);
 } else {
-  const includeRoot = dirname(dirname(dirname(dnnlHeader)));
-  // Built beside and renamed over the old addon: a process that has the old one loaded keeps
-  // its file (rewriting a loaded shared object in place can crash it).
-  const building = `${addon}.${process.pid}.tmp`;
-  execFileSync(
-    compiler,
-    [
-      // -fno-trapping-math: no program here reads floating-point exception flags, and without
-      // it the compiler keeps a branch in loops with a comparison (ReLU masks) instead of
-      // vectorising them; results are the same.
-      '-std=c++17', '-O3', '-fno-trapping-math', '-fPIC', '-shared', '-fopenmp', '-fvisibility=hidden',
-      '-DNODE_GYP_MODULE_NAME=unet_native', '-DNAPI_VERSION=8',
-      `-I${nodeHeaders}`, `-I${includeRoot}`,
-      source, '-o', building, '-ldnnl',
-    ],
-    { stdio: 'inherit' },
-  );
-  renameSync(building, addon);
-  record(true, null);
+  writeGeometryHeader();
+  const { nodeGyp, nodeDir, dnnlInclude, dnnlLib } = prerequisites;
+  // configure, then build: make recompiles only what changed since the last build (a rebuild
+  // would compile every file each time).
+  const nodeGypRun = (args) => {
+    const run = spawnSync(process.execPath, [nodeGyp, args[0], '--loglevel=warn', `--nodedir=${nodeDir}`, ...args.slice(1)], {
+      cwd: packageRoot,
+      stdio: ['ignore', 'inherit', 'pipe'],
+      encoding: 'utf8',
+      // JOBS: node-gyp's make runs one compile per core.
+      env: { JOBS: 'max', ...process.env },
+    });
+    process.stderr.write(run.stderr ?? '');
+    return run;
+  };
+  let result = nodeGypRun(['configure', '--', `-Ddnnl_include=${dnnlInclude}`, `-Ddnnl_lib=${dnnlLib}`]);
+  if (result.status === 0) result = nodeGypRun(['build']);
+  const built = join(packageRoot, 'build', 'Release', 'unet_native.node');
+  if (result.status !== 0 || !existsSync(built)) {
+    const lastError = (result.stderr ?? '').split('\n').find((line) => / error[: ]/.test(line)) ?? `node-gyp exited with ${result.status}`;
+    record(false, `compiling the addon against ${dnnlInclude} failed (${lastError.trim()}); the compiler's output is above; ${dnnlLib === '' ? 'check that libdnnl-dev is oneDNN 2.x or 3.x' : 'check UNET_DNNL_ROOT'}`);
+  } else {
+    // Copied beside and renamed over the old addon: a process that has the old one loaded keeps
+    // its file (rewriting a loaded shared object in place can crash it).
+    const building = `${addon}.${process.pid}.tmp`;
+    copyFileSync(built, building);
+    renameSync(building, addon);
+    record(true, null, { include: dnnlInclude, lib: dnnlLib === '' ? null : dnnlLib });
+  }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** The functions of native/unet_native.cc. Buffers are NHWC float32; see the C++ for parameters. */
+/** The functions of the addon (native/*.cc, one file per kernel family). Buffers are NHWC float32; see the C++ for parameters. */
 export interface NativeAddon {
   conv2d(x: Float32Array, filter: Float32Array, bias: Float32Array | null, params: Int32Array, relu: number, out: Float32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, params: Int32Array, dx: Float32Array): void;
@@ -34,6 +34,8 @@ export interface NativeAddon {
   threads(): number;
   /** oneDNN's version, e.g. '2.6.3'. */
   version(): string;
+  /** The geometry fields the addon was compiled with, in the order it reads them (src/kernels/geometry.json's). */
+  geometryFields(): { convolution: string[]; pooling: string[] };
 }
 
 export type NativeAddonStatus =

@@ -1,0 +1,103 @@
+// MaxPool and MaxPoolGrad (src/kernels/max_pool.ts), written out: pooling is memory-bound, and
+// tfjs's backward pass (MaxPoolGrad gets the input, not a workspace) needs the position of each
+// window's first maximum, as tfjs's cpu backend picks it.
+#include "kernels.h"
+#include "napi_arguments.h"
+#include "geometry.h"
+
+#include <algorithm>
+#include <limits>
+#include <cstdint>
+
+namespace unet_native {
+
+// maxPool(x, params: Int32Array(14), out)
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  return guarded(env, "maxPool", [&] {
+    auto args = arguments(env, info, 3);
+    PoolGeometry g(ints(env, args[1], "params"));
+    Floats x = floats(env, args[0], "x");
+    Floats out = floats(env, args[2], "out");
+    expectLength(x, g.inputSize(), "x");
+    expectLength(out, g.outputSize(), "out");
+    const float* input = x.data;
+    float* output = out.data;
+    const int64_t rows = g.batch * g.outHeight;
+#pragma omp parallel for schedule(static)
+    for (int64_t row = 0; row < rows; row++) {
+      const int64_t b = row / g.outHeight, y = row % g.outHeight;
+      for (int64_t xo = 0; xo < g.outWidth; xo++) {
+        float* target = output + ((row * g.outWidth) + xo) * g.channels;
+        for (int64_t c = 0; c < g.channels; c++) target[c] = -std::numeric_limits<float>::infinity();
+        for (int64_t fy = 0; fy < g.filterHeight; fy++) {
+          const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
+          if (iy < 0 || iy >= g.inHeight) continue;
+          for (int64_t fx = 0; fx < g.filterWidth; fx++) {
+            const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
+            if (ix < 0 || ix >= g.inWidth) continue;
+            const float* source = input + ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels;
+            for (int64_t c = 0; c < g.channels; c++) target[c] = std::max(target[c], source[c]);
+          }
+        }
+      }
+    }
+  });
+}
+
+// maxPoolGrad(dy, x, params: Int32Array(14), dx): dx receives each dy at its window's first
+// maximum (row-major order in the window), as tfjs's cpu backend does.
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, "maxPoolGrad", [&] {
+    auto args = arguments(env, info, 4);
+    PoolGeometry g(ints(env, args[2], "params"));
+    Floats dy = floats(env, args[0], "dy");
+    Floats x = floats(env, args[1], "x");
+    Floats dx = floats(env, args[3], "dx");
+    expectLength(dy, g.outputSize(), "dy");
+    expectLength(x, g.inputSize(), "x");
+    expectLength(dx, g.inputSize(), "dx");
+    std::fill(dx.data, dx.data + dx.length, 0.f);
+    const float* input = x.data;
+    const float* upstream = dy.data;
+    float* gradient = dx.data;
+    // Windows that do not overlap write disjoint pixels and can go in parallel by output row;
+    // overlapping ones are split by image only.
+    const bool disjointRows = g.strideHeight >= (g.filterHeight - 1) * g.dilationHeight + 1;
+    const int64_t rows = g.batch * g.outHeight;
+    auto poolRow = [&](int64_t row) {
+      const int64_t b = row / g.outHeight, y = row % g.outHeight;
+      for (int64_t xo = 0; xo < g.outWidth; xo++) {
+        const float* up = upstream + ((row * g.outWidth) + xo) * g.channels;
+        for (int64_t c = 0; c < g.channels; c++) {
+          float best = -std::numeric_limits<float>::infinity();
+          int64_t bestIndex = -1;
+          for (int64_t fy = 0; fy < g.filterHeight; fy++) {
+            const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
+            if (iy < 0 || iy >= g.inHeight) continue;
+            for (int64_t fx = 0; fx < g.filterWidth; fx++) {
+              const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
+              if (ix < 0 || ix >= g.inWidth) continue;
+              const int64_t index = ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels + c;
+              if (bestIndex < 0 || input[index] > best) {
+                best = input[index];
+                bestIndex = index;
+              }
+            }
+          }
+          if (bestIndex >= 0) gradient[bestIndex] += up[c];
+        }
+      }
+    };
+    if (disjointRows) {
+#pragma omp parallel for schedule(static)
+      for (int64_t row = 0; row < rows; row++) poolRow(row);
+    } else {
+#pragma omp parallel for schedule(static)
+      for (int64_t b = 0; b < g.batch; b++) {
+        for (int64_t y = 0; y < g.outHeight; y++) poolRow(b * g.outHeight + y);
+      }
+    }
+  });
+}
+
+}  // namespace unet_native

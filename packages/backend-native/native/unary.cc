@@ -1,0 +1,58 @@
+// Relu, Step, Neg, Square, Sqrt, Exp, Rsqrt (src/kernels/unary.ts).
+#include "kernels.h"
+#include "napi_arguments.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace unet_native {
+
+namespace {
+
+template <typename Op>
+void unaryLoop(const float* x, float* out, int64_t size, Op op) {
+#pragma omp parallel for schedule(static) if (size > 32768)
+  for (int64_t i = 0; i < size; i++) out[i] = float(op(double(x[i])));
+}
+
+}  // namespace
+
+// unary(op, x, alpha, out): op 0 relu, 1 step (1 above 0, else alpha; NaN stays NaN), 2 neg,
+// 3 square, 4 sqrt, 5 exp, 6 rsqrt; computed in double and rounded once, as the cpu backend does.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, "unary", [&] {
+    auto args = arguments(env, info, 4);
+    int32_t op = -1;
+    napi_get_value_int32(env, args[0], &op);
+    Floats x = floats(env, args[1], "x");
+    double alpha = 0;
+    napi_get_value_double(env, args[2], &alpha);
+    Floats out = floats(env, args[3], "out");
+    expectLength(out, x.length, "out");
+    const int64_t size = int64_t(x.length);
+    switch (op) {
+      case 0: unaryLoop(x.data, out.data, size, [](double v) { return v < 0 ? 0.0 : v; }); break;
+      case 1: {
+        // Exact either way (1, alpha or NaN), so in float: two selects that vectorise.
+        const float* __restrict source = x.data;
+        float* __restrict target = out.data;
+        const float low = float(alpha);
+#pragma omp parallel for schedule(static) if (size > 32768)
+        for (int64_t i = 0; i < size; i++) {
+          const float v = source[i];
+          const float stepped = v > 0.0f ? 1.0f : low;
+          target[i] = v != v ? v : stepped;
+        }
+        break;
+      }
+      case 2: unaryLoop(x.data, out.data, size, [](double v) { return -v; }); break;
+      case 3: unaryLoop(x.data, out.data, size, [](double v) { return v * v; }); break;
+      case 4: unaryLoop(x.data, out.data, size, [](double v) { return std::sqrt(v); }); break;
+      case 5: unaryLoop(x.data, out.data, size, [](double v) { return std::exp(v); }); break;
+      case 6: unaryLoop(x.data, out.data, size, [](double v) { return 1 / std::sqrt(v); }); break;
+      default: throw ArgumentError("unknown unary op " + std::to_string(op));
+    }
+  });
+}
+
+}  // namespace unet_native
