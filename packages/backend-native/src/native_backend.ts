@@ -1,14 +1,33 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { NativeAddon } from './addon_status.js';
+import { BufferPool } from './buffer_pool.js';
+
+// Smaller outputs cost little to allocate and are not worth the bookkeeping.
+const pooledFromLength = 4096;
+// What the pool may hold: a few activations of the paper preset (1 x 570 x 570 x 64 floats is 83 MB).
+const poolLimitBytes = 1024 * 1024 * 1024;
+
+type BackendValues = tf.backend_util.BackendValues;
 
 /**
  * tfjs's cpu backend with its heavy kernels replaced by oneDNN ones. Tensors stay where the cpu
  * backend keeps them, in JavaScript typed arrays, which the addon reads and writes in place; so
  * every cpu kernel still works on this backend unchanged, and only the overridden ones
  * (see register.ts) run natively.
+ *
+ * Native kernels take their outputs from `output()`, which reuses the memory of disposed
+ * tensors. Memory is reused only when nothing can still see it: every tensor whose values lie in
+ * it (cpu kernels such as a simple slice return views of their input) is disposed, and no array
+ * of it was handed out by read or readSync (a program may keep the values of a disposed tensor).
  */
 export class NativeBackend extends MathBackendCPU {
+  private readonly pool = new BufferPool(poolLimitBytes);
+  // Memory that output() made: how many live tensors' values lie in each buffer.
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly liveTensors = new Map<ArrayBufferLike, number>();
+  private readonly escaped = new WeakSet<ArrayBufferLike>();
+
   constructor(readonly addon: NativeAddon) {
     super();
     // The cpu backend's first write prints advice to install tfjs-node; this backend is the
@@ -20,5 +39,64 @@ export class NativeBackend extends MathBackendCPU {
   floats(tensor: tf.TensorInfo): Float32Array {
     const values = this.data.get(tensor.dataId).values;
     return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+  }
+
+  /**
+   * A Float32Array of `length` for a kernel's output. Its contents are undefined (reused memory
+   * keeps its old values): the kernel must write every element.
+   */
+  output(length: number): Float32Array {
+    if (length < pooledFromLength) return new Float32Array(length);
+    const reused = this.pool.take(length);
+    if (reused !== undefined) return reused;
+    const created = new Float32Array(length);
+    this.owned.add(created.buffer);
+    return created;
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    this.track(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: tf.DataId, values: BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+    this.track(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+    const values = this.data.get(dataId)?.values;
+    if (ArrayBuffer.isView(values)) this.escaped.add(values.buffer);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const released = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.untrack(values);
+    return released;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    this.liveTensors.clear();
+    super.dispose();
+  }
+
+  private track(values: BackendValues): void {
+    if (!ArrayBuffer.isView(values) || !this.owned.has(values.buffer)) return;
+    this.liveTensors.set(values.buffer, (this.liveTensors.get(values.buffer) ?? 0) + 1);
+  }
+
+  private untrack(values: BackendValues): void {
+    if (!ArrayBuffer.isView(values) || !this.owned.has(values.buffer)) return;
+    const buffer = values.buffer;
+    const live = (this.liveTensors.get(buffer) ?? 1) - 1;
+    if (live > 0) {
+      this.liveTensors.set(buffer, live);
+      return;
+    }
+    this.liveTensors.delete(buffer);
+    if (!this.escaped.has(buffer)) this.pool.release(new Float32Array(buffer));
   }
 }

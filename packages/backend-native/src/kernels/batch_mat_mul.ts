@@ -34,7 +34,7 @@ export const batchMatMulConfig: tf.KernelConfig = {
     );
     const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
     const outShape = [...outer, m, n];
-    const out = new Float32Array(Math.max(batchA, batchB) * m * n);
+    const out = backend.output(Math.max(batchA, batchB) * m * n);
     const parameters = Int32Array.from([batchA, batchB, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0]);
     backend.addon.matMul(backend.floats(a), backend.floats(b), parameters, out);
     return backend.makeTensorInfo(outShape, 'float32', out);

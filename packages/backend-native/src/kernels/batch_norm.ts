@@ -25,7 +25,7 @@ export const batchNormConfig: tf.KernelConfig = {
       return tensor.dtype === 'float32' && (size === 1 || (size === channels && tensor.shape[tensor.shape.length - 1] === channels));
     });
     if (x.dtype !== 'float32' || x.shape.length === 0 || !fits) return cpuKernel(tf.FusedBatchNorm)(args);
-    const out = new Float32Array(tf.util.sizeFromShape(x.shape));
+    const out = backend.output(tf.util.sizeFromShape(x.shape));
     backend.addon.batchNorm(
       backend.floats(x),
       backend.floats(mean),

@@ -18,7 +18,7 @@ export const batchNormTrainingConfig: tf.KernelConfig = {
     const { x, gamma, beta } = args.inputs as Record<string, tf.TensorInfo>;
     const { epsilon, relu } = args.attrs as unknown as { epsilon: number; relu: boolean };
     const channels = gamma!.shape[0]!;
-    const y = new Float32Array(tf.util.sizeFromShape(x!.shape));
+    const y = backend.output(tf.util.sizeFromShape(x!.shape));
     const mean = new Float32Array(channels);
     const variance = new Float32Array(channels);
     backend.addon.batchNormTraining(backend.floats(x!), backend.floats(gamma!), backend.floats(beta!), epsilon, relu, y, mean, variance);
@@ -38,7 +38,7 @@ export const batchNormTrainingGradConfig: tf.KernelConfig = {
     const { dy, x, y, gamma, mean, variance } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const { epsilon } = args.attrs as unknown as { epsilon: number };
     const channels = gamma!.shape[0]!;
-    const dx = new Float32Array(tf.util.sizeFromShape(x!.shape));
+    const dx = backend.output(tf.util.sizeFromShape(x!.shape));
     const dgamma = new Float32Array(channels);
     const dbeta = new Float32Array(channels);
     backend.addon.batchNormTrainingGrad(

@@ -31,7 +31,7 @@ export const binaryConfigs: tf.KernelConfig[] = operations.map(([kernelName, op]
     const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = tf.util.sizeFromShape(outShape);
     if (size < nativeFromSize) return cpuKernel(kernelName)(args);
-    const out = new Float32Array(size);
+    const out = backend.output(size);
     backend.addon.binary(op, backend.floats(a), backend.floats(b), broadcastParameters(a.shape, b.shape, outShape), out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   },

@@ -21,7 +21,7 @@ export const concatConfig: tf.KernelConfig = {
     const outer = tf.util.sizeFromShape(outShape.slice(0, concatAxis));
     const parts = tensors.filter((tensor) => tf.util.sizeFromShape(tensor.shape) > 0);
     const inners = parts.map((tensor) => tf.util.sizeFromShape(tensor.shape.slice(concatAxis)));
-    const out = new Float32Array(tf.util.sizeFromShape(outShape));
+    const out = backend.output(tf.util.sizeFromShape(outShape));
     backend.addon.concatRows(parts.map((tensor) => backend.floats(tensor)), Int32Array.from([outer, ...inners]), out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   },

@@ -23,7 +23,7 @@ export const conv2dConfig: tf.KernelConfig = {
       false,
       'channelsLast',
     );
-    const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    const out = backend.output(tf.util.sizeFromShape(info.outShape));
     backend.addon.conv2d(backend.floats(x), backend.floats(filter), null, convolutionParameters(info), 0, out);
     return backend.makeTensorInfo(info.outShape, 'float32', out);
   },

@@ -27,7 +27,7 @@ export const conv2dBackpropFilterConfig: tf.KernelConfig = {
       false,
       'channelsLast',
     );
-    const dw = new Float32Array(tf.util.sizeFromShape(info.filterShape));
+    const dw = backend.output(tf.util.sizeFromShape(info.filterShape));
     backend.addon.conv2dBackpropFilter(backend.floats(x), backend.floats(dy), convolutionParameters(info), dw);
     return backend.makeTensorInfo(info.filterShape, 'float32', dw);
   },

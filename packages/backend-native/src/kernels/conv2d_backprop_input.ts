@@ -26,7 +26,7 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
       false,
       'channelsLast',
     );
-    const dx = new Float32Array(tf.util.sizeFromShape(info.inShape));
+    const dx = backend.output(tf.util.sizeFromShape(info.inShape));
     backend.addon.conv2dBackpropInput(backend.floats(dy), backend.floats(filter), convolutionParameters(info), dx);
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   },

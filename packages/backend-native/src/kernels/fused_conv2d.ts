@@ -34,7 +34,7 @@ export const fusedConv2dConfig: tf.KernelConfig = {
       false,
       'channelsLast',
     );
-    const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    const out = backend.output(tf.util.sizeFromShape(info.outShape));
     backend.addon.conv2d(
       backend.floats(x),
       backend.floats(filter),

@@ -21,7 +21,7 @@ export const maxPoolConfig: tf.KernelConfig = {
       pad,
       dimRoundingMode,
     );
-    const out = new Float32Array(tf.util.sizeFromShape(info.outShape));
+    const out = backend.output(tf.util.sizeFromShape(info.outShape));
     backend.addon.maxPool(backend.floats(x), poolingParameters(info), out);
     return backend.makeTensorInfo(info.outShape, 'float32', out);
   },
@@ -45,7 +45,7 @@ export const maxPoolGradConfig: tf.KernelConfig = {
       pad,
       dimRoundingMode,
     );
-    const dx = new Float32Array(tf.util.sizeFromShape(input.shape));
+    const dx = backend.output(tf.util.sizeFromShape(input.shape));
     backend.addon.maxPoolGrad(backend.floats(dy), backend.floats(input), poolingParameters(info), dx);
     return backend.makeTensorInfo(input.shape, 'float32', dx);
   },

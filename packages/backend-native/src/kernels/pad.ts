@@ -15,7 +15,7 @@ export const padConfig: tf.KernelConfig = {
     const { paddings, constantValue } = args.attrs as unknown as tf.PadV2Attrs;
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return cpuKernel(tf.PadV2)(args);
     const outShape = x.shape.map((size, axis) => paddings[axis][0] + size + paddings[axis][1]);
-    const out = new Float32Array(tf.util.sizeFromShape(outShape));
+    const out = backend.output(tf.util.sizeFromShape(outShape));
     const parameters = [x.shape.length, ...x.shape, ...paddings.map((pair) => pair[0]), ...paddings.map((pair) => pair[1])];
     backend.addon.pad(backend.floats(x), Int32Array.from(parameters), constantValue, out);
     return backend.makeTensorInfo(outShape, 'float32', out);

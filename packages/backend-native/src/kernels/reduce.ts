@@ -22,7 +22,7 @@ function reduceConfig(kernelName: string, mean: boolean): tf.KernelConfig {
       if (view === undefined) return cpuKernel(kernelName)(args);
       const [outShape, reduceShape] = tf.backend_util.computeOutAndReduceShapes(x.shape, axes);
       const reduceSize = tf.util.sizeFromShape(reduceShape);
-      const out = new Float32Array(tf.util.sizeFromShape(outShape));
+      const out = backend.output(tf.util.sizeFromShape(outShape));
       backend.addon.sumRows(backend.floats(x), Int32Array.from(view), mean ? 1 / Math.max(reduceSize, 1) : 1, out);
       const shape = keepDims ? tf.backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
       return backend.makeTensorInfo(shape, 'float32', out);

@@ -16,7 +16,7 @@ export const sliceConfig: tf.KernelConfig = {
     const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return cpuKernel(tf.Slice)(args);
     const [begins, sizes] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-    const out = new Float32Array(tf.util.sizeFromShape(sizes));
+    const out = backend.output(tf.util.sizeFromShape(sizes));
     backend.addon.slice(backend.floats(x), Int32Array.from([x.shape.length, ...x.shape, ...begins, ...sizes]), out);
     return backend.makeTensorInfo(sizes, 'float32', out);
   },

@@ -12,7 +12,7 @@ export const tileConfig: tf.KernelConfig = {
     const { reps } = args.attrs as unknown as tf.TileAttrs;
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return cpuKernel(tf.Tile)(args);
     const outShape = x.shape.map((size, axis) => size * reps[axis]);
-    const out = new Float32Array(tf.util.sizeFromShape(outShape));
+    const out = backend.output(tf.util.sizeFromShape(outShape));
     backend.addon.tile(backend.floats(x), Int32Array.from([x.shape.length, ...x.shape, ...reps]), out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   },

@@ -15,7 +15,7 @@ export const transposeConfig: tf.KernelConfig = {
     const { perm } = args.attrs as unknown as tf.TransposeAttrs;
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return cpuKernel(tf.Transpose)(args);
     const outShape = perm.map((axis) => x.shape[axis]);
-    const out = new Float32Array(tf.util.sizeFromShape(outShape));
+    const out = backend.output(tf.util.sizeFromShape(outShape));
     backend.addon.transpose(backend.floats(x), Int32Array.from([x.shape.length, ...x.shape, ...perm]), out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   },

@@ -29,7 +29,7 @@ export const unaryConfigs: tf.KernelConfig[] = operations.map(([kernelName, op])
     const size = tf.util.sizeFromShape(x.shape);
     if (x.dtype !== 'float32' || size < nativeFromSize) return cpuKernel(kernelName)(args);
     const alpha = kernelName === tf.Step ? ((args.attrs as unknown as tf.StepAttrs).alpha ?? 0) : 0;
-    const out = new Float32Array(size);
+    const out = backend.output(size);
     backend.addon.unary(op, backend.floats(x), alpha, out);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   },
