@@ -1,6 +1,7 @@
 // FusedBatchNorm (src/kernels/batch_norm.ts): inference-mode batch norm with given statistics.
 #include "kernels.h"
 #include "napi_arguments.h"
+#include "vector_clones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,22 @@
 #include <cstdint>
 
 namespace unet_native {
+namespace {
+
+// out = offset + (x - mean) * factor per channel, in double, rounded once; restrict pointers
+// (which a lambda's captures would hide) so that the loop vectorises.
+UNET_VECTOR_CLONES
+void batchNormRows(const float* __restrict x, const double* __restrict mean, const double* __restrict factor,
+                   const double* __restrict offset, int64_t rows, int64_t channels, float* __restrict out) {
+#pragma omp parallel for schedule(static) if (rows * channels > 32768)
+  for (int64_t row = 0; row < rows; row++) {
+    const float* __restrict source = x + row * channels;
+    float* __restrict target = out + row * channels;
+    for (int64_t c = 0; c < channels; c++) target[c] = float(offset[c] + (double(source[c]) - mean[c]) * factor[c]);
+  }
+}
+
+}  // namespace
 
 // batchNorm(x, mean, variance, offset | null, scale | null, epsilon, out): x is [rows, channels];
 // each of mean, variance, offset, scale has `channels` values or one (broadcast).
@@ -37,15 +54,8 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
       channelFactor[c] = at(scale, 1) / std::sqrt(at(variance, 0) + epsilon);
       channelOffset[c] = at(offset, 0);
     }
-    const int64_t rows = int64_t(x.length) / channels;
-#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
-    for (int64_t row = 0; row < rows; row++) {
-      const float* source = x.data + row * channels;
-      float* target = out.data + row * channels;
-      for (int64_t c = 0; c < channels; c++) {
-        target[c] = float(channelOffset[c] + (double(source[c]) - channelMean[c]) * channelFactor[c]);
-      }
-    }
+    batchNormRows(x.data, channelMean.data(), channelFactor.data(), channelOffset.data(), int64_t(x.length) / channels,
+                  channels, out.data);
   });
 }
 

@@ -3,6 +3,7 @@
 // layers/batch_norm_kernels.ts).
 #include "kernels.h"
 #include "napi_arguments.h"
+#include "vector_clones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +24,7 @@ int64_t batchNormRows(const Floats& x, const Floats& gamma, const char* kernel) 
 // Per-channel sums of f(row, c) over the rows of an [rows, channels] array, in double, one
 // partial sum per thread, as sumRows adds (so that a kernel built on it rounds like the ops).
 template <typename Term>
-std::vector<double> channelSums(int64_t rows, int64_t channels, Term term) {
+UNET_VECTOR_CLONES std::vector<double> channelSums(int64_t rows, int64_t channels, Term term) {
   std::vector<double> sums(channels, 0.0);
 #pragma omp parallel if (rows * channels > 32768)
   {
@@ -107,7 +108,7 @@ namespace {
 // The two passes of batchNormTrainingGrad, as functions of restrict pointers (which lambdas'
 // captures would hide from the vectoriser); Masked: dy counts only where y > 0.
 template <bool Masked>
-void batchNormGradSums(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
+UNET_VECTOR_CLONES void batchNormGradSums(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
                        const float* __restrict mean, int64_t rows, int64_t channels, double* s1, double* s2) {
 #pragma omp parallel if (rows * channels > 32768)
   {
@@ -147,7 +148,7 @@ void batchNormGradSums(const float* __restrict dy, const float* __restrict x, co
 }
 
 template <bool Masked>
-void batchNormGradInput(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
+UNET_VECTOR_CLONES void batchNormGradInput(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
                         const float* __restrict mean, const float* __restrict scale, const float* __restrict centredScale,
                         const float* __restrict shift, int64_t rows, int64_t channels, float* __restrict dx) {
 #pragma omp parallel for schedule(static) if (rows * channels > 32768)

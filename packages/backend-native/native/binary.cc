@@ -4,6 +4,7 @@
 // products, per-channel sums, tiles), which are single-threaded and compute every broadcast index.
 #include "kernels.h"
 #include "napi_arguments.h"
+#include "vector_clones.h"
 #include "shapes.h"
 
 #include <cmath>
@@ -54,7 +55,8 @@ struct Broadcast {
 // Each result is computed in double and rounded once, as tfjs's cpu backend computes in
 // JavaScript numbers, so that the two backends agree to the last bit on +, -, *, /.
 template <typename Op>
-void broadcastLoop(const Broadcast& b, const float* x, const float* y, float* out, Op op) {
+UNET_VECTOR_CLONES void broadcastLoop(const Broadcast& b, const float* __restrict x, const float* __restrict y,
+                                      float* __restrict out, Op op) {
   const int64_t rows = b.rows(), inner = b.shape[b.rank - 1];
   const int64_t innerA = b.stridesA[b.rank - 1], innerB = b.stridesB[b.rank - 1];
 #pragma omp parallel for schedule(static) if (rows * inner > 32768)

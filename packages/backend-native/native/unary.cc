@@ -1,6 +1,7 @@
 // Relu, Step, Neg, Square, Sqrt, Exp, Rsqrt (src/kernels/unary.ts).
 #include "kernels.h"
 #include "napi_arguments.h"
+#include "vector_clones.h"
 
 #include <cmath>
 #include <cstdint>
@@ -10,9 +11,16 @@ namespace unet_native {
 namespace {
 
 template <typename Op>
-void unaryLoop(const float* x, float* out, int64_t size, Op op) {
+UNET_VECTOR_CLONES void unaryLoop(const float* __restrict x, float* __restrict out, int64_t size, Op op) {
 #pragma omp parallel for schedule(static) if (size > 32768)
   for (int64_t i = 0; i < size; i++) out[i] = float(op(double(x[i])));
+}
+
+// For the ops whose float result is exact (the same as double-then-round): twice the lanes.
+template <typename Op>
+UNET_VECTOR_CLONES void exactLoop(const float* __restrict x, float* __restrict out, int64_t size, Op op) {
+#pragma omp parallel for schedule(static) if (size > 32768)
+  for (int64_t i = 0; i < size; i++) out[i] = op(x[i]);
 }
 
 }  // namespace
@@ -31,21 +39,17 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     expectLength(out, x.length, "out");
     const int64_t size = int64_t(x.length);
     switch (op) {
-      case 0: unaryLoop(x.data, out.data, size, [](double v) { return v < 0 ? 0.0 : v; }); break;
+      case 0: exactLoop(x.data, out.data, size, [](float v) { return v < 0.0f ? 0.0f : v; }); break;
       case 1: {
-        // Exact either way (1, alpha or NaN), so in float: two selects that vectorise.
-        const float* __restrict source = x.data;
-        float* __restrict target = out.data;
+        // 1 above 0, else alpha; NaN stays NaN.
         const float low = float(alpha);
-#pragma omp parallel for schedule(static) if (size > 32768)
-        for (int64_t i = 0; i < size; i++) {
-          const float v = source[i];
+        exactLoop(x.data, out.data, size, [low](float v) {
           const float stepped = v > 0.0f ? 1.0f : low;
-          target[i] = v != v ? v : stepped;
-        }
+          return v != v ? v : stepped;
+        });
         break;
       }
-      case 2: unaryLoop(x.data, out.data, size, [](double v) { return -v; }); break;
+      case 2: exactLoop(x.data, out.data, size, [](float v) { return -v; }); break;
       case 3: unaryLoop(x.data, out.data, size, [](double v) { return v * v; }); break;
       case 4: unaryLoop(x.data, out.data, size, [](double v) { return std::sqrt(v); }); break;
       case 5: unaryLoop(x.data, out.data, size, [](double v) { return std::exp(v); }); break;
