@@ -3,13 +3,45 @@
 // window's first maximum, as tfjs's cpu backend picks it.
 #include "kernels.h"
 #include "napi_arguments.h"
+#include "vector_clones.h"
 #include "geometry.h"
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 #include <cstdint>
 
 namespace unet_native {
+namespace {
+
+// Each channel's first maximum over a window's pixels, visited in row-major order: the channels
+// are the inner loop, contiguous in NHWC, so that it vectorises (the loop it replaces searched
+// each channel's window in turn, a strided read per pixel).
+struct WindowBest {
+  std::vector<float> value;
+  std::vector<int64_t> index;
+
+  explicit WindowBest(int64_t channels) : value(channels), index(channels) {}
+
+  void reset() {
+    std::fill(value.begin(), value.end(), -std::numeric_limits<float>::infinity());
+    std::fill(index.begin(), index.end(), int64_t(-1));
+  }
+
+  // The pixel whose channels start at input[offset]; a later pixel wins only when strictly larger.
+  void visit(const float* input, int64_t offset) { visitChannels(input + offset, offset, int64_t(value.size()), value.data(), index.data()); }
+
+  UNET_VECTOR_CLONES static void visitChannels(const float* __restrict pixel, int64_t offset, int64_t channels,
+                                               float* __restrict best, int64_t* __restrict bestIndex) {
+    for (int64_t c = 0; c < channels; c++) {
+      const bool better = bestIndex[c] < 0 || pixel[c] > best[c];
+      best[c] = better ? pixel[c] : best[c];
+      bestIndex[c] = better ? offset + c : bestIndex[c];
+    }
+  }
+};
+
+}  // namespace
 
 // maxPool(x, params: Int32Array(14), out)
 napi_value MaxPool(napi_env env, napi_callback_info info) {
@@ -64,37 +96,40 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
     // overlapping ones are split by image only.
     const bool disjointRows = g.strideHeight >= (g.filterHeight - 1) * g.dilationHeight + 1;
     const int64_t rows = g.batch * g.outHeight;
-    auto poolRow = [&](int64_t row) {
+    auto poolRow = [&](int64_t row, WindowBest& window) {
       const int64_t b = row / g.outHeight, y = row % g.outHeight;
       for (int64_t xo = 0; xo < g.outWidth; xo++) {
+        window.reset();
+        for (int64_t fy = 0; fy < g.filterHeight; fy++) {
+          const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
+          if (iy < 0 || iy >= g.inHeight) continue;
+          for (int64_t fx = 0; fx < g.filterWidth; fx++) {
+            const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
+            if (ix < 0 || ix >= g.inWidth) continue;
+            window.visit(input, ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels);
+          }
+        }
         const float* up = upstream + ((row * g.outWidth) + xo) * g.channels;
         for (int64_t c = 0; c < g.channels; c++) {
-          float best = -std::numeric_limits<float>::infinity();
-          int64_t bestIndex = -1;
-          for (int64_t fy = 0; fy < g.filterHeight; fy++) {
-            const int64_t iy = y * g.strideHeight - g.padTop + fy * g.dilationHeight;
-            if (iy < 0 || iy >= g.inHeight) continue;
-            for (int64_t fx = 0; fx < g.filterWidth; fx++) {
-              const int64_t ix = xo * g.strideWidth - g.padLeft + fx * g.dilationWidth;
-              if (ix < 0 || ix >= g.inWidth) continue;
-              const int64_t index = ((b * g.inHeight + iy) * g.inWidth + ix) * g.channels + c;
-              if (bestIndex < 0 || input[index] > best) {
-                best = input[index];
-                bestIndex = index;
-              }
-            }
-          }
-          if (bestIndex >= 0) gradient[bestIndex] += up[c];
+          if (window.index[c] >= 0) gradient[window.index[c]] += up[c];
         }
       }
     };
     if (disjointRows) {
-#pragma omp parallel for schedule(static)
-      for (int64_t row = 0; row < rows; row++) poolRow(row);
+#pragma omp parallel
+      {
+        WindowBest window(g.channels);
+#pragma omp for schedule(static)
+        for (int64_t row = 0; row < rows; row++) poolRow(row, window);
+      }
     } else {
-#pragma omp parallel for schedule(static)
-      for (int64_t b = 0; b < g.batch; b++) {
-        for (int64_t y = 0; y < g.outHeight; y++) poolRow(b * g.outHeight + y);
+#pragma omp parallel
+      {
+        WindowBest window(g.channels);
+#pragma omp for schedule(static)
+        for (int64_t b = 0; b < g.batch; b++) {
+          for (int64_t y = 0; y < g.outHeight; y++) poolRow(b * g.outHeight + y, window);
+        }
       }
     }
   });
