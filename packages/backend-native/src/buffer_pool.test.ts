@@ -2,21 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { BufferPool } from './buffer_pool.js';
 
 describe('BufferPool', () => {
-  it('gives back a released array for the same length only', () => {
-    const pool = new BufferPool(1024);
-    const array = new Float32Array(16);
-    pool.release(array);
-    expect(pool.take(15)).toBeUndefined();
-    expect(pool.take(16)).toBe(array);
-    expect(pool.take(16)).toBeUndefined();
+  it('gives the smallest kept buffer that holds the length with at most 1/8 to spare', () => {
+    const pool = new BufferPool(1 << 20);
+    const large = new ArrayBuffer(4 * 110);
+    const exact = new ArrayBuffer(4 * 100);
+    pool.release(large);
+    pool.release(exact);
+    expect(pool.take(101)?.buffer).toBe(large); // exact is too small; large has 9/101 to spare
+    const view = pool.take(100);
+    expect(view?.buffer).toBe(exact);
+    expect(view?.length).toBe(100);
+    pool.release(new ArrayBuffer(4 * 200));
+    expect(pool.take(150)).toBeUndefined(); // 200 would waste a third
+    expect(pool.take(99)).toBeUndefined(); // nothing of 99 to 111 elements is left
   });
 
-  it('holds no more than its limit', () => {
+  it('lets the oldest buffers go when it would pass its limit', () => {
     const pool = new BufferPool(100);
-    pool.release(new Float32Array(20)); // 80 bytes
-    pool.release(new Float32Array(20)); // would be 160: dropped
-    expect(pool.bytes).toBe(80);
-    pool.take(20);
+    const first = new ArrayBuffer(60);
+    const second = new ArrayBuffer(60);
+    pool.release(first);
+    pool.release(second); // 120 > 100: first goes
+    expect(pool.bytes).toBe(60);
+    expect(pool.take(15)?.buffer).toBe(second);
+    expect(pool.take(15)).toBeUndefined();
+    pool.release(new ArrayBuffer(400)); // larger than the limit: not kept
     expect(pool.bytes).toBe(0);
   });
 });

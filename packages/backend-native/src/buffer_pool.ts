@@ -1,41 +1,50 @@
 /**
- * Float32Arrays of disposed tensors, kept by length for the next kernel output of that length.
+ * The memory of disposed tensors, kept for the next kernel outputs of about its size.
  * A fresh large Float32Array costs its zeroing and a page fault per 4 KiB on first touch
- * (measured here: 144 ms to allocate and fill 64 MiB, 22 ms to fill a reused one), and a forward
- * pass of the small preset makes dozens of activation-sized outputs; the same shapes come back
- * every step, so their arrays can be reused.
+ * (measured here: 144 ms to allocate and fill 64 MiB, 22 ms to fill a reused one), and a U-Net
+ * step makes dozens of activation-sized outputs, the same sizes every step.
+ *
+ * An output takes the smallest kept buffer that holds it with at most 1/8 to spare (the paper
+ * preset's unpadded convolutions make every layer's size a little different, and a gradient
+ * comes close to its activation's size). Over the limit, the oldest kept buffers go to the
+ * garbage collector: what is kept adds to peak memory, so it must be what is reused soon.
  */
 export class BufferPool {
-  private readonly free = new Map<number, Float32Array[]>();
-  private pooledBytes = 0;
+  // Oldest first.
+  private readonly kept: ArrayBuffer[] = [];
+  private keptBytes = 0;
 
-  /** Holds at most `limitBytes`; a release beyond it is left to the garbage collector. */
   constructor(readonly limitBytes: number) {}
 
-  /** A released array of exactly `length` elements (contents left from its last use), or undefined. */
+  /** A Float32Array of `length` elements in kept memory (old contents), or undefined. */
   take(length: number): Float32Array | undefined {
-    const arrays = this.free.get(length);
-    const array = arrays?.pop();
-    if (array !== undefined) this.pooledBytes -= array.byteLength;
-    return array;
+    const bytes = length * Float32Array.BYTES_PER_ELEMENT;
+    let best = -1;
+    for (let index = 0; index < this.kept.length; index++) {
+      const size = this.kept[index].byteLength;
+      if (size >= bytes && size <= bytes + bytes / 8 && (best < 0 || size < this.kept[best].byteLength)) best = index;
+    }
+    if (best < 0) return undefined;
+    const [buffer] = this.kept.splice(best, 1);
+    this.keptBytes -= buffer.byteLength;
+    return new Float32Array(buffer, 0, length);
   }
 
-  /** Keeps `array` for a later take of its length; the caller must hold no other reference to its memory. */
-  release(array: Float32Array): void {
-    if (this.pooledBytes + array.byteLength > this.limitBytes) return;
-    const arrays = this.free.get(array.length);
-    if (arrays === undefined) this.free.set(array.length, [array]);
-    else arrays.push(array);
-    this.pooledBytes += array.byteLength;
+  /** Keeps `buffer` for later takes; the caller must hold no other reference to it. */
+  release(buffer: ArrayBuffer): void {
+    if (buffer.byteLength > this.limitBytes) return;
+    while (this.keptBytes + buffer.byteLength > this.limitBytes) this.keptBytes -= this.kept.shift()!.byteLength;
+    this.kept.push(buffer);
+    this.keptBytes += buffer.byteLength;
   }
 
-  /** The bytes held for reuse. */
+  /** The bytes kept for reuse. */
   get bytes(): number {
-    return this.pooledBytes;
+    return this.keptBytes;
   }
 
   clear(): void {
-    this.free.clear();
-    this.pooledBytes = 0;
+    this.kept.length = 0;
+    this.keptBytes = 0;
   }
 }
