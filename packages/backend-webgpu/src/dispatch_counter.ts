@@ -3,12 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface DispatchCount {
   /** Compute dispatches recorded while the function ran. */
   total: number;
-  /** The same, per WebGPU program (its class name), most first. */
+  /** The same, per WebGPU program (its label, else its class name), most first. */
   byProgram: [string, number][];
 }
 
 interface RecordingBackend {
-  recordAndSubmit: (program: { constructor: { name: string } }, ...rest: unknown[]) => void;
+  recordAndSubmit: (program: { label?: string; constructor: { name: string } }, ...rest: unknown[]) => void;
 }
 
 /**
@@ -24,7 +24,8 @@ export function countDispatches(body: () => void): DispatchCount {
   const counts = new Map<string, number>();
   const original = backend.recordAndSubmit;
   backend.recordAndSubmit = function (program, ...rest) {
-    counts.set(program.constructor.name, (counts.get(program.constructor.name) ?? 0) + 1);
+    const name = program.label ?? program.constructor.name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
     return original.call(this, program, ...rest);
   };
   try {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
+import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
-export const webgpuKernels: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig];
+export const webgpuKernels: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig];
 
 /**
  * Replaces tfjs-backend-webgpu's kernels by `webgpuKernels` (without tfjs's "already
