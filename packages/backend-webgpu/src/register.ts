@@ -1,9 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/batch_norm_training.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
-export const webgpuKernels: readonly tf.KernelConfig[] = [conv2dBackpropFilterConfig, conv2dBackpropInputConfig];
+export const webgpuKernels: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+];
 
 /**
  * Replaces tfjs-backend-webgpu's kernels by `webgpuKernels` (without tfjs's "already
