@@ -19,6 +19,8 @@ const cases: Case[] = [
   { name: '3 x 3, 4 -> 8 channels, padded', x: [2, 32, 32, 4], filter: [3, 3, 4, 8], strides: 1, pad: 'same' },
   { name: '3 x 3, unpadded, odd sizes', x: [1, 21, 19, 5], filter: [3, 3, 5, 7], strides: 1, pad: 'valid' },
   { name: '1 x 1 output convolution', x: [2, 16, 16, 8], filter: [1, 1, 8, 2], strides: 1, pad: 'valid' },
+  // The filter gradient of the U-Net's 2 x 2 up-convolution (a transposed convolution).
+  { name: '2 x 2, stride 2 (the up-convolution)', x: [2, 16, 16, 8], filter: [2, 2, 8, 16], strides: 2, pad: 'valid' },
   { name: 'stride 2, wide output (several column tiles)', x: [1, 17, 17, 3], filter: [3, 3, 3, 70], strides: 2, pad: 'same' },
 ];
 

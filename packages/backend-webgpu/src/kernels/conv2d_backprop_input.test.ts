@@ -17,6 +17,8 @@ const cases: Case[] = [
   { name: '3 x 3, unpadded, odd sizes', x: [1, 21, 19, 5], filter: [3, 3, 5, 7], strides: 1, pad: 'valid' },
   { name: '1 x 1 output convolution', x: [2, 16, 16, 8], filter: [1, 1, 8, 2], strides: 1, pad: 'valid' },
   { name: 'stride 2, 40 input channels (two column tiles)', x: [1, 17, 17, 40], filter: [3, 3, 40, 6], strides: 2, pad: 'same' },
+  // tf.conv2dTranspose runs this kernel: the U-Net's 2 x 2 up-convolution, stride 2.
+  { name: 'the 2 x 2 up-convolution (conv2dTranspose), 16 -> 8 channels', x: [2, 16, 16, 8], filter: [2, 2, 8, 16], strides: 2, pad: 'valid' },
   { name: 'one input channel, long K (9 x 64)', x: [1, 12, 12, 1], filter: [3, 3, 1, 64], strides: 1, pad: 'same' },
 ];
 
