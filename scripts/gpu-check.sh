@@ -73,8 +73,9 @@ if [ -f "$out/train/log.jsonl" ]; then
   "$python" - "$out/train/log.jsonl" <<'PY' | tee -a "$summary"
 import json, statistics, sys
 steps = [r for r in map(json.loads, open(sys.argv[1])) if r.get('type') == 'step']
-rates = [r['imagesPerSecond'] for r in steps[5:]] or [r['imagesPerSecond'] for r in steps]
-print(f"train: {len(steps)} steps, median {statistics.median(rates):.2f} images/s after the first 5" if rates else 'train: no steps logged')
+skip = 5 if len(steps) > 5 else 0  # the first steps compile shaders
+rates = [r['imagesPerSecond'] for r in steps[skip:]]
+print(f"train: {len(steps)} steps, median {statistics.median(rates):.2f} images/s over steps {skip + 1}-{len(steps)}" if rates else 'train: no steps logged')
 PY
 fi
 say "gpu-check: done; results in $out"
