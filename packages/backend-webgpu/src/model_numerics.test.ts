@@ -67,8 +67,10 @@ describeWithBackends(
       expect(worst.gradient).toBeLessThanOrEqual(1e-4);
     });
 
-    it('paper preset, base 4 channels: unpadded convolutions with bias, dropout, crops (relative 1e-4)', async () => {
-      const build = () => createUNet(presetConfig('paper', { seed: 4, baseChannels: 4 }));
+    // The cpu backend's convolution gradients are plain loops, and the paper net's smallest
+    // input is 188 px: base 2 channels keeps this case to a minute on a shared machine.
+    it('paper preset, base 2 channels: unpadded convolutions with bias, dropout, crops (relative 1e-4)', { timeout: 300_000 }, async () => {
+      const build = () => createUNet(presetConfig('paper', { seed: 4, baseChannels: 2 }));
       const cpu = await run('cpu', build, [1, 188, 188, 1]);
       const gpu = await run(backend, build, [1, 188, 188, 1]);
       const worst = worstRelativeDifference(gpu, cpu);
@@ -81,8 +83,8 @@ describeWithBackends(
       tf.setBackend(backend);
       const model = createUNet(presetConfig('small', { seed: 5, baseChannels: 4 }));
       const optimizer = tf.train.adam(1e-3);
-      const input = tf.randomUniform([2, 32, 32, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const labels = tf.oneHot(tf.randomUniform([2, 32, 32], 0, 2, 'int32', 8) as tf.Tensor3D, 2);
+      const input = tf.randomUniform([1, 16, 16, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const labels = tf.oneHot(tf.randomUniform([1, 16, 16], 0, 2, 'int32', 8) as tf.Tensor3D, 2);
       trainingStep(model, optimizer, input, labels);
       const before = tf.memory().numTensors;
       const count = countDispatches(() => trainingStep(model, optimizer, input, labels));

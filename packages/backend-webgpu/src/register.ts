@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/batch_norm_training.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
 export const webgpuKernels: readonly tf.KernelConfig[] = [
@@ -28,8 +29,6 @@ export function registerWebGPUKernels(): void {
   }
 }
 
-// tfjs-backend-webgpu's own kernels that registerWebGPUKernels replaced, by kernel name.
-const replacedKernels = new Map<string, tf.KernelConfig>();
 
 /**
  * Puts tfjs-backend-webgpu's own kernels back (and removes those it lacks), so that a benchmark

@@ -10,6 +10,7 @@ import {
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { filterGradientOperands } from '../programs/filter_gradient_operands.js';
 import { runConvolutionGemm } from '../programs/run_convolution_gemm.js';
+import { runReplacedKernel } from '../replaced_kernels.js';
 import { requireChannelsLast } from './require_channels_last.js';
 
 /**
@@ -24,11 +25,13 @@ export function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   requireChannelsLast('Conv2DBackpropFilter', dataFormat);
   const convInfo = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  return runConvolutionGemm(backend, filterGradientOperands, [x, dy], convInfo, convInfo.filterShape, {
+  const result = runConvolutionGemm(backend, filterGradientOperands, [x, dy], convInfo, convInfo.filterShape, {
     dimM: convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels,
     dimN: convInfo.outChannels,
     dimK: convInfo.batchSize * convInfo.outHeight * convInfo.outWidth,
   });
+  // A grid of tiles too large for one dispatch: tfjs's own kernel.
+  return result ?? runReplacedKernel(Conv2DBackpropFilter, args);
 }
 
 export const conv2dBackpropFilterConfig: KernelConfig = {

@@ -10,6 +10,7 @@ import {
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { inputGradientOperands } from '../programs/input_gradient_operands.js';
 import { runConvolutionGemm } from '../programs/run_convolution_gemm.js';
+import { runReplacedKernel } from '../replaced_kernels.js';
 import { requireChannelsLast } from './require_channels_last.js';
 
 /**
@@ -23,11 +24,13 @@ export function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; b
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
   requireChannelsLast('Conv2DBackpropInput', dataFormat);
   const convInfo = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
-  return runConvolutionGemm(backend, inputGradientOperands, [dy, filter], convInfo, [...inputShape], {
+  const result = runConvolutionGemm(backend, inputGradientOperands, [dy, filter], convInfo, [...inputShape], {
     dimM: convInfo.batchSize * convInfo.inHeight * convInfo.inWidth,
     dimN: convInfo.inChannels,
     dimK: convInfo.filterHeight * convInfo.filterWidth * convInfo.outChannels,
   });
+  // A grid of tiles too large for one dispatch: tfjs's own kernel.
+  return result ?? runReplacedKernel(Conv2DBackpropInput, args);
 }
 
 export const conv2dBackpropInputConfig: KernelConfig = {
