@@ -48,7 +48,7 @@ say "vulkan ICD: ${icd:-none found (Dawn will find no NVIDIA adapter; set VK_ICD
 # 1. The benchmark: webgpu beside PyTorch on CUDA, each case in its own process, with the top
 #    kernels of a step by GPU time (--profile). At most 250 s; with the 190 s of step 2, the script stays under 8 minutes.
 say "== unet bench --backends webgpu --presets small,paper --modes forward,train (vs PyTorch cuda)"
-timeout 250 "$node" "$folder/unet.js" bench --backends webgpu --presets small,paper --modes forward,train \
+timeout 250 "$node" "$folder/unet.js" bench --engines tfjs --backends webgpu --presets small,paper --modes forward,train \
   --runs 5 --warmup 2 --profile --vs-pytorch "$shared/bench/torch_unet.py" --python "$python" --torch-device cuda \
   --timeout-seconds 50 | tee "$out/bench.jsonl"
 [ "${PIPESTATUS[0]}" = 0 ] || say "bench ended with status ${PIPESTATUS[0]} (124: stopped at 250 s)"
