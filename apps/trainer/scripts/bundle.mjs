@@ -23,7 +23,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['sharp', 'webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@unet/backend-native'],
+  // onnxruntime-node carries its CPU build as .node files; like sharp, it is loaded from a node_modules beside the bundle.
+  external: ['sharp', 'webgpu', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@unet/backend-native'],
   // Bundled CommonJS modules call require() and find files by __dirname (tfjs's .wasm files):
   // give the ESM output both, pointing at the bundle's folder.
   banner: {

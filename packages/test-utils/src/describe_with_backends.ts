@@ -7,18 +7,26 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe } from 'vitest';
 
-export type TestBackendName = 'cpu' | 'wasm' | 'native';
+export type TestBackendName = 'cpu' | 'wasm' | 'native' | 'webgpu';
 
 // Every model test runs on the reference backend (cpu) and on the fast portable one (wasm),
 // as tfjs's own describeWithFlags does for its kernels. UNET_TEST_BACKENDS (e.g.
-// 'cpu,wasm,native') picks others: 'native' is @unet/backend-native, an optional oneDNN addon.
+// 'cpu,wasm,native') picks others: 'native' is @unet/backend-native, an optional oneDNN addon;
+// 'webgpu' is tfjs-backend-webgpu with @unet/backend-webgpu's kernels, through Dawn (the
+// `webgpu` package) on whatever Vulkan adapter there is (see loadWebGPUBackend).
 export const testBackends: readonly TestBackendName[] = (process.env.UNET_TEST_BACKENDS ?? 'cpu,wasm')
   .split(',')
   .map((name) => name.trim() as TestBackendName)
   .filter((name) => name.length > 0);
 
+// SwiftShader, the software Vulkan driver that Debian's chromium ships: on a machine without a
+// GPU it is the adapter the webgpu suites run on (slow, but the same WGSL as on a GPU).
+const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
 // Why 'native' cannot run here (its suites are then skipped), or undefined when it registered.
 const nativeUnavailable = testBackends.includes('native') ? await loadNativeBackend() : undefined;
+// The same for 'webgpu'.
+const webgpuUnavailable = testBackends.includes('webgpu') ? await loadWebGPUBackend() : undefined;
 
 /** Runs `body` once per backend, inside a describe block named after the backend. */
 export function describeWithBackends(
@@ -27,7 +35,9 @@ export function describeWithBackends(
   backends: readonly TestBackendName[] = testBackends,
 ): void {
   for (const backend of backends) {
-    const skipReason = backend === 'native' ? nativeUnavailable : undefined;
+    const skipReason = !testBackends.includes(backend) && (backend === 'native' || backend === 'webgpu')
+      ? `not in UNET_TEST_BACKENDS (${testBackends.join(',')})`
+      : backend === 'native' ? nativeUnavailable : backend === 'webgpu' ? webgpuUnavailable : undefined;
     describe.skipIf(skipReason !== undefined)(`${name} [${backend}]${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
       beforeAll(async () => {
         const ok = await tf.setBackend(backend);
@@ -36,6 +46,31 @@ export function describeWithBackends(
       });
       body(backend);
     });
+  }
+}
+
+// Dawn makes navigator.gpu, tfjs-backend-webgpu registers 'webgpu' when it sees it, and
+// @unet/backend-webgpu then replaces some of its kernels. Returns why it cannot, or undefined.
+async function loadWebGPUBackend(): Promise<string | undefined> {
+  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShaderIcd)) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
+  try {
+    const dawn = (await import('webgpu')) as unknown as { create: (options: string[]) => { requestAdapter: () => Promise<object | null> }; globals: Record<string, unknown> };
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if ((await gpu.requestAdapter()) === null) {
+      return 'Dawn found no WebGPU adapter (install libvulkan1 and a Vulkan driver; without a GPU, chromium for SwiftShader)';
+    }
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } catch (error) {
+    return `the webgpu package (Dawn) did not load: ${(error as Error).message}`;
+  }
+  const sibling = new URL('../../backend-webgpu/dist/index.js', import.meta.url);
+  if (!existsSync(sibling)) return '@unet/backend-webgpu is not built (pnpm --filter @unet/backend-webgpu build)';
+  try {
+    await import(sibling.href);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

@@ -54,3 +54,15 @@ export async function installNodeWebGPU(allowSoftware: boolean): Promise<NodeWeb
   }
   return { adapter: description, software };
 }
+
+/**
+ * The 'webgpu' backend in Node: Dawn's navigator.gpu, tfjs-backend-webgpu, and the faster
+ * kernels of @unet/backend-webgpu over tfjs's own (in that order: each needs the one before).
+ * Returns the adapter's description.
+ */
+export async function loadNodeWebGPUBackend(allowSoftware: boolean): Promise<NodeWebGPU> {
+  const installed = await installNodeWebGPU(allowSoftware);
+  await import('@tensorflow/tfjs-backend-webgpu');
+  await import('@unet/backend-webgpu');
+  return installed;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { installNodeWebGPU } from './node_webgpu.js';
+import { loadNodeWebGPUBackend } from './node_webgpu.js';
 
 /** The backends the trainer can run on, fastest first. */
 export const backendPriority = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
@@ -60,8 +60,7 @@ const candidates: Candidate[] = [
     name: 'webgpu',
     packageName: 'webgpu',
     load: async (forced) => {
-      const { adapter } = await installNodeWebGPU(forced);
-      await import('@tensorflow/tfjs-backend-webgpu');
+      const { adapter } = await loadNodeWebGPUBackend(forced);
       return adapter;
     },
     hint: 'npm install webgpu on a machine with a Vulkan GPU driver',

@@ -4,7 +4,7 @@ import { frugalVariableGrads } from '@unet/core';
 import { createUNet, presetConfig, type PresetName } from '@unet/model';
 import { forwardGflop } from './flops.js';
 
-export type BenchBackend = 'native' | 'wasm' | 'cpu';
+export type BenchBackend = 'native' | 'webgpu' | 'wasm' | 'cpu';
 /** tfjs on a backend, or ONNX Runtime (onnxruntime-node, CPU provider) on the exported graph. */
 export type BenchEngine = 'tfjs' | 'onnxruntime';
 export type BenchMode = 'forward' | 'train';
@@ -20,6 +20,15 @@ export interface BenchCase {
   engine?: BenchEngine;
   /** ONNX Runtime's intra-op threads (default: every core). */
   threads?: number;
+  /** After the timed runs, one more run under tf.profile: the kernels that took the most time. */
+  profile?: boolean;
+}
+
+/** One kernel of a profiled step: its time summed over its calls (GPU time on webgpu, from timestamp queries). */
+export interface KernelTime {
+  kernel: string;
+  calls: number;
+  ms: number;
 }
 
 /** The two presets' inputs, as ../shared/bench/torch_unet.py times them. */
@@ -43,18 +52,30 @@ export interface BenchResult {
   gflopPerSecond: number;
   parameters: number;
   peakRssMiB: number;
+  /** webgpu: the adapter, and the compute dispatches of one step. */
+  adapter?: string;
+  dispatchesPerStep?: number;
+  /** --profile: the kernels of one step by time, most first (top 15). */
+  topKernels?: KernelTime[];
 }
 
-async function useBackend(backend: BenchBackend): Promise<number> {
+async function useBackend(backend: BenchBackend): Promise<{ threads: number; adapter?: string }> {
+  if (backend === 'webgpu') {
+    // Asked for by name: a software adapter is allowed (and named in the result).
+    const { loadNodeWebGPUBackend } = await import('../backends/node_webgpu.js');
+    const { adapter, software } = await loadNodeWebGPUBackend(true);
+    if (!(await tf.setBackend('webgpu'))) throw new Error(`the webgpu backend failed to initialise on ${adapter}`);
+    return { threads: 1, adapter: software ? `${adapter} (software)` : adapter };
+  }
   if (backend === 'native') {
     const native = await import('@unet/backend-native');
     await tf.setBackend(native.nativeBackendName);
     const status = native.nativeAddonStatus();
-    return status.available ? status.threads : 1;
+    return { threads: status.available ? status.threads : 1 };
   }
   await import(backend === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend failed to initialise`);
-  return 1;
+  return { threads: 1 };
 }
 
 /**
@@ -64,7 +85,7 @@ async function useBackend(backend: BenchBackend): Promise<number> {
  */
 export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   if (options.engine === 'onnxruntime') return runOnnxRuntimeCase(options);
-  const threads = await useBackend(options.backend);
+  const { threads, adapter } = await useBackend(options.backend);
   await tf.ready();
   const { batch, size } = benchInputs[options.preset];
   const config = presetConfig(options.preset, { seed: 1 });
@@ -75,21 +96,23 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
     tf.oneHot(tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D, config.classes),
   );
   const optimizer = tf.train.adam(1e-3);
-  const step = async () => {
-    if (options.mode === 'forward') {
-      const logits = model.apply(input, { training: false });
-      await logits.data();
-      logits.dispose();
-      return;
-    }
+  // Queues one step's work (on a GPU, without waiting for it) and returns the tensor whose
+  // read-back ends the step.
+  const launch = (): tf.Tensor => {
+    if (options.mode === 'forward') return model.apply(input, { training: false });
     // As @unet/train's trainStep computes gradients (frugalVariableGrads), then Adam.
     const { value, grads } = frugalVariableGrads(
       () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
       model.trainableVariables,
     );
     optimizer.applyGradients(model.trainableVariables.map((variable) => ({ name: variable.name, tensor: grads[variable.name]! })));
-    await value.data();
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads));
+    return value;
+  };
+  const step = async () => {
+    const result = launch();
+    await result.data();
+    result.dispose();
   };
   const runsMs: number[] = [];
   for (let run = 0; run < options.warmup + options.runs; run++) {
@@ -98,6 +121,8 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
     if (run >= options.warmup) runsMs.push(performance.now() - start);
   }
   const medianMs = median(runsMs);
+  const dispatchesPerStep = options.backend === 'webgpu' ? await countStepDispatches(launch) : undefined;
+  const topKernels = options.profile ? await profileStep(step) : undefined;
   const gflop = forwardGflop(config, batch, size) * (options.mode === 'forward' ? 1 : 3);
   const result: BenchResult = {
     framework: 'tfjs',
@@ -113,6 +138,9 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
     gflopPerSecond: round(gflop / (medianMs / 1000), 2),
     parameters: model.parameterCount,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(adapter === undefined ? {} : { adapter }),
+    ...(dispatchesPerStep === undefined ? {} : { dispatchesPerStep }),
+    ...(topKernels === undefined ? {} : { topKernels }),
   };
   tf.dispose([input, labels]);
   optimizer.dispose();
@@ -170,6 +198,34 @@ async function runOnnxRuntimeCase(options: BenchCase): Promise<BenchResult> {
     parameters,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+async function countStepDispatches(launch: () => tf.Tensor): Promise<number> {
+  const { countDispatches } = await import('@unet/backend-webgpu');
+  let result: tf.Tensor | undefined;
+  const { total } = countDispatches(() => {
+    result = launch();
+  });
+  await result!.data();
+  result!.dispose();
+  return total;
+}
+
+// tf.profile times each kernel through the backend's timer: on webgpu, a timestamp query around
+// each kernel's dispatches (zero where the adapter lacks the timestamp-query feature).
+async function profileStep(step: () => Promise<void>): Promise<KernelTime[]> {
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, KernelTime>();
+  for (const kernel of info.kernels) {
+    const entry = byKernel.get(kernel.name) ?? { kernel: kernel.name, calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+    byKernel.set(kernel.name, entry);
+  }
+  return [...byKernel.values()]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 15)
+    .map((entry) => ({ ...entry, ms: round(entry.ms, 3) }));
 }
 
 function median(values: number[]): number {

@@ -20,6 +20,8 @@ export interface BenchmarkOptions {
   vsPytorch?: string;
   /** The Python that has torch (Debian's python3-torch is /usr/bin/python3). */
   python?: string;
+  /** The device torch_unet.py runs on: cpu (default) or cuda, beside webgpu on a GPU machine. */
+  torchDevice?: 'cpu' | 'cuda';
   /** Threads for PyTorch and OpenMP (the native backend); default: every core. */
   threads?: number;
   /**
@@ -29,6 +31,8 @@ export interface BenchmarkOptions {
   slowCpu?: boolean;
   /** Seconds before a case is stopped and reported as failed. */
   timeoutSeconds?: number;
+  /** Each case also reports the top kernels of one step by time (GPU time on webgpu). */
+  profile?: boolean;
 }
 
 /** A case that did not produce a result: the backend did not load, ran out of memory, timed out. */
@@ -87,7 +91,7 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
     for (const mode of modes) {
       for (const backend of backends) {
         if (backend === 'cpu' && !options.slowCpu && !(preset === 'small' && mode === 'forward')) continue;
-        const benchCase: BenchCase = { backend, preset, mode, runs, warmup };
+        const benchCase: BenchCase = { backend, preset, mode, runs, warmup, profile: options.profile };
         const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
         if ('result' in outcome) {
           ours.push(outcome.result);
@@ -110,7 +114,7 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
       const threads = options.threads ?? (await import('node:os')).availableParallelism();
       const outcome = await runChild(
         options.python ?? '/usr/bin/python3',
-        [options.vsPytorch, '--preset', preset, '--mode', mode, '--runs', String(runs), '--warmup', String(warmup), '--threads', String(threads)],
+        [options.vsPytorch, '--preset', preset, '--mode', mode, '--runs', String(runs), '--warmup', String(warmup), '--threads', String(threads), '--device', options.torchDevice ?? 'cpu'],
         environment,
         timeoutMs,
       );
@@ -118,7 +122,7 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
         emit({ framework: 'pytorch', backend: 'pytorch', preset, mode, failed: outcome.failed });
         continue;
       }
-      const torch = { ...outcome.result, backend: 'pytorch' };
+      const torch = { ...outcome.result, backend: options.torchDevice === 'cuda' ? 'pytorch-cuda' : 'pytorch' };
       emit(torch);
       for (const result of ours.filter((entry) => entry.preset === preset && entry.mode === mode)) {
         emit({

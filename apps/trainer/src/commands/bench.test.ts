@@ -69,6 +69,6 @@ describe('unet bench', () => {
   it('rejects an unknown backend with the list to choose from', async () => {
     const { code, stderr } = await bench('--backends', 'tpu');
     expect(code).not.toBe(0);
-    expect(stderr).toMatch(/--backends: unknown tpu; choose from native, wasm, cpu/);
+    expect(stderr).toMatch(/--backends: unknown tpu; choose from native, webgpu, wasm, cpu/);
   });
 });

@@ -7,7 +7,7 @@ export const benchHelp = `unet bench: time forward passes and training steps, on
 
 Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
                   [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--python PATH]
-                  [--slow-cpu] [--timeout-seconds 1800]
+                  [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
   256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
@@ -19,9 +19,14 @@ Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--p
   --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
                      python3-torch) on the same cases and print our/PyTorch ratios
   --python PATH      the Python that runs it (default /usr/bin/python3, Debian's python3-torch)
+  --torch-device D   the device it runs on: cpu (default) or cuda
   --threads N        OpenMP and PyTorch threads (default: every core)
   --slow-cpu         also time the cpu backend's train steps (tens of minutes)
   --timeout-seconds  a case that runs longer is stopped and reported as failed (default 1800)
+  --profile          also give each case's top kernels of one step by time (topKernels; on
+                     webgpu GPU time from timestamp queries, with dispatchesPerStep)
+  Backends: native, webgpu (Dawn: npm install webgpu, a Vulkan driver; a software adapter is
+  used when it is the only one, and named in the result), wasm, cpu.
   Results and the command that made them: docs/benchmarks.md.
 `;
 
@@ -38,8 +43,10 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       threads: { type: 'string' },
       'vs-pytorch': { type: 'string' },
       python: { type: 'string' },
+      'torch-device': { type: 'string' },
       'slow-cpu': { type: 'boolean', default: false },
       'timeout-seconds': { type: 'string' },
+      profile: { type: 'boolean', default: false },
       // Lines are JSON whatever this says; accepted so that `unet bench --json` reads as meant.
       json: { type: 'boolean', default: true },
       help: { type: 'boolean', default: false },
@@ -66,7 +73,7 @@ export async function benchCommand(argv: string[], print: (line: string) => void
   const { runBenchmarks } = await import('../bench/run_benchmarks.js');
   await runBenchmarks(
     {
-      backends: list('backends', values.backends, ['native', 'wasm', 'cpu']) as never,
+      backends: list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']) as never,
       engines: list('engines', values.engines, ['tfjs', 'onnxruntime']) as never,
       presets: list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined,
       modes: list('modes', values.modes, ['forward', 'train']) as never,
@@ -75,8 +82,10 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       threads: count('threads', values.threads),
       vsPytorch: values['vs-pytorch'] === undefined ? undefined : path.resolve(values['vs-pytorch']),
       python: values.python,
+      torchDevice: list('torch-device', values['torch-device'], ['cpu', 'cuda'])?.[0] as 'cpu' | 'cuda' | undefined,
       slowCpu: values['slow-cpu'],
       timeoutSeconds: count('timeout-seconds', values['timeout-seconds']),
+      profile: values.profile,
     },
     (line) => print(JSON.stringify(line)),
   );

@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@unet/core/register-gradients';
+import { createUNet, presetConfig, type UNet } from '@unet/model';
+import { describeWithBackends, maxAbsoluteDifference } from '@unet/test-utils';
+import { expect, it } from 'vitest';
+// By the package's own name, so that this is the instance test-utils registered (its dist).
+import { countDispatches, registerWebGPUKernels, unregisterWebGPUKernels } from '@unet/backend-webgpu';
+
+interface Result {
+  output: Float32Array;
+  loss: number;
+  gradients: Float32Array[];
+}
+
+// The U-Net's training-mode output and the gradients of a softmax cross-entropy, read back
+// asynchronously (tfjs-backend-webgpu's dataSync needs OffscreenCanvas, which Node lacks).
+async function run(backend: string, build: () => UNet, inputShape: [number, number, number, number]): Promise<Result> {
+  tf.setBackend(backend);
+  const model = build();
+  const { output, value, gradients } = tf.tidy(() => {
+    const input = tf.randomUniform(inputShape, 0, 1, 'float32', 5) as tf.Tensor4D;
+    const output = model.apply(input, { training: true, seed: 9 });
+    const labels = tf.oneHot(tf.randomUniform(output.shape.slice(0, 3) as [number, number, number], 0, 2, 'int32', 6) as tf.Tensor3D, 2);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true, seed: 9 })) as tf.Scalar,
+      model.trainableVariables,
+    );
+    return { output, value, gradients: model.trainableVariables.map((variable) => grads[variable.name]) };
+  });
+  const result = {
+    output: (await output.data()) as Float32Array,
+    loss: (await value.data())[0],
+    gradients: (await Promise.all(gradients.map((gradient) => gradient.data()))) as Float32Array[],
+  };
+  tf.dispose([output, value, ...gradients]);
+  model.dispose();
+  return result;
+}
+
+// Relative to the largest magnitude of each tensor: the float32 sums of a GPU run in another
+// order than the cpu backend's loops.
+function worstRelativeDifference(actual: Result, expected: Result): { output: number; gradient: number } {
+  const relative = (a: Float32Array, b: Float32Array) => maxAbsoluteDifference(a, b) / Math.max(1e-12, ...b.map(Math.abs));
+  return {
+    output: relative(actual.output, expected.output),
+    gradient: Math.max(...expected.gradients.map((values, index) => relative(actual.gradients[index], values))),
+  };
+}
+
+function trainingStep(model: UNet, optimizer: tf.Optimizer, input: tf.Tensor4D, labels: tf.Tensor): void {
+  tf.tidy(() => {
+    optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar, false, model.trainableVariables);
+  });
+}
+
+describeWithBackends(
+  'the U-Net on webgpu and on cpu',
+  (backend) => {
+    it('small preset, base 4 channels: the same training-mode output and gradients (relative 1e-4)', async () => {
+      const build = () => createUNet(presetConfig('small', { seed: 3, baseChannels: 4 }));
+      const cpu = await run('cpu', build, [2, 32, 32, 1]);
+      const gpu = await run(backend, build, [2, 32, 32, 1]);
+      const worst = worstRelativeDifference(gpu, cpu);
+      if (process.env.UNET_REPORT_DIFFERENCES === '1') console.log(JSON.stringify(worst));
+      expect(gpu.loss).toBeCloseTo(cpu.loss, 4);
+      expect(worst.output).toBeLessThanOrEqual(1e-4);
+      expect(worst.gradient).toBeLessThanOrEqual(1e-4);
+    });
+
+    // The cpu backend's convolution gradients are plain loops, and the paper net's smallest
+    // input is 188 px: base 2 channels keeps this case to a minute on a shared machine.
+    it('paper preset, base 2 channels: unpadded convolutions with bias, dropout, crops (relative 1e-4)', { timeout: 300_000 }, async () => {
+      const build = () => createUNet(presetConfig('paper', { seed: 4, baseChannels: 2 }));
+      const cpu = await run('cpu', build, [1, 188, 188, 1]);
+      const gpu = await run(backend, build, [1, 188, 188, 1]);
+      const worst = worstRelativeDifference(gpu, cpu);
+      if (process.env.UNET_REPORT_DIFFERENCES === '1') console.log(JSON.stringify(worst));
+      expect(worst.output).toBeLessThanOrEqual(1e-4);
+      expect(worst.gradient).toBeLessThanOrEqual(1e-4);
+    });
+
+    it('a training step leaks no tensors; its dispatches are counted, with ours and with those of tfjs', async () => {
+      tf.setBackend(backend);
+      const model = createUNet(presetConfig('small', { seed: 5, baseChannels: 4 }));
+      const optimizer = tf.train.adam(1e-3);
+      const input = tf.randomUniform([1, 16, 16, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const labels = tf.oneHot(tf.randomUniform([1, 16, 16], 0, 2, 'int32', 8) as tf.Tensor3D, 2);
+      trainingStep(model, optimizer, input, labels);
+      const before = tf.memory().numTensors;
+      const count = countDispatches(() => trainingStep(model, optimizer, input, labels));
+      trainingStep(model, optimizer, input, labels);
+      expect(tf.memory().numTensors).toBe(before);
+      // The same step on tfjs-backend-webgpu's own kernels, for the record.
+      unregisterWebGPUKernels();
+      const tfjsCount = countDispatches(() => trainingStep(model, optimizer, input, labels));
+      registerWebGPUKernels();
+      if (process.env.UNET_REPORT_DISPATCHES === '1') console.log(JSON.stringify({ ours: count, tfjs: tfjsCount }));
+      expect(count.byProgram.find(([name]) => name === 'Conv2DDerFilterProgram')).toBeUndefined();
+      expect(tfjsCount.byProgram.find(([name]) => name === 'FilterGradientProgram')).toBeUndefined();
+      await model.trainableVariables[0].data();
+      tf.dispose([input, labels]);
+      optimizer.dispose();
+      model.dispose();
+    });
+  },
+  ['webgpu'],
+);

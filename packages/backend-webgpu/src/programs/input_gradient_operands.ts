@@ -1,0 +1,42 @@
+import type { ConvolutionGemmOperands } from './convolution_gemm_program.js';
+
+/**
+ * The input gradient dx[M, N] = sum over K of patches(dy)[M, K] x W'[K, N], with M = batch x
+ * height x width (dx [batch, height, width, inChannels] is M x N row-major), N = inChannels and
+ * K = filterHeight x filterWidth x outChannels; W'[(kh, kw, co), ci] = W[kh, kw, ci, co].
+ * Pixel (y, x) takes dy at oy = (y + padTop - kh dilation) / stride where that divides
+ * exactly and lies inside dy (and likewise along x). M is long, so there is no split; tfjs-
+ * backend-webgpu 4.22 by default (WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE) runs one invocation per
+ * element of dx, each looping over K from global memory.
+ */
+export const inputGradientOperands: ConvolutionGemmOperands = {
+  name: 'InputGradient',
+  variableNames: ['dy', 'W'],
+  aContiguousAlongK: true,
+  readA: `
+    fn readA(m : i32, k : i32, kEnd : i32) -> f32 {
+      if (m >= uniforms.dimM || k >= kEnd) { return 0.0; }
+      let co = k % uniforms.outChannels;
+      let filterPixel = k / uniforms.outChannels;
+      let kw = filterPixel % uniforms.filterDims.y;
+      let kh = filterPixel / uniforms.filterDims.y;
+      let px = m % uniforms.inDims.y;
+      let rest = m / uniforms.inDims.y;
+      let py = rest % uniforms.inDims.x;
+      let b = rest / uniforms.inDims.x;
+      let ny = py + uniforms.padding.x - kh * uniforms.dilation.x;
+      let nx = px + uniforms.padding.y - kw * uniforms.dilation.y;
+      if (ny < 0 || nx < 0 || ny % uniforms.stride.x != 0 || nx % uniforms.stride.y != 0) { return 0.0; }
+      let oy = ny / uniforms.stride.x;
+      let ox = nx / uniforms.stride.y;
+      if (oy >= uniforms.outDims.x || ox >= uniforms.outDims.y) { return 0.0; }
+      return dy[((b * uniforms.outDims.x + oy) * uniforms.outDims.y + ox) * uniforms.outChannels + co];
+    }`,
+  readB: `
+    fn readB(k : i32, n : i32, kEnd : i32) -> f32 {
+      if (k >= kEnd || n >= uniforms.dimN) { return 0.0; }
+      let co = k % uniforms.outChannels;
+      let filterPixel = k / uniforms.outChannels;
+      return W[(filterPixel * uniforms.inChannels + n) * uniforms.outChannels + co];
+    }`,
+};

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/batch_norm_training.js';
+import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { replacedKernels } from './replaced_kernels.js';
+
+/** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
+export const webgpuKernels: readonly tf.KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
+];
+
+/**
+ * Replaces tfjs-backend-webgpu's kernels by `webgpuKernels` (without tfjs's "already
+ * registered" warning). Call it after importing @tensorflow/tfjs-backend-webgpu, whose import
+ * registers its own. Registering twice does nothing more.
+ */
+export function registerWebGPUKernels(): void {
+  for (const config of webgpuKernels) {
+    const existing = tf.getKernel(config.kernelName, config.backendName);
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing !== undefined) {
+      replacedKernels.set(config.kernelName, existing);
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
+    tf.registerKernel(config);
+  }
+}
+
+
+/**
+ * Puts tfjs-backend-webgpu's own kernels back (and removes those it lacks), so that a benchmark
+ * or a test can measure the step before and after on the same process.
+ */
+export function unregisterWebGPUKernels(): void {
+  for (const config of webgpuKernels) {
+    if (tf.getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) continue;
+    tf.unregisterKernel(config.kernelName, config.backendName);
+    const original = replacedKernels.get(config.kernelName);
+    if (original !== undefined) tf.registerKernel(original);
+  }
+}
