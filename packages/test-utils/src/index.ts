@@ -1,3 +1,4 @@
 export { describeWithBackends, testBackends, type TestBackendName } from './describe_with_backends.js';
 export { expectTensorsClose, expectArraysClose, maxAbsoluteDifference } from './expect_tensors_close.js';
 export { sharedDatasetsRoot } from './shared_datasets.js';
+export { redisUnavailableReason, startRedisServer, type RedisServer } from './redis_server.js';
