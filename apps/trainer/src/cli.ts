@@ -11,6 +11,8 @@ import { trainCommand, trainHelp } from './commands/train.js';
 import { trainerVersion } from './cli/cli_version.js';
 import { flagsInHelp, nearestFlag } from './cli/nearest_flag.js';
 import { normalizeArguments } from './cli/normalize_arguments.js';
+import { queueCommand, queueCommandHelp } from './commands/queue.js';
+import { workerCommand, workerHelp } from './commands/worker.js';
 import { UsageError } from './usage_error.js';
 
 const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) on TensorFlow.js
@@ -25,6 +27,8 @@ Commands:
   export    save a checkpoint of a training run (latest, best or a step) as a model folder,
             or a model folder as ONNX (--onnx)
   import    read a U-Net from ONNX (exported from PyTorch, or by unet export) as a model folder
+  worker    run the jobs of a queue (unet predict --queue redis://...) on this machine
+  queue     status, retry-failed, clean: show and manage a queue's jobs
   bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
             and the parameter count
@@ -42,6 +46,8 @@ const commands: Record<string, { run: (argv: string[], print: (line: string) => 
   export: { run: exportCommand, help: exportHelp },
   import: { run: importCommand, help: importHelp },
   bench: { run: benchCommand, help: benchHelp },
+  worker: { run: workerCommand, help: workerHelp },
+  queue: { run: queueCommand, help: queueCommandHelp },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -16,6 +16,7 @@ import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
+import { predictOnQueue, queueFlags, queueHelp } from '../jobs/predict_on_queue.js';
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
 
@@ -39,6 +40,7 @@ ${thresholdHelp}
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
 ${engineHelp}
+${queueHelp}
 `;
 
 const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff']);
@@ -77,6 +79,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       ...tilingFlags,
       backend: { type: 'string' },
       ...engineFlags,
+      ...queueFlags,
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -96,6 +99,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const thresholdFlag = parseThreshold(values.threshold);
 
   modelFile(values.model);
+  if (values.queue !== undefined) return predictOnQueue({ ...values, model: values.model, out: values.out }, files, tiling, print);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
   const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
+import { resolveAllowedRoots } from '../jobs/allowed_roots.js';
+import { parseQueueUrl } from '../jobs/queue_url.js';
+import { startQueueWorker } from '../jobs/queue_worker.js';
+import { createSegmentationJobHandler } from '../jobs/run_segmentation_job.js';
+import { UsageError } from '../usage_error.js';
+
+export const workerHelp = `unet worker: run the jobs of a queue (unet predict --queue) on this machine
+
+Usage: unet worker --queue redis://HOST:PORT/DB --allow-root DIR... [options]
+
+  --queue URL       the Redis (or Valkey) server the jobs are on
+  --allow-root DIR  a folder whose images, models and outputs jobs may name (repeatable); a job
+                    naming a path outside them fails with the reason. The machines must see the
+                    files at the same paths (a shared file system).
+  --concurrency N   jobs at once in this process (default 1; run one worker per core instead:
+                    the CPU backends compute a tile at a time)
+  --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+  --lock-ms N       a job is this worker's for N ms, renewed every N/2 (default 30000): a worker
+                    that dies gives its jobs back about that long after
+
+Stops on SIGTERM or SIGINT once its current jobs are done.
+`;
+
+export async function workerCommand(argv: string[], print: (line: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      queue: { type: 'string' },
+      'allow-root': { type: 'string', multiple: true },
+      concurrency: { type: 'string', default: '1' },
+      backend: { type: 'string' },
+      'lock-ms': { type: 'string', default: '30000' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    print(workerHelp);
+    return;
+  }
+  if (values.queue === undefined) throw new UsageError('--queue redis://HOST:PORT/DB is required: the server unet predict --queue put the jobs on');
+  const address = parseQueueUrl(values.queue);
+  if (values['allow-root'] === undefined) throw new UsageError('--allow-root DIR is required (repeatable): the folders the jobs may read and write');
+  const roots = resolveAllowedRoots(values['allow-root']);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: expected a whole number >= 1, got '${values.concurrency}'`);
+  const lockMs = Number(values['lock-ms']);
+  if (!Number.isInteger(lockMs) || lockMs < 1000) throw new UsageError(`--lock-ms: expected a whole number >= 1000, got '${values['lock-ms']}'`);
+
+  const selection = await selectBackend(values.backend as BackendName | undefined);
+  for (const line of describeSelection(selection)) print(line);
+  const handler = createSegmentationJobHandler({ allowedRoots: roots });
+  let lastError = '';
+  const worker = startQueueWorker(address, handler, {
+    concurrency,
+    lockMs,
+    onJob: ({ id, input, result, error }) => {
+      if (result === undefined) print(`failed ${id}: ${input}: ${error}`);
+      else if (result.skipped) print(`skipped ${id}: ${input}: its output is complete already`);
+      else print(`done ${id}: ${input} -> ${result.written.join(', ')} in ${result.seconds.toFixed(2)} s`);
+    },
+    onError: (error) => {
+      // Once per kind: a Redis restart repeats the same connection error many times a second.
+      if (error.message !== lastError) process.stderr.write(`unet worker: ${error.message} (reconnecting)\n`);
+      lastError = error.message;
+    },
+  });
+  print(`worker on ${values.queue}: concurrency ${concurrency}, pid ${process.pid}, roots ${roots.join(', ')}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      print(`${signal}: stopping after the current job(s)`);
+      void worker.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  handler.dispose();
+  print('worker stopped');
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { InstanceMethod } from '@unet/core';
+import { UsageError } from '../usage_error.js';
+import { followRun } from './follow_run.js';
+import { formatCounts, type JobCounts } from './job_progress.js';
+import { parseQueueUrl } from './queue_url.js';
+import { RedisJobQueue } from './redis_job_queue.js';
+import { segmentationJob, type SegmentationJob, type SegmentationJobOptions } from './segmentation_job.js';
+
+/** The flags `unet predict` takes for a queued run (spread into its parseArgs options). */
+export const queueFlags = {
+  queue: { type: 'string' },
+  detach: { type: 'boolean', default: false },
+  attempts: { type: 'string' },
+} as const;
+
+export const queueHelp = `  --queue URL       put one job per image on a BullMQ queue on Redis (redis://HOST:PORT/DB)
+                    for unet worker processes to run, and show progress until all are done
+  --detach          with --queue: return once the jobs are queued (unet queue status follows them)
+  --attempts N      with --queue: tries per job before it is parked as failed (default 3; a
+                    missing file, a path a worker may not use or a folder that is not a model
+                    fail at once)`;
+
+export interface QueuedPredictValues {
+  queue?: string;
+  detach?: boolean;
+  attempts?: string;
+  model: string;
+  out: string;
+  overlay: boolean;
+  probabilities: boolean;
+  instances: boolean;
+  'instance-method'?: string;
+  tta: boolean;
+}
+
+/** One job per image file: the mask goes to OUT/NAME.png, as unet predict writes it in-process. */
+export function segmentationJobs(files: readonly string[], model: string, out: string, options: SegmentationJobOptions): SegmentationJob[] {
+  const byOutput = new Map<string, string>();
+  return files.map((file) => {
+    const output = path.join(out, `${path.parse(file).name}.png`);
+    const earlier = byOutput.get(output);
+    if (earlier !== undefined) throw new UsageError(`${earlier} and ${file} would both write ${output}; segment them into different --out folders`);
+    byOutput.set(output, file);
+    return segmentationJob(file, model, output, options);
+  });
+}
+
+/** `unet predict --queue URL`: enqueue, then follow (or return at once with --detach). */
+export async function predictOnQueue(
+  values: QueuedPredictValues,
+  files: readonly string[],
+  tiling: { outputTileSize?: number; contextMargin?: number; blend?: 'none' | 'gaussian' },
+  print: (line: string) => void,
+): Promise<void> {
+  const address = parseQueueUrl(values.queue!);
+  const attempts = values.attempts === undefined ? 3 : Number(values.attempts);
+  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts: expected a whole number >= 1, got '${values.attempts}'`);
+  const jobs = segmentationJobs(files, values.model, values.out, {
+    ...(tiling.outputTileSize === undefined ? {} : { outputTileSize: tiling.outputTileSize }),
+    ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
+    blend: tiling.blend ?? 'none',
+    tta: values.tta,
+    overlay: values.overlay,
+    probabilities: values.probabilities,
+    instances: values.instances,
+    ...(values['instance-method'] === undefined ? {} : { instanceMethod: values['instance-method'] as InstanceMethod }),
+  });
+  const queue = new RedisJobQueue(address);
+  try {
+    await queue.reachable(values.queue!);
+    const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const ids = await queue.enqueue(runId, jobs, { attempts });
+    print(`queued ${ids.length} job(s) on ${values.queue} as run ${runId} (jobs ${ids[0]} ..)`);
+    if (values.detach) {
+      print(`not waiting (--detach): unet queue status --queue ${values.queue} shows them; unet worker --queue ${values.queue} runs them`);
+      return;
+    }
+    const started = performance.now();
+    let last = '';
+    let lastPrinted = 0;
+    const { counts, failures } = await followRun(queue, ids, {
+      onCounts: (current: JobCounts) => {
+        const line = formatCounts(current);
+        const now = performance.now();
+        // A line when the counts change, at most one a second: a run of 100,000 jobs logs calmly.
+        if (line !== last && now - lastPrinted >= 1000) {
+          print(`run ${runId}: ${line}`);
+          last = line;
+          lastPrinted = now;
+        }
+      },
+    });
+    for (const failure of failures) print(`failed: ${failure.input} (${failure.attempts} attempt(s)): ${failure.reason}`);
+    print(`run ${runId}: ${formatCounts(counts)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (failures.length > 0) throw new Error(`${failures.length} of ${ids.length} job(s) failed (listed above); unet queue retry-failed --queue ${values.queue} tries them again`);
+  } finally {
+    await queue.close();
+  }
+}

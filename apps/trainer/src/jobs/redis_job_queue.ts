@@ -1,0 +1,126 @@
+import { Queue, type Job, type JobsOptions } from 'bullmq';
+import type { JobCounts, JobFailure } from './job_progress.js';
+import type { RedisAddress } from './queue_url.js';
+import type { SegmentationJob } from './segmentation_job.js';
+
+/** No Redis at the queue's URL. */
+export class RedisUnreachableError extends Error {
+  override readonly name = 'RedisUnreachableError';
+}
+
+/** The one BullMQ queue every `unet predict --queue` puts jobs on and every `unet worker` takes them from. */
+export const QUEUE_NAME = 'unet-jobs';
+
+export interface EnqueueOptions {
+  /** Attempts per job, the first included: 3. */
+  attempts?: number;
+  /** The wait before the second attempt, doubled before each later one (BullMQ's exponential backoff): 1000 ms. */
+  backoffMs?: number;
+}
+
+/**
+ * The connection options of every client: commands wait for Redis to come back instead of
+ * failing (maxRetriesPerRequest null, which BullMQ requires of workers), so that a Redis restart
+ * pauses a run instead of ending it.
+ */
+export function connectionOptions(address: RedisAddress): RedisAddress & { maxRetriesPerRequest: null } {
+  return { ...address, maxRetriesPerRequest: null };
+}
+
+/** The producer's and the operator's side of the queue: enqueue, follow, show, retry, clean. */
+export class RedisJobQueue {
+  readonly queue: Queue;
+
+  constructor(address: RedisAddress) {
+    this.queue = new Queue(QUEUE_NAME, { connection: connectionOptions(address) });
+    // A Redis restart makes the client emit errors while it reconnects; the commands wait for it.
+    this.queue.on('error', () => undefined);
+  }
+
+  /**
+   * Adds the jobs with ids `${runId}-${index}`, in chunks; a chunk sent twice (a retried call)
+   * adds nothing twice, since BullMQ ignores an id it holds already.
+   */
+  async enqueue(runId: string, jobs: readonly SegmentationJob[], options: EnqueueOptions = {}): Promise<string[]> {
+    const jobOptions: JobsOptions = {
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+    };
+    const ids = jobs.map((_, index) => `${runId}-${index}`);
+    const chunk = 1000;
+    for (let first = 0; first < jobs.length; first += chunk) {
+      await this.queue.addBulk(
+        jobs.slice(first, first + chunk).map((job, offset) => ({ name: job.kind, data: job, opts: { ...jobOptions, jobId: ids[first + offset] } })),
+      );
+    }
+    return ids;
+  }
+
+  /** The whole queue's counts (all runs). */
+  async counts(): Promise<JobCounts> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+    return {
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      done: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  }
+
+  /** The states of some jobs, by id: 'completed', 'failed', 'active', 'waiting', 'delayed', ... or 'unknown' when gone. */
+  async states(ids: readonly string[]): Promise<string[]> {
+    return Promise.all(ids.map((id) => this.queue.getJobState(id)));
+  }
+
+  /** Failed jobs with their reasons: all of the queue's (newest first), or those of `ids`. */
+  async failures(ids?: readonly string[], limit = 1000): Promise<JobFailure[]> {
+    const jobs: Array<Job | undefined> = ids === undefined ? await this.queue.getFailed(0, limit - 1) : await Promise.all(ids.map((id) => this.queue.getJob(id)));
+    return jobs
+      .filter((job): job is Job => job !== undefined && job !== null)
+      .map((job) => ({
+        id: String(job.id),
+        input: typeof (job.data as { input?: unknown }).input === 'string' ? (job.data as SegmentationJob).input : '?',
+        reason: job.failedReason ?? 'no reason recorded',
+        attempts: job.attemptsMade,
+      }));
+  }
+
+  /** Moves every failed job back to waiting, for a fresh set of attempts; returns how many. */
+  async retryFailed(): Promise<number> {
+    const { failed } = await this.counts();
+    if (failed > 0) await this.queue.retryJobs({ state: 'failed', count: 1000 });
+    return failed;
+  }
+
+  /** Removes the records of done and failed jobs (not their files); with `all`, also waiting and delayed ones. Returns how many. */
+  async clean(all = false): Promise<number> {
+    let removed = 0;
+    const states = all ? (['completed', 'failed', 'wait', 'delayed', 'prioritized'] as const) : (['completed', 'failed'] as const);
+    for (const state of states) {
+      for (;;) {
+        const ids = await this.queue.clean(0, 10_000, state);
+        removed += ids.length;
+        if (ids.length === 0) break;
+      }
+    }
+    return removed;
+  }
+
+  /** Resolves once Redis answers; a RedisUnreachableError after `timeoutMs` (a wrong URL, no server), since commands otherwise wait for it forever. */
+  async reachable(url: string, timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnreachableError(`--queue ${url}: no Redis answered within ${timeoutMs / 1000} s; start one (redis-server --port PORT) or fix the URL`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.queue.waitUntilReady(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
