@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { reflectIndex, sumTensors, type Tile } from '@unet/core';
+import type { UNet } from '@unet/model';
+import { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform, labelsFromProbabilities, planAlignedTiles, tileSizes } from '@unet/train';
+import type { ImageRegions } from './image_regions.js';
+
+export interface RegionSegmentOptions {
+  /** As segmentImage's: the output tile asked for (default 256 for a padded network, 388 for an unpadded one). */
+  outputTileSize?: number;
+  contextMargin?: number;
+  tta?: boolean;
+  /** Called after each band of tiles, and awaited. */
+  onProgress?: (progress: { rowsDone: number; rows: number }) => void | Promise<void>;
+}
+
+/** Receives the class ids of rows `top` .. `top + rows - 1`, in order // [rows, width] */
+export type LabelRowsSink = (labels: Int32Array, top: number, rows: number) => Promise<void>;
+
+/**
+ * segmentImage's partition tiling (blend 'none') for an image that need not fit in memory:
+ * the same tiles, on the same 2^depth grid, each with the same mirrored context at the image's
+ * true borders, but read from disk a row of tiles at a time and turned into class ids at once.
+ * Each tile's network input is the same array segmentImage would build, so each of its
+ * probabilities is the same float, and the class ids (an argmax per pixel) equal the
+ * whole-image result's pixel for pixel. Memory: one band of input rows (the tiles' height
+ * plus their context) and one band of labels, whatever the image's height.
+ */
+export async function segmentByRegions(model: UNet, image: ImageRegions, sink: LabelRowsSink, options: RegionSegmentOptions = {}): Promise<void> {
+  const { height, width, channels } = image;
+  const classes = model.config.classes;
+  if (channels !== model.config.inputChannels) {
+    throw new RangeError(`segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${model.config.inputChannels}`);
+  }
+  // The geometry segmentImage chooses (segment_image.ts), for blend 'none'.
+  const defaultTile = model.config.padding === 'valid' ? 388 : 256;
+  const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
+  const alongRows = tileSizes(model, Math.min(requested, height), options.contextMargin);
+  const alongColumns = tileSizes(model, Math.min(requested, width), options.contextMargin);
+  const alignment = alongRows.alignment;
+  const strideOf = (outputTileSize: number) => Math.max(alignment, Math.floor(outputTileSize / alignment) * alignment);
+  const tiles = planAlignedTiles({
+    imageHeight: height,
+    imageWidth: width,
+    inputTileSize: alongRows.inputTileSize,
+    outputTileSize: alongRows.outputTileSize,
+    stride: strideOf(alongRows.outputTileSize),
+    inputTileWidth: alongColumns.inputTileSize,
+    outputTileWidth: alongColumns.outputTileSize,
+    strideWidth: strideOf(alongColumns.outputTileSize),
+    mode: 'partition',
+  });
+  const bands = new Map<number, Tile[]>();
+  for (const tile of tiles) bands.set(tile.output.top, [...(bands.get(tile.output.top) ?? []), tile]);
+
+  const sourceColumns = (tile: Tile) => Array.from({ length: tile.input.width }, (_, column) => reflectIndex(tile.input.left + column, width));
+  for (const [top, bandTiles] of bands) {
+    const first = bandTiles[0]!;
+    // The image rows this band's tiles read, mirrored at the image's top and bottom only.
+    const sourceRows = Array.from({ length: first.input.height }, (_, row) => reflectIndex(first.input.top + row, height));
+    const firstRow = Math.min(...sourceRows);
+    const rowsRead = Math.max(...sourceRows) - firstRow + 1;
+    const band = await image.readRows(firstRow, rowsRead);
+    const keptRows = first.output.height;
+    const labels = new Int32Array(keptRows * width);
+    for (const tile of bandTiles) {
+      const columns = sourceColumns(tile);
+      const input = new Float32Array(tile.input.height * tile.input.width * channels);
+      let target = 0;
+      for (const sourceRow of sourceRows) {
+        const rowStart = (sourceRow - firstRow) * width;
+        for (const sourceColumn of columns) {
+          const source = (rowStart + sourceColumn) * channels;
+          for (let channel = 0; channel < channels; channel++) input[target++] = band[source + channel]!;
+        }
+      }
+      const probabilities = await predictTile(model, input, tile, channels, options.tta ?? false);
+      // The kept block (cut at the image's edge) of the network's output tile // [kept rows, kept columns, classes]
+      const { height: rows, width: cols } = tile.output;
+      const networkWidth = tile.networkOutput.width;
+      const kept = new Float32Array(rows * cols * classes);
+      for (let row = 0; row < rows; row++) {
+        kept.set(probabilities.subarray(row * networkWidth * classes, (row * networkWidth + cols) * classes), row * cols * classes);
+      }
+      const tileLabels = labelsFromProbabilities(kept, rows, cols, classes);
+      for (let row = 0; row < rows; row++) labels.set(tileLabels.subarray(row * cols, (row + 1) * cols), row * width + tile.output.left);
+      // The CPU backends compute without returning to the event loop: yield, so that a queue worker renews its lock.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await sink(labels, top, keptRows);
+    await options.onProgress?.({ rowsDone: top + keptRows, rows: height });
+  }
+}
+
+/** One tile through the network as segmentImage runs it (batch of one) // [networkOutput.height, networkOutput.width, classes] */
+async function predictTile(model: UNet, input: Float32Array, tile: Tile, channels: number, tta: boolean): Promise<Float32Array> {
+  const { height: outputHeight, width: outputWidth } = tile.networkOutput;
+  const output = tf.tidy(() => {
+    const x = tf.tensor4d(input, [1, tile.input.height, tile.input.width, channels]);
+    const predicted = tta
+      ? (tf.div(sumTensors(DIHEDRAL_TRANSFORMS.map((k) => inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k))), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D)
+      : probabilities(model, x);
+    const extraRows = (predicted.shape[1] - outputHeight) / 2;
+    const extraColumns = (predicted.shape[2] - outputWidth) / 2;
+    return extraRows === 0 && extraColumns === 0 ? predicted : tf.slice(predicted, [0, extraRows, extraColumns, 0], [-1, outputHeight, outputWidth, -1]);
+  });
+  const values = (await output.data()) as Float32Array;
+  output.dispose();
+  return values;
+}
+
+function probabilities(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const logits = model.apply(x, { training: false });
+    return model.config.classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
+  });
+}
