@@ -17,6 +17,7 @@ import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
 import { UsageError } from '../usage_error.js';
 import { predictOnQueue, queueFlags, queueHelp } from '../jobs/predict_on_queue.js';
+import { goesByRegions, predictByRegions, regionFlags, regionHelp } from '../regions/predict_by_regions.js';
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
 
@@ -40,6 +41,7 @@ ${thresholdHelp}
 ${tilingHelp}
   --backend NAME    tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
 ${engineHelp}
+${regionHelp}
 ${queueHelp}
 `;
 
@@ -79,6 +81,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       ...tilingFlags,
       backend: { type: 'string' },
       ...engineFlags,
+      ...regionFlags,
       ...queueFlags,
       help: { type: 'boolean', default: false },
     },
@@ -116,6 +119,11 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const started = performance.now();
   let images = 0;
   for (const file of files) {
+    if (await goesByRegions(file, { ...values, byRegions: values['by-regions'], blend: tiling.blend })) {
+      print(await predictByRegions(model, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta }));
+      images++;
+      continue;
+    }
     const header = await readImageHeader(file);
     const stem = path.parse(file).name;
     const stackPages: Array<{ width: number; height: number; data: Int32Array }> = [];

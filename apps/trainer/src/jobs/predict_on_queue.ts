@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { InstanceMethod } from '@unet/core';
+import { goesByRegions } from '../regions/predict_by_regions.js';
+import { largeMaskFile } from '../regions/segment_large_file.js';
 import { UsageError } from '../usage_error.js';
 import { followRun } from './follow_run.js';
 import { formatCounts, type JobCounts } from './job_progress.js';
@@ -33,17 +35,22 @@ export interface QueuedPredictValues {
   instances: boolean;
   'instance-method'?: string;
   tta: boolean;
+  'by-regions'?: boolean;
 }
 
-/** One job per image file: the mask goes to OUT/NAME.png, as unet predict writes it in-process. */
-export function segmentationJobs(files: readonly string[], model: string, out: string, options: SegmentationJobOptions): SegmentationJob[] {
+/**
+ * One job per image file: the mask goes to OUT/NAME.png, as unet predict writes it in-process,
+ * or OUT/NAME.tif for the images (index in `byRegions`) that go region by region.
+ */
+export function segmentationJobs(files: readonly string[], model: string, out: string, options: SegmentationJobOptions, byRegions: ReadonlySet<number> = new Set()): SegmentationJob[] {
   const byOutput = new Map<string, string>();
-  return files.map((file) => {
-    const output = path.join(out, `${path.parse(file).name}.png`);
+  return files.map((file, index) => {
+    const regions = byRegions.has(index);
+    const output = regions ? largeMaskFile(out, file) : path.join(out, `${path.parse(file).name}.png`);
     const earlier = byOutput.get(output);
     if (earlier !== undefined) throw new UsageError(`${earlier} and ${file} would both write ${output}; segment them into different --out folders`);
     byOutput.set(output, file);
-    return segmentationJob(file, model, output, options);
+    return segmentationJob(file, model, output, regions ? { ...options, byRegions: true } : options);
   });
 }
 
@@ -57,6 +64,16 @@ export async function predictOnQueue(
   const address = parseQueueUrl(values.queue!);
   const attempts = values.attempts === undefined ? 3 : Number(values.attempts);
   if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts: expected a whole number >= 1, got '${values.attempts}'`);
+  // Decided here, from the headers, so that the job names its real output (NAME.tif) and a worker can skip it when done.
+  const byRegions = new Set<number>();
+  for (const [index, file] of files.entries()) {
+    try {
+      if (await goesByRegions(file, { ...values, byRegions: values['by-regions'] ?? false, blend: tiling.blend })) byRegions.add(index);
+    } catch (error) {
+      // A header that cannot be read is the job's to report (each bad job fails alone, with its reason).
+      if (error instanceof UsageError) throw error;
+    }
+  }
   const jobs = segmentationJobs(files, values.model, values.out, {
     ...(tiling.outputTileSize === undefined ? {} : { outputTileSize: tiling.outputTileSize }),
     ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
@@ -66,7 +83,7 @@ export async function predictOnQueue(
     probabilities: values.probabilities,
     instances: values.instances,
     ...(values['instance-method'] === undefined ? {} : { instanceMethod: values['instance-method'] as InstanceMethod }),
-  });
+  }, byRegions);
   const queue = new RedisJobQueue(address);
   try {
     await queue.reachable(values.queue!);

@@ -34,6 +34,21 @@ describe('createSegmentationJobHandler', () => {
     handler.dispose();
   });
 
+  it('segments region by region into a tiled BigTIFF equal to the whole-image mask (byRegions)', async () => {
+    const model = path.join(work, 'model');
+    const [image] = await writeTinyImages(path.join(work, 'regions'), 1, 80);
+    const handler = createSegmentationJobHandler();
+    const plain = { ...options, overlay: false, probabilities: false };
+    const whole = segmentationJob(image!, model, path.join(work, 'regions-out', 'a.png'), plain);
+    const byRegions = segmentationJob(image!, model, path.join(work, 'regions-out', 'a.tif'), { ...plain, byRegions: true });
+    await handler(whole);
+    expect(await handler(byRegions)).toMatchObject({ skipped: false, written: [byRegions.output], width: 80, height: 80 });
+    const [png, tiff] = [await readLabelImage(whole.output), await readLabelImage(byRegions.output)];
+    expect(Array.from(tiff.data)).toEqual(Array.from(png.data));
+    expect(readFileSync(byRegions.output).readUInt16LE(2)).toBe(43); // BigTIFF
+    handler.dispose();
+  });
+
   it('refuses a path outside the allowed roots, a missing input and a folder that is not a model, each as a JobRefusedError', async () => {
     const [image] = await writeTinyImages(path.join(work, 'more'), 1);
     const handler = createSegmentationJobHandler({ allowedRoots: resolveAllowedRoots([path.join(work, 'more')]) });

@@ -9,6 +9,7 @@ import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { writeAtomically, writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { modelLabels, openModel } from '../prediction/model_files.js';
+import { segmentLargeFile } from '../regions/segment_large_file.js';
 import { checkAllowedPath } from './allowed_roots.js';
 import { JobRefusedError } from './job_errors.js';
 import type { SegmentationJob } from './segmentation_job.js';
@@ -64,11 +65,19 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     if (!existsSync(job.input)) throw new JobRefusedError(`input ${job.input}: no such file`);
     const model = await modelOf(job.model);
     const labels = modelLabels(model);
+    const { options } = job;
+    if (options.byRegions) {
+      const { width, height } = await segmentLargeFile(model, labels, job.input, job.output, {
+        ...(options.outputTileSize === undefined ? {} : { outputTileSize: options.outputTileSize }),
+        ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
+        tta: options.tta,
+      });
+      return { skipped: false, written: [job.output], width, height, seconds: (performance.now() - started) / 1000 };
+    }
     const header = await readImageHeader(job.input);
     if (header.pages > 1) throw new JobRefusedError(`input ${job.input}: a TIFF stack of ${header.pages} pages; segment stacks with unet predict without --queue`);
     // Gray and colour are converted to what the model takes (luminance, or gray repeated), as unet predict does.
     const image = await readImage(job.input, { channels: model.config.inputChannels as 1 | 3 | 4 });
-    const { options } = job;
     const result = await segmentImage(model, image, {
       outputTileSize: options.outputTileSize ?? labels.outputTileSize,
       ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),

@@ -19,6 +19,8 @@ export interface SegmentationJobOptions {
   instances: boolean;
   /** Absent: the model's own (metadata instanceMethod), else seeded. */
   instanceMethod?: InstanceMethod;
+  /** Region by region into a tiled BigTIFF (OUTPUT is NAME.tif): an image too large to read whole. */
+  byRegions?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export function parseSegmentationJob(value: unknown): SegmentationJob {
   for (const key of ['tta', 'overlay', 'probabilities', 'instances'] as const) {
     if (typeof options[key] !== 'boolean') throw new JobFormatError(`job ${describe()}: options.${key} must be true or false`);
   }
+  if (options.byRegions !== undefined && typeof options.byRegions !== 'boolean') throw new JobFormatError(`job ${describe()}: options.byRegions must be true or false`);
   for (const key of ['outputTileSize', 'contextMargin'] as const) {
     const size = options[key];
     if (size !== undefined && !(Number.isInteger(size) && size >= 0)) throw new JobFormatError(`job ${describe()}: options.${key} must be a whole number of px`);

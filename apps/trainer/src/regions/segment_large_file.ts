@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { UNet } from '@unet/model';
+import type { ModelLabels } from '../prediction/model_files.js';
+import { imageSize, openImageRegions } from './image_regions.js';
+import { segmentByRegions, type RegionSegmentOptions } from './segment_by_regions.js';
+import { createTiledTiffWriter } from './tiled_tiff_writer.js';
+
+/**
+ * Above this many pixels (8192 x 8192) an image is segmented region by region and its mask
+ * written as a tiled BigTIFF: the whole-image path holds the image, its probabilities and its
+ * mask as arrays of 4-byte numbers, about 20 bytes a pixel for two classes (1.3 GiB here).
+ */
+export const LARGE_IMAGE_PIXELS = 2 ** 26;
+
+/** Whether `file` goes region by region: by its header alone, never its pixels. */
+export async function isLargeImage(file: string): Promise<boolean> {
+  const { width, height, pages } = await imageSize(file);
+  return pages === 1 && width * height > LARGE_IMAGE_PIXELS;
+}
+
+/** The mask of a region-by-region image: OUT/NAME.tif. */
+export function largeMaskFile(out: string, input: string): string {
+  return path.join(out, `${path.parse(input).name}.tif`);
+}
+
+/**
+ * Segments an image of any size region by region into a tiled BigTIFF mask in the model's
+ * label values (8-bit when they fit, else 16-bit), holding one band of tiles at a time.
+ */
+export async function segmentLargeFile(
+  model: UNet,
+  labels: ModelLabels,
+  input: string,
+  output: string,
+  options: RegionSegmentOptions = {},
+): Promise<{ width: number; height: number }> {
+  const image = await openImageRegions(input, model.config.inputChannels as 1 | 3 | 4);
+  const values = labels.values;
+  const largest = Math.max(model.config.classes - 1, ...values);
+  const eightBit = largest <= 255;
+  const writer = await createTiledTiffWriter(output, { width: image.width, height: image.height, bitsPerSample: eightBit ? 8 : 16 });
+  try {
+    await segmentByRegions(
+      model,
+      image,
+      async (band, _top, rows) => {
+        const samples = eightBit ? new Uint8Array(band.length) : new Uint16Array(band.length);
+        for (let index = 0; index < band.length; index++) samples[index] = values[band[index]!] ?? band[index]!;
+        await writer.writeRows(samples, rows);
+      },
+      { ...options, outputTileSize: options.outputTileSize ?? labels.outputTileSize },
+    );
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return { width: image.width, height: image.height };
+}
