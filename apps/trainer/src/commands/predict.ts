@@ -102,7 +102,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const thresholdFlag = parseThreshold(values.threshold);
 
   modelFile(values.model);
-  if (values.queue !== undefined) return predictOnQueue({ ...values, model: values.model, out: values.out }, files, tiling, print);
+  if (values.queue !== undefined) return predictOnQueue({ ...values, model: values.model, out: values.out, thresholdFlag }, files, tiling, print);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
   const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
@@ -120,7 +120,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   let images = 0;
   for (const file of files) {
     if (await goesByRegions(file, { ...values, byRegions: values['by-regions'], blend: tiling.blend })) {
-      print(await predictByRegions(model, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta }));
+      print(await predictByRegions(model, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta, threshold }));
       images++;
       continue;
     }

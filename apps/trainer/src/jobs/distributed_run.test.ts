@@ -60,7 +60,7 @@ describe('a distributed run on localhost', () => {
     let restartedAt: number | undefined;
     const finished = run.exited.then((exit) => ({ ...exit, done: true as const }));
     for (;;) {
-      const settled = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(resolve, 50))]);
+      const settled = await Promise.race([finished, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
       if (settled !== undefined) break;
       let written = 0;
       try {

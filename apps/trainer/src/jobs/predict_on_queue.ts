@@ -36,6 +36,8 @@ export interface QueuedPredictValues {
   'instance-method'?: string;
   tta: boolean;
   'by-regions'?: boolean;
+  /** --threshold, read. */
+  thresholdFlag?: number;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function predictOnQueue(
     probabilities: values.probabilities,
     instances: values.instances,
     ...(values['instance-method'] === undefined ? {} : { instanceMethod: values['instance-method'] as InstanceMethod }),
+    ...(values.thresholdFlag === undefined ? {} : { threshold: values.thresholdFlag }),
   }, byRegions);
   const queue = new RedisJobQueue(address);
   try {

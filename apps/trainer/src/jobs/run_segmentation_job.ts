@@ -3,12 +3,15 @@ import path from 'node:path';
 import { classChannel, objectInstances } from '@unet/core';
 import { vocColourMap } from '@unet/data';
 import { encodePng, readImage, readImageHeader } from '@unet/data/node';
-import type { UNet } from '@unet/model';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { writeFileAtomically } from '@unet/core/node';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
+import { modelMetadata, type UNet } from '@unet/model';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
-import { writeAtomically, writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
+import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { modelLabels, openModel } from '../prediction/model_files.js';
+import { openModel } from '../prediction/model_files.js';
+import { decisionThreshold } from '../prediction/threshold_flag.js';
+import { UsageError } from '../usage_error.js';
 import { segmentLargeFile } from '../regions/segment_large_file.js';
 import { checkAllowedPath } from './allowed_roots.js';
 import { JobRefusedError } from './job_errors.js';
@@ -64,13 +67,21 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     if (existsSync(job.output)) return { skipped: true, written: [], seconds: (performance.now() - started) / 1000 };
     if (!existsSync(job.input)) throw new JobRefusedError(`input ${job.input}: no such file`);
     const model = await modelOf(job.model);
-    const labels = modelLabels(model);
+    const labels = modelMetadata(model, job.model);
     const { options } = job;
+    let threshold: number | undefined;
+    try {
+      threshold = decisionThreshold(options.threshold, labels.threshold, model.config.classes);
+    } catch (error) {
+      if (error instanceof UsageError) throw new JobRefusedError(`model ${job.model}: ${error.message}`);
+      throw error;
+    }
     if (options.byRegions) {
       const { width, height } = await segmentLargeFile(model, labels, job.input, job.output, {
         ...(options.outputTileSize === undefined ? {} : { outputTileSize: options.outputTileSize }),
         ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
         tta: options.tta,
+        threshold,
       });
       return { skipped: false, written: [job.output], width, height, seconds: (performance.now() - started) / 1000 };
     }
@@ -79,7 +90,7 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     // Gray and colour are converted to what the model takes (luminance, or gray repeated), as unet predict does.
     const image = await readImage(job.input, { channels: model.config.inputChannels as 1 | 3 | 4 });
     const result = await segmentImage(model, image, {
-      outputTileSize: options.outputTileSize ?? labels.outputTileSize,
+      outputTileSize: options.outputTileSize ?? labels.inferenceTile,
       ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
       blend: options.blend,
       tta: options.tta,
@@ -87,12 +98,12 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
       // tiles lets a queue worker renew its job's lock during a long image.
       onProgress: () => new Promise<void>((resolve) => setImmediate(resolve)),
     });
-    const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes);
+    const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold });
     const { dir, name } = path.parse(job.output);
     const written: string[] = [];
     if (options.overlay) {
       const overlay = path.join(dir, `${name}_overlay.png`);
-      await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, 0.45));
+      await writeRgbaPng(overlay, overlayMask(imageToRgba(image), mask, { colours: labels.classColours, opacity: 0.45 }));
       written.push(overlay);
     }
     if (options.probabilities) {
@@ -107,15 +118,15 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     }
     if (options.instances) {
       const objectProbability = classChannel(result.probabilities, image.height * image.width, result.classes, 1);
-      const instances = objectInstances(objectProbability, image.height, image.width, instanceMethodOf(options.instanceMethod, model.metadata));
+      const instances = objectInstances(objectProbability, image.height, image.width, instanceMethodOf(options.instanceMethod, labels.instanceMethod));
       const file = path.join(dir, `${name}_instances.png`);
       await writeLabelPng(file, instances, image.height, image.width);
       written.push(file);
     }
-    if (labels.palette) {
-      await writeAtomically(job.output, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
+    if (labels.paletteMasks) {
+      await writeFileAtomically(job.output, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
     } else {
-      await writeLabelPng(job.output, mask, image.height, image.width, labels.values);
+      await writeLabelPng(job.output, mask, image.height, image.width, labels.labelValues);
     }
     written.push(job.output);
     return { skipped: false, written, width: image.width, height: image.height, seconds: (performance.now() - started) / 1000 };

@@ -19,6 +19,8 @@ export interface SegmentationJobOptions {
   instances: boolean;
   /** Absent: the model's own (metadata instanceMethod), else seeded. */
   instanceMethod?: InstanceMethod;
+  /** --threshold: class 1 where its probability reaches it; absent: the model's own, else the most probable class. */
+  threshold?: number;
   /** Region by region into a tiled BigTIFF (OUTPUT is NAME.tif): an image too large to read whole. */
   byRegions?: boolean;
 }
@@ -68,6 +70,9 @@ export function parseSegmentationJob(value: unknown): SegmentationJob {
   for (const key of ['outputTileSize', 'contextMargin'] as const) {
     const size = options[key];
     if (size !== undefined && !(Number.isInteger(size) && size >= 0)) throw new JobFormatError(`job ${describe()}: options.${key} must be a whole number of px`);
+  }
+  if (options.threshold !== undefined && !(typeof options.threshold === 'number' && options.threshold >= 0 && options.threshold <= 1)) {
+    throw new JobFormatError(`job ${describe()}: options.threshold must be a probability between 0 and 1`);
   }
   if (options.instanceMethod !== undefined && !instanceMethods.includes(options.instanceMethod)) {
     throw new JobFormatError(`job ${describe()}: options.instanceMethod must be one of ${instanceMethods.join(', ')}`);

@@ -1,5 +1,4 @@
-import type { UNet } from '@unet/model';
-import type { ModelLabels } from '../prediction/model_files.js';
+import type { ModelMetadata, UNet } from '@unet/model';
 import { UsageError } from '../usage_error.js';
 import { isLargeImage, LARGE_IMAGE_PIXELS, largeMaskFile, segmentLargeFile } from './segment_large_file.js';
 
@@ -33,10 +32,10 @@ export async function goesByRegions(file: string, request: ByRegionsRequest): Pr
 /** unet predict's line for one image segmented region by region into OUT/NAME.tif. */
 export async function predictByRegions(
   model: UNet,
-  labels: ModelLabels,
+  labels: ModelMetadata,
   file: string,
   out: string,
-  options: { outputTileSize?: number; contextMargin?: number; tta: boolean },
+  options: { outputTileSize?: number; contextMargin?: number; tta: boolean; threshold?: number },
 ): Promise<string> {
   const started = performance.now();
   const target = largeMaskFile(out, file);

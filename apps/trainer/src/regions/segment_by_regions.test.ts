@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodePng, readImage } from '@unet/data/node';
 import { createUNet, presetConfig, type UNet } from '@unet/model';
-import { labelsFromProbabilities, segmentImage } from '@unet/train';
+import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openImageRegions } from './image_regions.js';
 import { segmentByRegions } from './segment_by_regions.js';
@@ -18,7 +18,10 @@ beforeAll(async () => {
   tf.enableProdMode();
   await tf.setBackend('wasm');
   let state = 7;
-  const data = Uint8Array.from({ length: width * height }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24));
+  const data = Uint8Array.from({ length: width * height }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 24;
+  });
   writeFileSync(file, encodePng({ width, height, channels: 1, data }));
 });
 

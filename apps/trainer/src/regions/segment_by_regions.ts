@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { reflectIndex, sumTensors, type Tile } from '@unet/core';
-import type { UNet } from '@unet/model';
-import { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform, labelsFromProbabilities, planAlignedTiles, tileSizes } from '@unet/train';
+import { planAlignedTiles, reflectIndex, type Tile } from '@unet/core';
+import { labelsFromProbabilities, type TileNetwork, tfjsTileNetwork, tileSizes } from '@unet/inference';
+import { UNet } from '@unet/model';
 import type { ImageRegions } from './image_regions.js';
 
 export interface RegionSegmentOptions {
@@ -9,6 +8,8 @@ export interface RegionSegmentOptions {
   outputTileSize?: number;
   contextMargin?: number;
   tta?: boolean;
+  /** As labelsFromProbabilities': class 1 where its probability reaches it (two-class models); absent: the most probable class. */
+  threshold?: number;
   /** Called after each band of tiles, and awaited. */
   onProgress?: (progress: { rowsDone: number; rows: number }) => void | Promise<void>;
 }
@@ -25,17 +26,19 @@ export type LabelRowsSink = (labels: Int32Array, top: number, rows: number) => P
  * whole-image result's pixel for pixel. Memory: one band of input rows (the tiles' height
  * plus their context) and one band of labels, whatever the image's height.
  */
-export async function segmentByRegions(model: UNet, image: ImageRegions, sink: LabelRowsSink, options: RegionSegmentOptions = {}): Promise<void> {
+export async function segmentByRegions(network: UNet | TileNetwork, image: ImageRegions, sink: LabelRowsSink, options: RegionSegmentOptions = {}): Promise<void> {
   const { height, width, channels } = image;
-  const classes = model.config.classes;
-  if (channels !== model.config.inputChannels) {
-    throw new RangeError(`segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${model.config.inputChannels}`);
+  const tileNetwork = network instanceof UNet ? tfjsTileNetwork(network) : network;
+  const geometry = tileNetwork.geometry;
+  const classes = geometry.classes;
+  if (channels !== geometry.inputChannels) {
+    throw new RangeError(`segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${geometry.inputChannels}`);
   }
-  // The geometry segmentImage chooses (segment_image.ts), for blend 'none'.
-  const defaultTile = model.config.padding === 'valid' ? 388 : 256;
+  // The geometry segmentImage chooses (@unet/inference's segment_image.ts), for blend 'none'.
+  const defaultTile = geometry.padding === 'valid' ? 388 : 256;
   const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
-  const alongRows = tileSizes(model, Math.min(requested, height), options.contextMargin);
-  const alongColumns = tileSizes(model, Math.min(requested, width), options.contextMargin);
+  const alongRows = tileSizes(geometry, Math.min(requested, height), options.contextMargin);
+  const alongColumns = tileSizes(geometry, Math.min(requested, width), options.contextMargin);
   const alignment = alongRows.alignment;
   const strideOf = (outputTileSize: number) => Math.max(alignment, Math.floor(outputTileSize / alignment) * alignment);
   const tiles = planAlignedTiles({
@@ -73,7 +76,12 @@ export async function segmentByRegions(model: UNet, image: ImageRegions, sink: L
           for (let channel = 0; channel < channels; channel++) input[target++] = band[source + channel]!;
         }
       }
-      const probabilities = await predictTile(model, input, tile, channels, options.tta ?? false);
+      // One tile a call, as segmentImage runs them (batch of one).
+      const probabilities = await tileNetwork.predictTiles(
+        input,
+        { tiles: 1, inputHeight: tile.input.height, inputWidth: tile.input.width, outputHeight: tile.networkOutput.height, outputWidth: tile.networkOutput.width },
+        { tta: options.tta ?? false },
+      );
       // The kept block (cut at the image's edge) of the network's output tile // [kept rows, kept columns, classes]
       const { height: rows, width: cols } = tile.output;
       const networkWidth = tile.networkOutput.width;
@@ -81,7 +89,7 @@ export async function segmentByRegions(model: UNet, image: ImageRegions, sink: L
       for (let row = 0; row < rows; row++) {
         kept.set(probabilities.subarray(row * networkWidth * classes, (row * networkWidth + cols) * classes), row * cols * classes);
       }
-      const tileLabels = labelsFromProbabilities(kept, rows, cols, classes);
+      const tileLabels = labelsFromProbabilities(kept, rows, cols, classes, { threshold: options.threshold });
       for (let row = 0; row < rows; row++) labels.set(tileLabels.subarray(row * cols, (row + 1) * cols), row * width + tile.output.left);
       // The CPU backends compute without returning to the event loop: yield, so that a queue worker renews its lock.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -89,28 +97,4 @@ export async function segmentByRegions(model: UNet, image: ImageRegions, sink: L
     await sink(labels, top, keptRows);
     await options.onProgress?.({ rowsDone: top + keptRows, rows: height });
   }
-}
-
-/** One tile through the network as segmentImage runs it (batch of one) // [networkOutput.height, networkOutput.width, classes] */
-async function predictTile(model: UNet, input: Float32Array, tile: Tile, channels: number, tta: boolean): Promise<Float32Array> {
-  const { height: outputHeight, width: outputWidth } = tile.networkOutput;
-  const output = tf.tidy(() => {
-    const x = tf.tensor4d(input, [1, tile.input.height, tile.input.width, channels]);
-    const predicted = tta
-      ? (tf.div(sumTensors(DIHEDRAL_TRANSFORMS.map((k) => inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k))), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D)
-      : probabilities(model, x);
-    const extraRows = (predicted.shape[1] - outputHeight) / 2;
-    const extraColumns = (predicted.shape[2] - outputWidth) / 2;
-    return extraRows === 0 && extraColumns === 0 ? predicted : tf.slice(predicted, [0, extraRows, extraColumns, 0], [-1, outputHeight, outputWidth, -1]);
-  });
-  const values = (await output.data()) as Float32Array;
-  output.dispose();
-  return values;
-}
-
-function probabilities(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const logits = model.apply(x, { training: false });
-    return model.config.classes === 1 ? tf.sigmoid(logits) : tf.softmax(logits);
-  });
 }

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { UNet } from '@unet/model';
-import type { ModelLabels } from '../prediction/model_files.js';
+import type { ModelMetadata, UNet } from '@unet/model';
 import { imageSize, openImageRegions } from './image_regions.js';
 import { segmentByRegions, type RegionSegmentOptions } from './segment_by_regions.js';
 import { createTiledTiffWriter } from './tiled_tiff_writer.js';
@@ -29,13 +28,13 @@ export function largeMaskFile(out: string, input: string): string {
  */
 export async function segmentLargeFile(
   model: UNet,
-  labels: ModelLabels,
+  labels: Pick<ModelMetadata, 'labelValues' | 'inferenceTile'>,
   input: string,
   output: string,
   options: RegionSegmentOptions = {},
 ): Promise<{ width: number; height: number }> {
   const image = await openImageRegions(input, model.config.inputChannels as 1 | 3 | 4);
-  const values = labels.values;
+  const values = labels.labelValues;
   const largest = Math.max(model.config.classes - 1, ...values);
   const eightBit = largest <= 255;
   const writer = await createTiledTiffWriter(output, { width: image.width, height: image.height, bitsPerSample: eightBit ? 8 : 16 });
@@ -48,7 +47,7 @@ export async function segmentLargeFile(
         for (let index = 0; index < band.length; index++) samples[index] = values[band[index]!] ?? band[index]!;
         await writer.writeRows(samples, rows);
       },
-      { ...options, outputTileSize: options.outputTileSize ?? labels.outputTileSize },
+      { ...options, outputTileSize: options.outputTileSize ?? labels.inferenceTile },
     );
     await writer.close();
   } catch (error) {
