@@ -92,3 +92,32 @@ describe('segmentation measures', () => {
     expect(() => measures.add({ probabilities: twoClass([0, 1]), height: 1, width: 3, truth: Int32Array.from([0, 1, 0]) })).toThrow(/differ in size/);
   });
 });
+
+describe('measure states', () => {
+  it('merge, through JSON, into the result of measuring every image in one accumulator', () => {
+    const images = [
+      { probabilities: twoClass([0.2, 0.6, 0.9, 0.1]), height: 2, width: 2, truth: Int32Array.from([0, 1, 1, 0]), instances: Int32Array.from([0, 1, 1, 0]) },
+      // No object at all in the truth: its Rand error is not finite, and travels as null.
+      { probabilities: twoClass([0.7, 0.9, 0.3, 0.4]), height: 2, width: 2, truth: Int32Array.from([0, 0, 0, 0]), instances: Int32Array.from([0, 0, 0, 0]) },
+      { probabilities: twoClass([0.1, 0.8, 0.8, 0.2]), height: 2, width: 2, truth: Int32Array.from([0, 1, 1, 1]), instances: Int32Array.from([0, 1, 1, 2]) },
+    ];
+    const options = { classNames: ['background', 'cell'], threshold: 0.5 };
+    const together = createMeasureAccumulator(options);
+    for (const image of images) together.add(image);
+    const merged = createMeasureAccumulator(options);
+    for (const image of images) {
+      const alone = createMeasureAccumulator(options);
+      alone.add(image);
+      merged.merge(JSON.parse(JSON.stringify(alone.state())));
+    }
+    expect(merged.result()).toEqual(together.result());
+    expect(merged.state()).toEqual(together.state());
+    expect(together.state().maskRandErrors).toContain(null);
+  });
+
+  it('refuse a state of another number of classes', () => {
+    const two = createMeasureAccumulator({ classNames: ['background', 'cell'] });
+    const three = createMeasureAccumulator({ classNames: ['background', 'cell', 'border'] });
+    expect(() => two.merge(three.state())).toThrow(/a state of 3 classes .* cannot merge into one of 2/);
+  });
+});

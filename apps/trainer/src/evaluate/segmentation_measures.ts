@@ -104,6 +104,27 @@ export interface PerImageMeasures {
   seg?: number;
 }
 
+/**
+ * What an accumulator holds, as JSON: counts, and per-image values in the order the images came
+ * (a value that is not finite, a Rand error of an image without regions, is null). Images measured
+ * apart (queue jobs, `unet eval --queue`) merge into the same result as measured in one process.
+ */
+export interface MeasureState {
+  images: number;
+  twoClassImages: number;
+  confusion: number[];
+  pixelCounts: PixelCounts[];
+  randErrors: Array<Array<number | null>>;
+  informations: Array<Array<number | null>>;
+  segScores: Array<number | null>;
+  maskCounts: PixelCounts;
+  maskRandErrors: Array<number | null>;
+  maskInformations: Array<number | null>;
+}
+
+const toJson = (values: readonly number[]) => values.map((value) => (Number.isFinite(value) ? value : null));
+const fromJson = (values: ReadonlyArray<number | null>) => values.map((value) => value ?? Number.NaN);
+
 /** Accumulates images one at a time (so a data set never has to sit in memory) and sums up. */
 export function createMeasureAccumulator(options: MeasureOptions) {
   const classes = options.classNames.length;
@@ -241,5 +262,48 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     return measures;
   }
 
-  return { add, result };
+  /** The counts and per-image values so far. */
+  function state(): MeasureState {
+    return {
+      images,
+      twoClassImages,
+      confusion: Array.from(confusion),
+      pixelCounts: pixelCounts.map((counts) => ({ ...counts })),
+      randErrors: randErrors.map(toJson),
+      informations: informations.map(toJson),
+      segScores: toJson(segScores),
+      maskCounts: { ...maskCounts },
+      maskRandErrors: toJson(maskRandErrors),
+      maskInformations: toJson(maskInformations),
+    };
+  }
+
+  /** Adds the images of another accumulator's state (same options), after those added so far. */
+  function merge(other: MeasureState): void {
+    if (other.confusion.length !== confusion.length || other.randErrors.length !== randErrors.length || other.pixelCounts.length !== pixelCounts.length) {
+      throw new RangeError(`measures: a state of ${Math.sqrt(other.confusion.length)} classes and ${other.randErrors.length} region thresholds cannot merge into one of ${classes} and ${randErrors.length}`);
+    }
+    images += other.images;
+    twoClassImages += other.twoClassImages;
+    for (let entry = 0; entry < confusion.length; entry++) confusion[entry] += other.confusion[entry];
+    other.pixelCounts.forEach((counts, index) => {
+      pixelCounts[index].truePositives += counts.truePositives;
+      pixelCounts[index].falsePositives += counts.falsePositives;
+      pixelCounts[index].falseNegatives += counts.falseNegatives;
+    });
+    other.randErrors.forEach((values, index) => {
+      randErrors[index].push(...fromJson(values));
+    });
+    other.informations.forEach((values, index) => {
+      informations[index].push(...fromJson(values));
+    });
+    segScores.push(...fromJson(other.segScores));
+    maskCounts.truePositives += other.maskCounts.truePositives;
+    maskCounts.falsePositives += other.maskCounts.falsePositives;
+    maskCounts.falseNegatives += other.maskCounts.falseNegatives;
+    maskRandErrors.push(...fromJson(other.maskRandErrors));
+    maskInformations.push(...fromJson(other.maskInformations));
+  }
+
+  return { add, result, state, merge };
 }
