@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
 import { modelMetadata } from '@unet/model';
 import { segmentImage } from '@unet/inference';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
-import { createMeasureAccumulator, foregroundKindOf } from '../evaluate/segmentation_measures.js';
+import { datasetOptions } from '../evaluate/dataset_options.js';
+import { createMeasureAccumulator, foregroundKindOf, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
+import { measureOnQueue } from '../jobs/eval_on_queue.js';
 import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile } from '../prediction/model_files.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
@@ -39,6 +40,9 @@ ${engineHelp}
   --instance-method NAME  how SEG's objects are cut out: components (of the cell class) or seeded
                     (sure cores grown over the cell pixels; parts cells a weak bridge joins);
                     default: the model's own (metadata instanceMethod), else seeded
+  --queue URL       measure each image as a job of a queue on Redis (redis://HOST:PORT/DB), run
+                    by unet worker processes, and merge their measures: the numbers of one
+                    process (not with --pick-threshold)
   --record          write these measures and how they were made into the model's model.json
                     (metadata: validation, evaluation), as the shipped models carry them
   --json            print one JSON object: threshold, pixelError, randError,
@@ -70,21 +74,6 @@ export function parseSampleList(text: string): number[] {
   return result;
 }
 
-function datasetOptions(format: string, root: string, split: string | undefined): LoadDatasetOptions {
-  switch (format) {
-    case 'isbi':
-      return { format: 'isbi', root };
-    case 'ctc':
-      return { format: 'ctc', root };
-    case 'voc':
-      return { format: 'voc', root, split: split ?? 'val' };
-    case 'folder':
-      return { format: 'folder', root, ...(split === undefined ? {} : { split }) };
-    default:
-      throw new UsageError(`--format: must be one of isbi, ctc, voc, folder, got '${format}'`);
-  }
-}
-
 const pickableMeasures = ['randError', 'variationOfInformation', 'pixelError', 'iou', 'dice', 'seg'];
 
 export async function evalCommand(argv: string[], print: (line: string) => void): Promise<void> {
@@ -105,6 +94,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       json: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
       'instance-method': { type: 'string' },
+      queue: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -123,11 +113,13 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const thresholdFlag = parseThreshold(values.threshold);
   const pickFor = values['pick-threshold'];
   if (pickFor !== undefined && thresholdFlag !== undefined) throw new UsageError('--threshold and --pick-threshold: give one; --pick-threshold chooses the threshold itself');
+  if (pickFor !== undefined && values.queue !== undefined) throw new UsageError('--pick-threshold measures the images twice in one process; run it without --queue');
   if (pickFor !== undefined && !pickableMeasures.includes(pickFor)) throw new UsageError(`--pick-threshold: must be one of ${pickableMeasures.join(', ')}, got '${pickFor}'`);
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
   const engine = parseEngine(values.engine);
+  if (values.queue !== undefined && engine !== 'tfjs') throw new UsageError('--queue: unet worker runs the tfjs engine; drop --engine to measure on the queue');
   modelFile(values.model);
   if (values.record && values.model.toLowerCase().endsWith('.onnx')) {
     throw new UsageError('--record writes into a model folder; import the .onnx first (unet import --onnx FILE --out DIR)');
@@ -166,21 +158,38 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   // --pick-threshold measures twice: once to find the best thresholds, once for the masks cut at the one picked.
   const kept: Array<{ probabilities: Float32Array; height: number; width: number; truth: Int32Array; instances?: Int32Array }> = [];
   const started = performance.now();
-  for (const [position, index] of indices.entries()) {
-    const sample = await dataset.get(index);
-    const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
-    if (pickFor !== undefined) kept.push({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
-    const perImage = accumulator.add({
-      probabilities: result.probabilities,
-      height: result.height,
-      width: result.width,
-      truth: sample.mask.data,
-      instances: sample.instances?.data,
-    });
-    const parts = Object.entries(perImage).map(([name, value]) => `${name} ${value.toFixed(4)}`);
-    log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
+  let measures: SegmentationMeasures;
+  if (values.queue !== undefined) {
+    measures = await measureOnQueue(
+      {
+        queue: values.queue,
+        model: values.model,
+        data: values.data,
+        format: values.format,
+        ...(values.split === undefined ? {} : { split: values.split }),
+        indices,
+        options: { ...tiling, blend: tiling.blend ?? 'none', outputTileSize, tta: values.tta, instanceMethod, ...(modelThreshold === undefined ? {} : { threshold: modelThreshold }) },
+        measureOptions: { ...measureOptions, threshold: modelThreshold },
+      },
+      log,
+    );
+  } else {
+    for (const [position, index] of indices.entries()) {
+      const sample = await dataset.get(index);
+      const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
+      if (pickFor !== undefined) kept.push({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
+      const perImage = accumulator.add({
+        probabilities: result.probabilities,
+        height: result.height,
+        width: result.width,
+        truth: sample.mask.data,
+        instances: sample.instances?.data,
+      });
+      const parts = Object.entries(perImage).map(([name, value]) => `${name} ${value.toFixed(4)}`);
+      log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
+    }
+    measures = accumulator.result();
   }
-  let measures = accumulator.result();
   let threshold = modelThreshold;
   if (pickFor !== undefined) {
     threshold = pickDecisionThreshold(measures, pickFor, foregroundKindOf(dataset.classNames));

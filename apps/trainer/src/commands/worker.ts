@@ -3,14 +3,15 @@ import { describeSelection, selectBackend, type BackendName } from '../backends/
 import { resolveAllowedRoots } from '../jobs/allowed_roots.js';
 import { parseQueueUrl } from '../jobs/queue_url.js';
 import { startQueueWorker } from '../jobs/queue_worker.js';
-import { createSegmentationJobHandler } from '../jobs/run_segmentation_job.js';
+import { createJobHandler } from '../jobs/job_handler.js';
 import { UsageError } from '../usage_error.js';
 
 export const workerHelp = `unet worker: run the jobs of a queue (unet predict --queue) on this machine
 
 Usage: unet worker --queue redis://HOST:PORT/DB --allow-root DIR... [options]
 
-  --queue URL       the Redis (or Valkey) server the jobs are on
+  --queue URL       the Redis (or Valkey) server the jobs are on (unet predict --queue and
+                    unet eval --queue put them there)
   --allow-root DIR  a folder whose images, models and outputs jobs may name (repeatable); a job
                     naming a path outside them fails with the reason. The machines must see the
                     files at the same paths (a shared file system).
@@ -51,13 +52,14 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
 
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const handler = createSegmentationJobHandler({ allowedRoots: roots });
+  const handler = createJobHandler({ allowedRoots: roots });
   let lastError = '';
   const worker = startQueueWorker(address, handler, {
     concurrency,
     lockMs,
     onJob: ({ id, input, result, error }) => {
       if (result === undefined) print(`failed ${id}: ${input}: ${error}`);
+      else if (!('skipped' in result)) print(`measured ${id}: ${input} (${result.id})`);
       else if (result.skipped) print(`skipped ${id}: ${input}: its output is complete already`);
       else print(`done ${id}: ${input} -> ${result.written.join(', ')} in ${result.seconds.toFixed(2)} s`);
     },

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { JobRefusedError } from './job_errors.js';
 import { connectionOptions, QUEUE_NAME } from './redis_job_queue.js';
 import type { RedisAddress } from './queue_url.js';
-import { parseSegmentationJob, type SegmentationJob } from './segmentation_job.js';
+import { jobInput, parseJob, type UnetJob } from './unet_job.js';
 
 export interface QueueWorkerOptions<Result> {
   /** Jobs this process runs at once: 1. */
@@ -25,13 +25,13 @@ export interface QueueWorkerOptions<Result> {
  * A job that stalled (its worker died) goes back to waiting up to 3 times before it fails,
  * enough for a worker killed and a Redis restart in the same run.
  */
-export function startQueueWorker<Result>(address: RedisAddress, handler: (job: SegmentationJob) => Promise<Result>, options: QueueWorkerOptions<Result> = {}): Worker {
+export function startQueueWorker<Result>(address: RedisAddress, handler: (job: UnetJob) => Promise<Result>, options: QueueWorkerOptions<Result> = {}): Worker {
   const lockMs = options.lockMs ?? 30_000;
   const worker = new Worker(
     QUEUE_NAME,
     async (job) => {
       try {
-        return await handler(parseSegmentationJob(job.data));
+        return await handler(parseJob(job.data));
       } catch (error) {
         if (error instanceof JobRefusedError) throw new UnrecoverableError(error.message);
         throw error;
@@ -45,9 +45,9 @@ export function startQueueWorker<Result>(address: RedisAddress, handler: (job: S
       maxStalledCount: 3,
     },
   );
-  worker.on('completed', (job, result: Result) => options.onJob?.({ id: String(job.id), input: String(job.data.input), result }));
+  worker.on('completed', (job, result: Result) => options.onJob?.({ id: String(job.id), input: jobInput(job.data), result }));
   worker.on('failed', (job, error) => {
-    if (job !== undefined) options.onJob?.({ id: String(job.id), input: String(job.data.input), error: error.message });
+    if (job !== undefined) options.onJob?.({ id: String(job.id), input: jobInput(job.data), error: error.message });
   });
   worker.on('error', (error) => options.onError?.(error));
   return worker;

@@ -1,7 +1,7 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { JobCounts, JobFailure } from './job_progress.js';
 import type { RedisAddress } from './queue_url.js';
-import type { SegmentationJob } from './segmentation_job.js';
+import { jobInput, type UnetJob } from './unet_job.js';
 
 /** No Redis at the queue's URL. */
 export class RedisUnreachableError extends Error {
@@ -41,7 +41,7 @@ export class RedisJobQueue {
    * Adds the jobs with ids `${runId}-${index}`, in chunks; a chunk sent twice (a retried call)
    * adds nothing twice, since BullMQ ignores an id it holds already.
    */
-  async enqueue(runId: string, jobs: readonly SegmentationJob[], options: EnqueueOptions = {}): Promise<string[]> {
+  async enqueue(runId: string, jobs: readonly UnetJob[], options: EnqueueOptions = {}): Promise<string[]> {
     const jobOptions: JobsOptions = {
       attempts: options.attempts ?? 3,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
@@ -80,7 +80,7 @@ export class RedisJobQueue {
       .filter((job): job is Job => job !== undefined && job !== null)
       .map((job) => ({
         id: String(job.id),
-        input: typeof (job.data as { input?: unknown }).input === 'string' ? (job.data as SegmentationJob).input : '?',
+        input: typeof job.data === 'object' && job.data !== null ? jobInput(job.data as UnetJob) : '?',
         reason: job.failedReason ?? 'no reason recorded',
         attempts: job.attemptsMade,
       }));
@@ -118,6 +118,12 @@ export class RedisJobQueue {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** What the done jobs among `ids` returned, in the order of `ids` (undefined where a job is not done). */
+  async results<Result>(ids: readonly string[]): Promise<Array<Result | undefined>> {
+    const jobs = await Promise.all(ids.map((id) => this.queue.getJob(id)));
+    return jobs.map((job) => (job?.finishedOn !== undefined && job.failedReason === undefined ? (job.returnvalue as Result) : undefined));
   }
 
   async close(): Promise<void> {

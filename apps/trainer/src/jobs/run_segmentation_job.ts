@@ -5,16 +5,16 @@ import { vocColourMap } from '@unet/data';
 import { encodePng, readImage, readImageHeader } from '@unet/data/node';
 import { writeFileAtomically } from '@unet/core/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
-import { modelMetadata, type UNet } from '@unet/model';
+import { modelMetadata } from '@unet/model';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { openModel } from '../prediction/model_files.js';
 import { decisionThreshold } from '../prediction/threshold_flag.js';
 import { UsageError } from '../usage_error.js';
 import { segmentLargeFile } from '../regions/segment_large_file.js';
 import { checkAllowedPath } from './allowed_roots.js';
 import { JobRefusedError } from './job_errors.js';
+import { createModelCache } from './model_cache.js';
 import type { SegmentationJob } from './segmentation_job.js';
 
 export interface SegmentationJobResult {
@@ -43,19 +43,7 @@ export type SegmentationJobHandler = ((job: SegmentationJob) => Promise<Segmenta
  * killed after the rename, its lock expired, it is retried) is skipped.
  */
 export function createSegmentationJobHandler(context: SegmentationJobContext = {}): SegmentationJobHandler {
-  const models = new Map<string, Promise<UNet>>();
-  const modelOf = (folder: string): Promise<UNet> => {
-    let model = models.get(folder);
-    if (model === undefined) {
-      model = openModel(folder).catch((error: unknown) => {
-        models.delete(folder);
-        const message = error instanceof Error ? error.message : String(error);
-        throw new JobRefusedError(`model ${folder}: not a model folder unet can load (${message})`);
-      });
-      models.set(folder, model);
-    }
-    return model;
-  };
+  const models = createModelCache();
 
   const handler = async (job: SegmentationJob): Promise<SegmentationJobResult> => {
     const started = performance.now();
@@ -66,7 +54,7 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     }
     if (existsSync(job.output)) return { skipped: true, written: [], seconds: (performance.now() - started) / 1000 };
     if (!existsSync(job.input)) throw new JobRefusedError(`input ${job.input}: no such file`);
-    const model = await modelOf(job.model);
+    const model = await models.get(job.model);
     const labels = modelMetadata(model, job.model);
     const { options } = job;
     let threshold: number | undefined;
@@ -132,9 +120,6 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     return { skipped: false, written, width: image.width, height: image.height, seconds: (performance.now() - started) / 1000 };
   };
   return Object.assign(handler, {
-    dispose() {
-      for (const model of models.values()) void model.then((loaded) => loaded.dispose(), () => undefined);
-      models.clear();
-    },
+    dispose: () => models.dispose(),
   });
 }
