@@ -41,6 +41,30 @@ describe('unet train, predict and eval', () => {
     expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], labelMapping: { values: [0, 255] } });
   });
 
+  it("saves the decision threshold it picked on the validation images, and predict cuts masks at it", async () => {
+    const extra = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8')).userDefinedMetadata.unet.extra;
+    expect(extra.thresholdPicked).toMatchObject({ measure: 'randError' });
+    expect(extra.threshold).toBeGreaterThanOrEqual(0);
+    expect(extra.threshold).toBeLessThanOrEqual(1);
+    expect(extra.validation.threshold).toBe(extra.threshold);
+    const image = path.join(work, 'threshold', 'slice.png');
+    const sample = await createSyntheticDataset({ seed: 5, size: 1, height: 48, width: 48 }).get(0);
+    mkdirSync(path.dirname(image), { recursive: true });
+    writeFileSync(image, encodePng({ width: 48, height: 48, channels: 1, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) }));
+    const masks: Record<string, Buffer> = {};
+    const cases = [['own', []], ['same', ['--threshold', String(extra.threshold)]], ['zero', ['--threshold', '0']], ['one', ['--threshold', '1']]] as const;
+    for (const [name, extraArgs] of cases) {
+      const out = path.join(work, 'threshold', name);
+      const result = await unet('predict', '--model', path.join(run, 'model'), image, '--out', out, '--backend', 'wasm', ...extraArgs);
+      expect(result.code, result.stderr).toBe(0);
+      if (name === 'own') expect(result.stdout).toContain(`class 1 at probability >= ${extra.threshold} (the model's)`);
+      masks[name] = readFileSync(path.join(out, 'slice.png'));
+    }
+    expect(masks.own.equals(masks.same)).toBe(true);
+    // The thresholds 0 and 1 give other masks (all membrane, almost all cell): the flag is used too.
+    expect(masks.zero.equals(masks.one)).toBe(false);
+  }, 120_000);
+
   it('reruns to the same weights: the same command and seed give a byte-identical model, another seed does not', async () => {
     // Before the resume test below changes `run`. The backend and its thread count are part of
     // "the same command": float sums in another order round differently (docs/backends.md, Reproducibility).
@@ -206,5 +230,13 @@ describe('unet train, predict and eval', () => {
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(result.stderr).toMatch(message);
     }
+    // A failed predict leaves no output folder behind.
+    const corrupt = path.join(work, 'mistakes', 'corrupt.png');
+    writeFileSync(corrupt, Buffer.from('not a png at all'));
+    const never = path.join(work, 'mistakes', 'never-written');
+    const failed = await unet('predict', '--model', path.join(run, 'model'), corrupt, '--out', never, '--backend', 'wasm');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/corrupt\.png: cannot be decoded/);
+    expect(existsSync(never)).toBe(false);
   }, 120_000);
 });
