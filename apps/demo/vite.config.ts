@@ -57,7 +57,8 @@ function shippedModels(): Plugin {
       return [];
     }
   })();
-  const filesOf = (name: string) => readdirSync(path.join(modelsFolder, name)).filter((file) => file === 'model.json' || file.endsWith('.bin'));
+  const filesOf = (name: string) =>
+    readdirSync(path.join(modelsFolder, name)).filter((file) => file === 'model.json' || file.endsWith('.bin'));
   return {
     name: 'unet-demo:shipped-models',
     configureServer(server) {

@@ -13,7 +13,16 @@ const tile = process.argv[3] ?? '96';
 const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4870, strictPort: false } });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--enable-unsafe-swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1240, height: 1000 } });
@@ -27,7 +36,11 @@ try {
   await page.click('#train-use');
   await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.startsWith('Trained here'));
   await page.click('button[data-sample="isbi-train-00.png"]');
-  await page.waitForFunction(() => document.body.dataset.status === 'segmented' && document.querySelector('#status')?.textContent?.startsWith('isbi-train-00'), undefined, { timeout: 0 });
+  await page.waitForFunction(
+    () => document.body.dataset.status === 'segmented' && document.querySelector('#status')?.textContent?.startsWith('isbi-train-00'),
+    undefined,
+    { timeout: 0 },
+  );
   console.log(await page.locator('#status').textContent());
   await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png'), fullPage: true });
 } finally {

@@ -42,7 +42,12 @@ async function start(): Promise<void> {
       rebuildModel();
     }
     await loadSamples();
-    setStatus(state.model === null ? 'Ready: load a model folder or train one below, then pick an image.' : 'Ready: pick a sample or open an image.', 'ready');
+    setStatus(
+      state.model === null
+        ? 'Ready: load a model folder or train one below, then pick an image.'
+        : 'Ready: pick a sample or open an image.',
+      'ready',
+    );
   });
 }
 

@@ -137,7 +137,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       model.dispose();
     }
     // The fixture first (the page's default), then the shipped models as the real manifest lists them.
-    const shippedManifest = JSON.parse(readFileSync(path.join(demoRoot, 'public', 'models', 'manifest.json'), 'utf8')) as { name: string }[];
+    const shippedManifest = JSON.parse(readFileSync(path.join(demoRoot, 'public', 'models', 'manifest.json'), 'utf8')) as {
+      name: string;
+    }[];
     writeFileSync(
       path.join(outDir, 'models', 'manifest.json'),
       JSON.stringify([{ name: 'fixture', label: 'Test model (the shipped one, or untrained with seed 7)' }, ...shippedManifest]),
@@ -147,13 +149,25 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const loaded = await loadUNet(fileSystem(modelFolder));
     const image = await readGray(path.join(samples, SAMPLE));
     const result = await segmentImage(loaded, image, { outputTileSize: modelMetadata(loaded).inferenceTile });
-    nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold: modelMetadata(loaded).threshold });
+    nodeLabels = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, {
+      threshold: modelMetadata(loaded).threshold,
+    });
     loaded.dispose();
 
     // And the trainer's own `unet predict` of the same model folder and file, on wasm.
     expect(existsSync(unetCli), `${unetCli} is missing: build the trainer (pnpm turbo run build --filter=demo...)`).toBe(true);
     const predictions = path.join(workFolder, 'predict');
-    await promisify(execFile)(process.execPath, [unetCli, 'predict', '--model', modelFolder, path.join(samples, SAMPLE), '--out', predictions, '--backend', 'wasm']);
+    await promisify(execFile)(process.execPath, [
+      unetCli,
+      'predict',
+      '--model',
+      modelFolder,
+      path.join(samples, SAMPLE),
+      '--out',
+      predictions,
+      '--backend',
+      'wasm',
+    ]);
     predictLabels = await readMask(path.join(predictions, SAMPLE));
 
     server = await preview({
@@ -194,7 +208,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
   const status = () => page.evaluate(() => document.body.dataset.status);
   const waitForStatus = (wanted: string) =>
-    page.waitForFunction((value) => document.body.dataset.status === value || document.body.dataset.status === 'error', wanted, { timeout: 150_000 });
+    page.waitForFunction((value) => document.body.dataset.status === value || document.body.dataset.status === 'error', wanted, {
+      timeout: 150_000,
+    });
   const lastResult = () => page.evaluate(() => (window as unknown as DemoWindow).unetDemo.lastResult());
   const statusText = () => page.locator('#status').textContent();
 
@@ -240,7 +256,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
   it('switches to wasm, segments again, and agrees with Node', async () => {
     await page.selectOption('#backend-select', 'wasm');
-    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.backend === 'wasm', undefined, { timeout: 150_000 });
+    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.backend === 'wasm', undefined, {
+      timeout: 150_000,
+    });
     expect(await status()).toBe('segmented');
     expect(await page.locator('#backend-name').textContent()).toBe('wasm');
     const result = await lastResult();
@@ -270,7 +288,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   it('reads the 16-bit TIFF of the same crop and gives the same mask', async () => {
     const before = await lastResult();
     await page.setInputFiles('#image-file', path.join(samples, SAMPLE_TIFF));
-    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, SAMPLE_TIFF, { timeout: 150_000 });
+    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, SAMPLE_TIFF, {
+      timeout: 150_000,
+    });
     const result = await lastResult();
     expect(result).toMatchObject({ height: 128, width: 128 });
     expect(agreement(result?.labels ?? [], before?.labels ?? [])).toBeGreaterThanOrEqual(0.999);
@@ -279,7 +299,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
   it("loads a user's model folder (model.json + weights.bin) and segments with it", async () => {
     await page.setInputFiles('#model-files', [path.join(modelFolder, 'model.json'), path.join(modelFolder, 'weights.bin')]);
     await page.waitForFunction(
-      () => document.querySelector('#model-select option:checked')?.textContent?.includes('your files') || document.body.dataset.status === 'error',
+      () =>
+        document.querySelector('#model-select option:checked')?.textContent?.includes('your files') ||
+        document.body.dataset.status === 'error',
       undefined,
       { timeout: 30_000 },
     );
@@ -301,7 +323,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
         { sample: SAMPLE, name },
       );
     const waitForResult = (name: string) =>
-      page.waitForFunction((wanted) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === wanted, name, { timeout: 150_000 });
+      page.waitForFunction((wanted) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === wanted, name, {
+        timeout: 150_000,
+      });
 
     await page.dispatchEvent('body', 'drop', { dataTransfer: await transferOf('dropped.png') });
     await waitForResult('dropped.png');
@@ -380,13 +404,21 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       }, 5);
     });
     await dropLargeImage('large.png');
-    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === 'large.png', undefined, { timeout: 150_000 });
+    await page.waitForFunction(() => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === 'large.png', undefined, {
+      timeout: 150_000,
+    });
     const seen = await page.evaluate(() => {
       const demo = (window as unknown as DemoWindow).unetDemo;
       const ticks = (window as unknown as { ticks: number[] }).ticks;
       let longestGap = 0;
       for (let index = 1; index < ticks.length; index++) longestGap = Math.max(longestGap, ticks[index] - ticks[index - 1]);
-      return { ticks: ticks.length, longestGap, tileMs: demo.lastTileMs(), tiles: demo.lastResult()?.tiles, backend: demo.lastResult()?.backend };
+      return {
+        ticks: ticks.length,
+        longestGap,
+        tileMs: demo.lastTileMs(),
+        tiles: demo.lastResult()?.tiles,
+        backend: demo.lastResult()?.backend,
+      };
     });
     // The first tile also starts the worker's backend; the others are the plain compute.
     const shortestTile = Math.min(...seen.tileMs.slice(1));
@@ -402,7 +434,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
   it('cancels a segmentation midway through the image, then segments again', async () => {
     await dropLargeImage('large-cancelled.png');
-    await page.waitForFunction(() => (document.querySelector('#progress') as HTMLProgressElement).value > 0, undefined, { timeout: 150_000 });
+    await page.waitForFunction(() => (document.querySelector('#progress') as HTMLProgressElement).value > 0, undefined, {
+      timeout: 150_000,
+    });
     await page.click('#segment-cancel');
     await waitForStatus('cancelled');
     expect(await statusText()).toMatch(/^large-cancelled\.png: cancelled after/);
@@ -418,20 +452,30 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const shipped = path.join(demoRoot, '..', '..', 'models', 'dic-hela');
     const hela = 'hela-t027.png';
     const loaded = await loadUNet(fileSystem(shipped));
-    const reference = await segmentImage(loaded, await readGray(path.join(samples, hela)), { outputTileSize: modelMetadata(loaded).inferenceTile });
-    const nodeCells = labelsFromProbabilities(reference.probabilities, reference.height, reference.width, reference.classes, { threshold: modelMetadata(loaded).threshold });
+    const reference = await segmentImage(loaded, await readGray(path.join(samples, hela)), {
+      outputTileSize: modelMetadata(loaded).inferenceTile,
+    });
+    const nodeCells = labelsFromProbabilities(reference.probabilities, reference.height, reference.width, reference.classes, {
+      threshold: modelMetadata(loaded).threshold,
+    });
     loaded.dispose();
 
     expect(await page.locator('#model-select option[value="shipped-dic-hela"]').textContent()).toMatch(/DIC-HeLa/);
     await page.selectOption('#model-select', 'shipped-dic-hela');
-    await page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('1.9M parameters'), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('#model-info')?.textContent?.includes('1.9M parameters'), undefined, {
+      timeout: 60_000,
+    });
     await page.click(`button[data-sample="${hela}"]`);
-    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, hela, { timeout: 240_000 });
+    await page.waitForFunction((name) => (window as unknown as DemoWindow).unetDemo.lastResult()?.name === name, hela, {
+      timeout: 240_000,
+    });
     const result = await lastResult();
     expect(result).toMatchObject({ height: 512, width: 512, classes: 2 });
     const equal = agreement(result?.labels ?? [], nodeCells);
     const cells = nodeCells.filter((label) => label === 1).length / nodeCells.length;
-    console.log(`dic-hela on ${result?.backend} in chromium vs Node (wasm): ${(equal * 100).toFixed(2)}% of pixels equal; cells ${(cells * 100).toFixed(1)}% of the frame; ${result?.elapsedMs.toFixed(0)} ms`);
+    console.log(
+      `dic-hela on ${result?.backend} in chromium vs Node (wasm): ${(equal * 100).toFixed(2)}% of pixels equal; cells ${(cells * 100).toFixed(1)}% of the frame; ${result?.elapsedMs.toFixed(0)} ms`,
+    );
     expect(equal).toBeGreaterThanOrEqual(0.99);
     // A trained model: HeLa cells fill much of frame 027, and the background is there too.
     expect(cells).toBeGreaterThan(0.2);
@@ -439,7 +483,12 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     // The model saved how it cuts out cells, so the page shows objects, as `unet predict
     // --instances` cuts them out of Node's probabilities (a seed pixel at 0.9 may round the other
     // way in another backend, hence one object of slack).
-    const nodeObjects = objectInstances(classChannel(reference.probabilities, reference.height * reference.width, reference.classes, 1), reference.height, reference.width, 'seeded');
+    const nodeObjects = objectInstances(
+      classChannel(reference.probabilities, reference.height * reference.width, reference.classes, 1),
+      reference.height,
+      reference.width,
+      'seeded',
+    );
     const nodeObjectCount = nodeObjects.reduce((largest, id) => Math.max(largest, id), 0);
     console.log(`dic-hela objects: ${result?.objectCount} in chromium, ${nodeObjectCount} in Node`);
     expect(await page.locator('#overlay-mode').inputValue()).toBe('objects');
@@ -449,7 +498,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.screenshot({ path: path.join(artifacts, 'demo-dic-hela.png'), fullPage: true });
   });
 
-  it("reads a VOC palette mask by its indices: classes 1 and 3, one red value apart, stay apart", async () => {
+  it('reads a VOC palette mask by its indices: classes 1 and 3, one red value apart, stay apart', async () => {
     // A 64 x 64 VOC-style mask made here: bands of classes 0, 1, 3, 15 and void (255), in VOC's palette.
     const size = 64;
     const bands = [0, 1, 3, 15, 255];
@@ -460,12 +509,19 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const maskFile = path.join(workFolder, 'voc-mask.png');
     writeFileSync(maskFile, encodePng({ width: size, height: size, data: indices, depth: 8, channels: 1, palette }));
     const imageFile = path.join(workFolder, 'voc-image.png');
-    writeFileSync(imageFile, encodePng({ width: size, height: size, data: Uint8Array.from(indices, (index) => (index * 7) % 256), depth: 8, channels: 1 }));
+    writeFileSync(
+      imageFile,
+      encodePng({ width: size, height: size, data: Uint8Array.from(indices, (index) => (index * 7) % 256), depth: 8, channels: 1 }),
+    );
 
     await page.selectOption('#train-kind', 'pair');
     await page.setInputFiles('#pair-image', imageFile);
     await page.setInputFiles('#pair-mask', maskFile);
-    await page.waitForFunction(() => /image: 64 x 64, mask: 64 x 64/.test(document.querySelector('#pair-info')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => /image: 64 x 64, mask: 64 x 64/.test(document.querySelector('#pair-info')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
     const pair = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.trainingPair());
     expect(pair?.maskValues).toEqual(bands);
     expect(pair?.mask).toEqual(Array.from(indices, (index) => bands.indexOf(index)));
@@ -489,9 +545,13 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       }, 20);
     });
     await page.click('#train-start');
-    await page.waitForFunction(() => document.body.dataset.training === 'done' || document.body.dataset.training === 'error', undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.training === 'done' || document.body.dataset.training === 'error', undefined, {
+      timeout: 120_000,
+    });
     expect(await page.locator('#train-status').textContent()).toMatch(/^Trained 16 steps in [\d.]+ s on wasm, in a worker/);
-    const memory = await page.evaluate(() => (window as unknown as { trainingMemory: { before: number; most: number; samples: number } }).trainingMemory);
+    const memory = await page.evaluate(
+      () => (window as unknown as { trainingMemory: { before: number; most: number; samples: number } }).trainingMemory,
+    );
     console.log(`the page's tensors while the worker trained: ${JSON.stringify(memory)}`);
     expect(memory.samples).toBeGreaterThan(10);
     expect(memory.most).toBe(memory.before);
@@ -505,12 +565,17 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.screenshot({ path: path.join(artifacts, 'demo-training.png'), fullPage: true });
 
     await page.click('#train-use');
-    await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.startsWith('Trained here'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#model-select option:checked')?.textContent?.startsWith('Trained here'),
+      undefined,
+      { timeout: 30_000 },
+    );
     await waitForStatus('segmented');
     expect((await lastResult())?.classes).toBe(2);
   });
   /** A mask PNG's gray values as stored (each class's value in the model's label values). */
-  const maskValues = async (file: string) => Array.from((await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })).data);
+  const maskValues = async (file: string) =>
+    Array.from((await sharp(file).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true })).data);
 
   it('downloads the trained model as model.json + weights.bin, which the page and `unet predict` load again', async () => {
     const trained = await lastResult();
@@ -545,7 +610,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     const commandMask = await maskValues(path.join(predictions, path.basename(image)));
     const pageValues = await maskValues(pageMaskFile);
     const equal = agreement(commandMask, pageValues);
-    console.log(`the page's trained model, downloaded: unet predict (wasm) vs the page (${trained?.backend}): ${(equal * 100).toFixed(2)}% of pixels equal`);
+    console.log(
+      `the page's trained model, downloaded: unet predict (wasm) vs the page (${trained?.backend}): ${(equal * 100).toFixed(2)}% of pixels equal`,
+    );
     expect(equal).toBeGreaterThanOrEqual(0.99);
     // Both classes: a mask of one value would agree trivially.
     const values = new Set(pageValues);
@@ -553,7 +620,11 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
 
     // And the page loads it back as a user's model folder, and gives the same mask.
     await page.setInputFiles('#model-files', [path.join(folder, 'model.json'), path.join(folder, 'weights.bin')]);
-    await page.waitForFunction(() => document.querySelector('#model-select option:checked')?.textContent?.includes('your files'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#model-select option:checked')?.textContent?.includes('your files'),
+      undefined,
+      { timeout: 30_000 },
+    );
     await waitForStatus('segmented');
     expect(agreement((await lastResult())?.labels ?? [], trained?.labels ?? [])).toBe(1);
   });
@@ -570,7 +641,9 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
     await page.reload();
     await waitForStatus('ready');
     page.off('request', listener);
-    expect(await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.modelLoads())).toEqual([{ name: 'fixture', from: 'cache', bytes: 0 }]);
+    expect(await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.modelLoads())).toEqual([
+      { name: 'fixture', from: 'cache', bytes: 0 },
+    ]);
     expect(weightRequests).toEqual([]);
     // The cached model is the same model: the sample gives Node's mask again.
     await page.click(`button[data-sample="${SAMPLE}"]`);

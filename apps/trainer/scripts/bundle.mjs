@@ -17,7 +17,11 @@ const require = createRequire(path.join(root, 'package.json'));
 const workerEntry = path.join(path.dirname(require.resolve('@unet/data/package.json')), 'dist', 'node', 'worker_entry.js');
 await build({
   // unet bench runs each case in a child process of case_main.js, found beside the bundle.
-  entryPoints: { unet: path.join(root, 'dist', 'cli.js'), worker_entry: workerEntry, case_main: path.join(root, 'dist', 'bench', 'case_main.js') },
+  entryPoints: {
+    unet: path.join(root, 'dist', 'cli.js'),
+    worker_entry: workerEntry,
+    case_main: path.join(root, 'dist', 'bench', 'case_main.js'),
+  },
   outdir,
   bundle: true,
   platform: 'node',

@@ -24,7 +24,8 @@ describe('the unet command', () => {
   it('prints help that lists its commands', async () => {
     const run = await unet('--help');
     expect(run.code).toBe(0);
-    for (const command of ['train', 'predict', 'eval', 'export', 'import', 'bench', 'forward', 'info']) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['train', 'predict', 'eval', 'export', 'import', 'bench', 'forward', 'info'])
+      expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 
   it('runs a forward pass and reports shapes and the parameter count as JSON', async () => {
@@ -53,7 +54,7 @@ describe('the unet command', () => {
   it('suggests the flag that was meant', async () => {
     const run = await unet('train', '--stpes', '3');
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe("unet train: unknown option --stpes; did you mean --steps? (unet train --help lists them)");
+    expect(run.stderr.trim()).toBe('unet train: unknown option --stpes; did you mean --steps? (unet train --help lists them)');
   });
 
   it('says a negative step count must be a positive integer', async () => {
@@ -83,7 +84,14 @@ describe('the unet command', () => {
     const run = await unet('info', '--json');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
-    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu']);
+    expect(result.backends.map((backend: { name: string }) => backend.name)).toEqual([
+      'tensorflow-gpu',
+      'tensorflow',
+      'webgpu',
+      'native',
+      'wasm',
+      'cpu',
+    ]);
     expect(['tensorflow-gpu', 'tensorflow', 'webgpu', 'native', 'wasm']).toContain(result.chosen);
   });
 });

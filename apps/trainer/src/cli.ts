@@ -68,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
   const name = args[0] === undefined || args[0].startsWith('-') ? 'train' : args[0];
   const command = commands[name];
   try {
-    if (command === undefined) throw new UsageError(`unknown command '${name}'; the commands are ${Object.keys(commands).join(', ')} (unet --help)`);
+    if (command === undefined)
+      throw new UsageError(`unknown command '${name}'; the commands are ${Object.keys(commands).join(', ')} (unet --help)`);
     await command.run(name === args[0] ? args.slice(1) : args, print);
     return 0;
   } catch (error) {

@@ -34,21 +34,32 @@ export function findPrerequisites(machine = defaultMachine) {
   const compiler = env.CXX ?? 'g++';
   if (!runs(compiler, ['--version'])) return { found: false, reason: `no C++ compiler (${compiler}); ${installAdvice}` };
   if (!runs('make', ['--version'])) return { found: false, reason: `no make (node-gyp's builder); ${installAdvice}` };
-  if (!runs(env.PYTHON ?? 'python3', ['--version'])) return { found: false, reason: `no python3 (node-gyp runs gyp with it); ${installAdvice}` };
+  if (!runs(env.PYTHON ?? 'python3', ['--version']))
+    return { found: false, reason: `no python3 (node-gyp runs gyp with it); ${installAdvice}` };
   const nodeGyp = [
     env.npm_config_node_gyp,
     join(nodeDir, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ].find((candidate) => candidate !== undefined && candidate !== '' && exists(candidate));
   if (nodeGyp === undefined) {
-    return { found: false, reason: `node-gyp was not found (npm ships it: ${join(nodeDir, 'lib', 'node_modules', 'npm')}); install npm or run npm install -g node-gyp, then run pnpm build again` };
+    return {
+      found: false,
+      reason: `node-gyp was not found (npm ships it: ${join(nodeDir, 'lib', 'node_modules', 'npm')}); install npm or run npm install -g node-gyp, then run pnpm build again`,
+    };
   }
   const roots = [env.UNET_DNNL_ROOT, env.DNNLROOT].filter((root) => root !== undefined && root !== '');
   for (const root of roots) {
     if (!exists(join(root, 'include', 'oneapi', 'dnnl', 'dnnl.hpp'))) {
-      return { found: false, reason: `${root} (UNET_DNNL_ROOT or DNNLROOT) has no include/oneapi/dnnl/dnnl.hpp; point it at a oneDNN install prefix, or unset it` };
+      return {
+        found: false,
+        reason: `${root} (UNET_DNNL_ROOT or DNNLROOT) has no include/oneapi/dnnl/dnnl.hpp; point it at a oneDNN install prefix, or unset it`,
+      };
     }
     const lib = ['lib', 'lib64'].map((folder) => join(root, folder)).find((folder) => exists(join(folder, 'libdnnl.so')));
-    if (lib === undefined) return { found: false, reason: `${root} has no lib/libdnnl.so or lib64/libdnnl.so; point UNET_DNNL_ROOT at a built and installed oneDNN` };
+    if (lib === undefined)
+      return {
+        found: false,
+        reason: `${root} has no lib/libdnnl.so or lib64/libdnnl.so; point UNET_DNNL_ROOT at a built and installed oneDNN`,
+      };
     return { found: true, nodeGyp, nodeDir, dnnlInclude: join(root, 'include'), dnnlLib: lib };
   }
   const system = ['/usr/local/include', '/usr/include'].find((include) => exists(join(include, 'oneapi', 'dnnl', 'dnnl.hpp')));

@@ -22,7 +22,9 @@ function record(built, reason, oneDnn = null) {
   // An addon left from an earlier build would load and contradict the recorded reason.
   if (!built) rmSync(addon, { force: true });
   writeFileSync(statusFile, `${JSON.stringify({ built, reason, addon: built ? 'unet_native.node' : null, oneDnn }, null, 2)}\n`);
-  console.log(built ? `@unet/backend-native: built ${addon} against ${oneDnn.include}` : `@unet/backend-native: addon not built: ${reason}`);
+  console.log(
+    built ? `@unet/backend-native: built ${addon} against ${oneDnn.include}` : `@unet/backend-native: addon not built: ${reason}`,
+  );
 }
 
 // As the install script inside this repository, nothing to do: `pnpm build` builds the addon
@@ -54,7 +56,10 @@ if (!prerequisites.found) {
   const built = join(packageRoot, 'build', 'Release', 'unet_native.node');
   if (result.status !== 0 || !existsSync(built)) {
     const lastError = (result.stderr ?? '').split('\n').find((line) => / error[: ]/.test(line)) ?? `node-gyp exited with ${result.status}`;
-    record(false, `compiling the addon against ${dnnlInclude} failed (${lastError.trim()}); the compiler's output is above; ${dnnlLib === '' ? 'check that libdnnl-dev is oneDNN 2.x or 3.x' : 'check UNET_DNNL_ROOT'}`);
+    record(
+      false,
+      `compiling the addon against ${dnnlInclude} failed (${lastError.trim()}); the compiler's output is above; ${dnnlLib === '' ? 'check that libdnnl-dev is oneDNN 2.x or 3.x' : 'check UNET_DNNL_ROOT'}`,
+    );
   } else {
     // Copied beside and renamed over the old addon: a process that has the old one loaded keeps
     // its file (rewriting a loaded shared object in place can crash it).

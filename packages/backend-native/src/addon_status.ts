@@ -15,16 +15,35 @@ export interface NativeAddon {
   tile(x: Float32Array, params: Int32Array, out: Float32Array): void;
   unary(op: number, x: Float32Array, alpha: number, out: Float32Array): void;
   batchNorm(
-    x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
-    scale: Float32Array | null, epsilon: number, out: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    epsilon: number,
+    out: Float32Array,
   ): void;
   batchNormTraining(
-    x: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number, relu: boolean,
-    y: Float32Array, mean: Float32Array, variance: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    epsilon: number,
+    relu: boolean,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
   ): void;
   batchNormTrainingGrad(
-    dy: Float32Array, x: Float32Array, y: Float32Array | null, gamma: Float32Array, mean: Float32Array,
-    variance: Float32Array, epsilon: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array,
+    dy: Float32Array,
+    x: Float32Array,
+    y: Float32Array | null,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    epsilon: number,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
   ): void;
   transpose(x: Float32Array, params: Int32Array, out: Float32Array): void;
   slice(x: Float32Array, params: Int32Array, out: Float32Array): void;

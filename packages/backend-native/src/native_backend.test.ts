@@ -42,7 +42,7 @@ describe.skipIf(!status.available)('NativeBackend output memory', () => {
     tf.dispose([x, second]);
   });
 
-  it('keeps memory that a live view still uses (a cpu kernel\'s slice of a native output)', () => {
+  it("keeps memory that a live view still uses (a cpu kernel's slice of a native output)", () => {
     const x = image();
     const activation = tf.relu(x);
     const memory = memoryOf(activation);

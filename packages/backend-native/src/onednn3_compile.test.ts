@@ -15,13 +15,17 @@ function oneDnn3Includes(): string[] | undefined {
   if (given !== undefined && given !== '') return given.split(delimiter);
   const roots = [process.env.UNET_DNNL_ROOT, '/usr/local', '/usr'].filter((root): root is string => root !== undefined && root !== '');
   const version = (include: string) => join(include, 'oneapi', 'dnnl', 'dnnl_version.h');
-  const include = roots.map((root) => join(root, 'include')).find((folder) => existsSync(version(folder)) && /#define DNNL_VERSION_MAJOR 3\b/.test(readFileSync(version(folder), 'utf8')));
+  const include = roots
+    .map((root) => join(root, 'include'))
+    .find((folder) => existsSync(version(folder)) && /#define DNNL_VERSION_MAJOR 3\b/.test(readFileSync(version(folder), 'utf8')));
   return include === undefined ? undefined : [include];
 }
 
 // The files whose oneDNN calls differ between oneDNN 2 and 3 (they include onednn_compat.h,
 // directly or through geometry.h); the others use only what both have.
-const versionDependent = readdirSync(nativeFolder).filter((name) => name.endsWith('.cc') && /#include "(onednn_compat|geometry)\.h"/.test(readFileSync(join(nativeFolder, name), 'utf8')));
+const versionDependent = readdirSync(nativeFolder).filter(
+  (name) => name.endsWith('.cc') && /#include "(onednn_compat|geometry)\.h"/.test(readFileSync(join(nativeFolder, name), 'utf8')),
+);
 
 // CI has only oneDNN 2.6 (the build compiles every file against it); this proves the same
 // sources compile against oneDNN 3 where its headers are.
@@ -38,10 +42,19 @@ describe('the sources against oneDNN 3', () => {
     }
     expect(versionDependent.length).toBeGreaterThan(3);
     const probe = '#include <oneapi/dnnl/dnnl.hpp>\nstatic_assert(DNNL_VERSION_MAJOR == 3, "not oneDNN 3");\n';
-    const flags = ['-std=c++17', '-fsyntax-only', '-fopenmp', ...includes.map((folder) => `-I${folder}`), `-I${nodeHeaders}`, `-I${nativeFolder}`];
+    const flags = [
+      '-std=c++17',
+      '-fsyntax-only',
+      '-fopenmp',
+      ...includes.map((folder) => `-I${folder}`),
+      `-I${nodeHeaders}`,
+      `-I${nativeFolder}`,
+    ];
     const probeResult = spawnSync(process.env.CXX ?? 'g++', [...flags, '-x', 'c++', '-'], { input: probe, encoding: 'utf8' });
     expect(probeResult.stderr, 'the headers found are oneDNN 3').toBe('');
-    const result = spawnSync(process.env.CXX ?? 'g++', [...flags, ...versionDependent.map((name) => join(nativeFolder, name))], { encoding: 'utf8' });
+    const result = spawnSync(process.env.CXX ?? 'g++', [...flags, ...versionDependent.map((name) => join(nativeFolder, name))], {
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

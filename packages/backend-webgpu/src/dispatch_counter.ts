@@ -19,7 +19,9 @@ interface RecordingBackend {
 export function countDispatches(body: () => void): DispatchCount {
   const backend = tf.findBackend('webgpu') as unknown as RecordingBackend | null;
   if (backend === null || typeof backend.recordAndSubmit !== 'function') {
-    throw new Error("countDispatches: the 'webgpu' backend is not registered or has no recordAndSubmit (tfjs-backend-webgpu 4.22 has it); call tf.setBackend('webgpu') first");
+    throw new Error(
+      "countDispatches: the 'webgpu' backend is not registered or has no recordAndSubmit (tfjs-backend-webgpu 4.22 has it); call tf.setBackend('webgpu') first",
+    );
   }
   const counts = new Map<string, number>();
   const original = backend.recordAndSubmit;

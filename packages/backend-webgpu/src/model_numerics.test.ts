@@ -49,7 +49,11 @@ function worstRelativeDifference(actual: Result, expected: Result): { output: nu
 
 function trainingStep(model: UNet, optimizer: tf.Optimizer, input: tf.Tensor4D, labels: tf.Tensor): void {
   tf.tidy(() => {
-    optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar, false, model.trainableVariables);
+    optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
+      false,
+      model.trainableVariables,
+    );
   });
 }
 

@@ -29,7 +29,6 @@ export function registerWebGPUKernels(): void {
   }
 }
 
-
 /**
  * Puts tfjs-backend-webgpu's own kernels back (and removes those it lacks), so that a benchmark
  * or a test can measure the step before and after on the same process.

@@ -8,7 +8,9 @@ export const replacedKernels = new Map<string, KernelConfig>();
 export function runReplacedKernel(kernelName: string, args: unknown): TensorInfo {
   const original = replacedKernels.get(kernelName);
   if (original === undefined) {
-    throw new Error(`@unet/backend-webgpu ${kernelName}: this shape needs tfjs-backend-webgpu's own kernel, which was not registered before ours (import @tensorflow/tfjs-backend-webgpu first)`);
+    throw new Error(
+      `@unet/backend-webgpu ${kernelName}: this shape needs tfjs-backend-webgpu's own kernel, which was not registered before ours (import @tensorflow/tfjs-backend-webgpu first)`,
+    );
   }
   return original.kernelFunc(args as Parameters<KernelFunc>[0]) as TensorInfo;
 }

@@ -4,7 +4,7 @@ import { planSplitK } from './split_k_plan.js';
 const tiles = { tileM: 32, tileN: 32, tileK: 16 };
 
 describe('planSplitK', () => {
-  it('splits the first layer\'s long K (8 x 256 x 256) over many workgroups, each summing a whole number of K tiles', () => {
+  it("splits the first layer's long K (8 x 256 x 256) over many workgroups, each summing a whole number of K tiles", () => {
     const plan = planSplitK(9, 64, 8 * 256 * 256, tiles);
     // 1 x 2 tiles of M x N: 1024 splits give the 2048 workgroups wanted.
     expect(plan.splits).toBe(1024);

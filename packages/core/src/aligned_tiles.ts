@@ -71,7 +71,12 @@ export function planAlignedTiles(layout: AlignedTileLayout): Tile[] {
       const height = kept(top, layout.imageHeight, rows);
       const width = kept(left, layout.imageWidth, columns);
       tiles.push({
-        input: { top: top - (rows.input - rows.output) / 2, left: left - (columns.input - columns.output) / 2, height: rows.input, width: columns.input },
+        input: {
+          top: top - (rows.input - rows.output) / 2,
+          left: left - (columns.input - columns.output) / 2,
+          height: rows.input,
+          width: columns.input,
+        },
         output: { top, left, height, width },
         crop: { top: 0, left: 0, height, width },
         networkOutput: { height: rows.output, width: columns.output },
@@ -91,8 +96,16 @@ function checkLayout(layout: AlignedTileLayout): void {
     throw new TilePlanError(`planAlignedTiles: mode must be 'partition' or 'overlap', got ${JSON.stringify(layout.mode)}`);
   }
   const axes = {
-    height: [layout.inputTileHeight ?? layout.inputTileSize, layout.outputTileHeight ?? layout.outputTileSize, layout.strideHeight ?? layout.stride],
-    width: [layout.inputTileWidth ?? layout.inputTileSize, layout.outputTileWidth ?? layout.outputTileSize, layout.strideWidth ?? layout.stride],
+    height: [
+      layout.inputTileHeight ?? layout.inputTileSize,
+      layout.outputTileHeight ?? layout.outputTileSize,
+      layout.strideHeight ?? layout.stride,
+    ],
+    width: [
+      layout.inputTileWidth ?? layout.inputTileSize,
+      layout.outputTileWidth ?? layout.outputTileSize,
+      layout.strideWidth ?? layout.stride,
+    ],
   };
   for (const [axis, [input, output, stride]] of Object.entries(axes)) {
     const margin = (input - output) / 2;
@@ -104,7 +117,9 @@ function checkLayout(layout: AlignedTileLayout): void {
       );
     }
     if (stride > output) {
-      throw new TilePlanError(`planAlignedTiles: a stride ${axis} of ${stride} skips pixels of output tiles ${output} long: pass a stride of at most ${output}`);
+      throw new TilePlanError(
+        `planAlignedTiles: a stride ${axis} of ${stride} skips pixels of output tiles ${output} long: pass a stride of at most ${output}`,
+      );
     }
   }
 }

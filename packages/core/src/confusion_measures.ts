@@ -34,16 +34,9 @@ export interface IouAndDice {
  * @param truth // [height, width] class ids in [0, classes), or ignoreLabel
  * @returns // [classes, classes], row = truth
  */
-export function confusionMatrix(
-  predicted: ArrayLike<number>,
-  truth: ArrayLike<number>,
-  classes: number,
-  ignoreLabel = 255,
-): Float64Array {
+export function confusionMatrix(predicted: ArrayLike<number>, truth: ArrayLike<number>, classes: number, ignoreLabel = 255): Float64Array {
   if (!Number.isInteger(classes) || classes < 1) {
-    throw new ConfusionMeasureError(
-      `confusion_measures: a class count of ${classes} is not a count: pass a whole number, at least 1`,
-    );
+    throw new ConfusionMeasureError(`confusion_measures: a class count of ${classes} is not a count: pass a whole number, at least 1`);
   }
   if (predicted.length !== truth.length) {
     throw new ConfusionMeasureError(

@@ -27,13 +27,7 @@ const FOUR_NEIGHBOURS: readonly (readonly [number, number])[] = [
   [0, -1],
   [0, 1],
 ];
-const EIGHT_NEIGHBOURS: readonly (readonly [number, number])[] = [
-  ...FOUR_NEIGHBOURS,
-  [-1, -1],
-  [-1, 1],
-  [1, -1],
-  [1, 1],
-];
+const EIGHT_NEIGHBOURS: readonly (readonly [number, number])[] = [...FOUR_NEIGHBOURS, [-1, -1], [-1, 1], [1, -1], [1, 1]];
 
 /**
  * Labels the nonzero pixels of `mask` by connected component. With `connectivity` 4 pixels join

@@ -6,10 +6,7 @@ import { CropSizeError, centreCrop, cropToMatch } from './crop_to_match.js';
 describeWithBackends('centreCrop', () => {
   it('cuts the centre window of a hand-written 5x4 image, dropping the odd row at the bottom', () => {
     // Pixel value = 10 * row + column; H - h = 3 and W - w = 1, so the window starts at (1, 0).
-    const image = tf.tensor4d(
-      [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33, 40, 41, 42, 43],
-      [1, 5, 4, 1],
-    );
+    const image = tf.tensor4d([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33, 40, 41, 42, 43], [1, 5, 4, 1]);
     const cropped = centreCrop(image, 2, 3);
     expectTensorsClose(cropped, { shape: [1, 2, 3, 1], values: [10, 11, 12, 20, 21, 22] });
     tf.dispose([image, cropped]);
@@ -21,16 +18,12 @@ describeWithBackends('centreCrop', () => {
     for (let image = 0; image < 2; image++)
       for (let row = 0; row < 4; row++)
         for (let column = 0; column < 4; column++)
-          for (let channel = 0; channel < 2; channel++)
-            values.push(1000 * image + 100 * row + 10 * column + channel);
+          for (let channel = 0; channel < 2; channel++) values.push(1000 * image + 100 * row + 10 * column + channel);
     const x = tf.tensor4d(values, [2, 4, 4, 2]);
     const cropped = centreCrop(x, 2, 2);
     expectTensorsClose(cropped, {
       shape: [2, 2, 2, 2],
-      values: [
-        110, 111, 120, 121, 210, 211, 220, 221,
-        1110, 1111, 1120, 1121, 1210, 1211, 1220, 1221,
-      ],
+      values: [110, 111, 120, 121, 210, 211, 220, 221, 1110, 1111, 1120, 1121, 1210, 1211, 1220, 1221],
     });
     tf.dispose([x, cropped]);
   });

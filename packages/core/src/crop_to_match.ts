@@ -49,9 +49,7 @@ export function cropToMatch(x: tf.Tensor4D, reference: tf.Tensor4D): tf.Tensor4D
 
 function checkCropSize(axis: 'height' | 'width', size: number, sourceSize: number): void {
   if (!Number.isInteger(size) || size < 1) {
-    throw new CropSizeError(
-      `crop_to_match: a crop ${axis} of ${size} is not a size: pass a whole number of pixels, at least 1`,
-    );
+    throw new CropSizeError(`crop_to_match: a crop ${axis} of ${size} is not a size: pass a whole number of pixels, at least 1`);
   }
   if (size > sourceSize) {
     throw new CropSizeError(

@@ -20,8 +20,7 @@ function bruteForce(mask: Uint8Array, height: number, width: number): number[] {
     for (let c = 0; c < width; c++) {
       let best = Infinity;
       for (let r2 = 0; r2 < height; r2++)
-        for (let c2 = 0; c2 < width; c2++)
-          if (mask[r2 * width + c2]) best = Math.min(best, Math.hypot(r - r2, c - c2));
+        for (let c2 = 0; c2 < width; c2++) if (mask[r2 * width + c2]) best = Math.min(best, Math.hypot(r - r2, c - c2));
       result.push(best);
     }
   return result;
@@ -47,12 +46,8 @@ describe('euclideanDistanceTransform', () => {
   });
 
   it('gives Infinity everywhere for an empty mask and 0 everywhere for a full one', () => {
-    expect(Array.from(euclideanDistanceTransform(new Uint8Array(6), 2, 3))).toEqual(
-      new Array(6).fill(Infinity),
-    );
-    expect(Array.from(euclideanDistanceTransform(new Uint8Array(6).fill(1), 2, 3))).toEqual(
-      new Array(6).fill(0),
-    );
+    expect(Array.from(euclideanDistanceTransform(new Uint8Array(6), 2, 3))).toEqual(new Array(6).fill(Infinity));
+    expect(Array.from(euclideanDistanceTransform(new Uint8Array(6).fill(1), 2, 3))).toEqual(new Array(6).fill(0));
   });
 
   it('gives the diagonal distance to a corner: 5 for a 3-4-5 triangle', () => {

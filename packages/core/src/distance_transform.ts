@@ -80,11 +80,7 @@ function transform1d(
  * @param mask // [height, width], row-major; nonzero (or true) marks the pixels measured to
  * @returns // [height, width], float32
  */
-export function euclideanDistanceTransform(
-  mask: ArrayLike<number | boolean>,
-  height: number,
-  width: number,
-): Float32Array {
+export function euclideanDistanceTransform(mask: ArrayLike<number | boolean>, height: number, width: number): Float32Array {
   checkImageSize('distance_transform.ts', 'mask', mask.length, height, width, (message) => new DistanceTransformError(message));
   const size = height * width;
   const squared = new Float64Array(size);

@@ -41,7 +41,12 @@ function makeNet() {
     const cropped = tf.slice(c, [0, 1, 1, 0], [2, 8, 8, 3]);
     return tf.mean(tf.square(tf.sub(cropped, target))) as tf.Scalar;
   };
-  return { variables: [kernel1, kernel2, scale, unused, ...chain], loss, probe, dispose: () => tf.dispose([kernel1, kernel2, scale, unused, ...chain, input, target]) };
+  return {
+    variables: [kernel1, kernel2, scale, unused, ...chain],
+    loss,
+    probe,
+    dispose: () => tf.dispose([kernel1, kernel2, scale, unused, ...chain, input, target]),
+  };
 }
 
 // The engine logic is the same on every backend; the test net's conv2d gradient needs the

@@ -17,10 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * It reads the tfjs engine's tape (tfjs-core 4.x: `state.activeTape`, `startTape`, `endTape`,
  * `scopedRun`); where those are missing it falls back to `tf.variableGrads`.
  */
-export function frugalVariableGrads(
-  f: () => tf.Scalar,
-  variables: readonly tf.Variable[],
-): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function frugalVariableGrads(f: () => tf.Scalar, variables: readonly tf.Variable[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const engine = tf.engine() as unknown as EngineInternals;
   if (!hasTapeInternals(engine) || engine.state.gradientDepth !== 0 || variables.length === 0) {
     return tf.variableGrads(f, variables as tf.Variable[]);
@@ -31,7 +28,9 @@ export function frugalVariableGrads(
     () => engine.tidy('forward', f),
   );
   if (!(value instanceof tf.Tensor) || value.rank !== 0) {
-    throw new Error(`frugalVariableGrads: f() must return a scalar tensor, got ${value instanceof tf.Tensor ? `rank ${value.rank}` : typeof value}`);
+    throw new Error(
+      `frugalVariableGrads: f() must return a scalar tensor, got ${value instanceof tf.Tensor ? `rank ${value.rank}` : typeof value}`,
+    );
   }
   const tape = engine.state.activeTape ?? [];
   const nodes = nodesFromXsToY(tape, variables, value);
@@ -43,7 +42,9 @@ export function frugalVariableGrads(
         const node = nodes[index]!;
         const dys = node.outputs.map((output) => accumulated.get(output.id) ?? null);
         if (node.gradient == null) {
-          throw new Error(`frugalVariableGrads: no gradient function for ${node.kernelName}: register the gradients (@unet/core/register-gradients)`);
+          throw new Error(
+            `frugalVariableGrads: no gradient function for ${node.kernelName}: register the gradients (@unet/core/register-gradients)`,
+          );
         }
         const inputGradients = node.gradient(dys as tf.Tensor[]);
         for (const inputName of Object.keys(node.inputs)) {

@@ -47,10 +47,9 @@ const twoByThreePaddedBeyondItsSize = [
 ].flat();
 // [2, 2, 2] image of 1.5 * [0 .. 7], pads [2, 3, 1, 2]: 7 x 5 pixels of 2 channels.
 const twoChannelPadded = [
-  3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6, 7.5, 9, 10.5, 6, 7.5, 9, 10.5,
-  3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6, 7.5, 9, 10.5, 6, 7.5, 9, 10.5,
-  3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6, 7.5, 9, 10.5, 6, 7.5, 9, 10.5,
-  3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5,
+  3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6, 7.5, 9, 10.5, 6, 7.5, 9, 10.5, 3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6,
+  7.5, 9, 10.5, 6, 7.5, 9, 10.5, 3, 4.5, 0, 1.5, 3, 4.5, 0, 1.5, 3, 4.5, 9, 10.5, 6, 7.5, 9, 10.5, 6, 7.5, 9, 10.5, 3, 4.5, 0, 1.5, 3, 4.5,
+  0, 1.5, 3, 4.5,
 ];
 
 describe('reflectIndex', () => {
@@ -71,9 +70,7 @@ describe('reflectIndex', () => {
       const row = Array.from({ length: size }, (_, index) => index);
       for (let before = 0; before <= 20; before += 3) {
         for (let after = 0; after <= 20; after += 4) {
-          const ours = Array.from({ length: before + size + after }, (_, position) =>
-            reflectIndex(position - before, size),
-          );
+          const ours = Array.from({ length: before + size + after }, (_, position) => reflectIndex(position - before, size));
           expect(ours, `size ${size}, pads ${before} and ${after}`).toEqual(numpyReflect(row, before, after));
         }
       }

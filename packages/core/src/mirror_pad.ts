@@ -41,9 +41,7 @@ export class MirrorPadError extends Error {
  */
 export function reflectIndex(index: number, size: number): number {
   if (!Number.isInteger(size) || size < 1) {
-    throw new MirrorPadError(
-      `mirror_pad: cannot mirror a row of ${size} pixels: pass a whole size, at least 1`,
-    );
+    throw new MirrorPadError(`mirror_pad: cannot mirror a row of ${size} pixels: pass a whole size, at least 1`);
   }
   if (!Number.isInteger(index)) {
     throw new MirrorPadError(`mirror_pad: index ${index} is not a whole number of pixels`);
@@ -103,7 +101,16 @@ export function mirrorPad(x: tf.Tensor4D, pads: MirrorPads): tf.Tensor4D {
   const [, height, width] = x.shape;
   const [top, bottom, left, right] = pads;
   if (top < height && bottom < height && left < width && right < width) {
-    return tf.mirrorPad(x, [[0, 0], [top, bottom], [left, right], [0, 0]], 'reflect');
+    return tf.mirrorPad(
+      x,
+      [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      'reflect',
+    );
   }
   const rowIndices = reflectedIndices(height, top, bottom);
   const columnIndices = reflectedIndices(width, left, right);
@@ -115,16 +122,13 @@ export function mirrorPad(x: tf.Tensor4D, pads: MirrorPads): tf.Tensor4D {
 
 /** For each position of a padded row, the index of the source pixel it shows. */
 function reflectedIndices(size: number, before: number, after: number): number[] {
-  return Array.from({ length: before + size + after }, (_, position) =>
-    reflectIndex(position - before, size),
-  );
+  return Array.from({ length: before + size + after }, (_, position) => reflectIndex(position - before, size));
 }
 
 function checkPads(pads: MirrorPads): void {
   if (pads.length !== 4 || !pads.every((pad) => Number.isInteger(pad) && pad >= 0)) {
     throw new MirrorPadError(
-      `mirror_pad: pads [${pads.join(', ')}] are not valid: ` +
-        'pass [top, bottom, left, right] as whole numbers, each 0 or more',
+      `mirror_pad: pads [${pads.join(', ')}] are not valid: ` + 'pass [top, bottom, left, right] as whole numbers, each 0 or more',
     );
   }
 }
@@ -133,9 +137,7 @@ function checkImage(length: number, height: number, width: number, channels: num
   const sizes = { height, width, channels };
   for (const [name, size] of Object.entries(sizes)) {
     if (!Number.isInteger(size) || size < 1) {
-      throw new MirrorPadError(
-        `mirror_pad: an image ${name} of ${size} is not valid: pass a whole number, at least 1`,
-      );
+      throw new MirrorPadError(`mirror_pad: an image ${name} of ${size} is not valid: pass a whole number, at least 1`);
     }
   }
   if (length !== height * width * channels) {

@@ -14,11 +14,7 @@ import {
  * figure 1 draws it, and return the output size, or undefined where a pooling meets an odd size
  * or a map runs out of pixels.
  */
-function simulateNetwork(
-  inputSize: number,
-  depth: number,
-  padding: 'valid' | 'same',
-): number | undefined {
+function simulateNetwork(inputSize: number, depth: number, padding: 'valid' | 'same'): number | undefined {
   // Two 3x3 convolutions; each needs a map of at least 3 pixels when unpadded.
   const doubleConvolve = (size: number): number | undefined => {
     const after = padding === 'same' ? size : size - 4;
@@ -51,9 +47,7 @@ describe('outputSize', () => {
       for (let depth = 1; depth <= 5; depth++) {
         for (let inputSize = 1; inputSize <= 800; inputSize++) {
           const simulated = simulateNetwork(inputSize, depth, padding);
-          expect(isValidInputSize(inputSize, depth, padding), `${padding} ${depth} ${inputSize}`).toBe(
-            simulated !== undefined,
-          );
+          expect(isValidInputSize(inputSize, depth, padding), `${padding} ${depth} ${inputSize}`).toBe(simulated !== undefined);
           if (simulated === undefined) {
             expect(() => outputSize(inputSize, depth, padding)).toThrow(InvalidTileSizeError);
           } else {

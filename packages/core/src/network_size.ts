@@ -56,8 +56,7 @@ export class InvalidDepthError extends Error {
 
   constructor(readonly depth: number) {
     super(
-      `network_size: depth ${depth} is not a valid U-Net depth: ` +
-        'use a whole number of 2x2 poolings, at least 1 (the paper uses 4)',
+      `network_size: depth ${depth} is not a valid U-Net depth: ` + 'use a whole number of 2x2 poolings, at least 1 (the paper uses 4)',
     );
   }
 }
@@ -66,11 +65,7 @@ export class InvalidDepthError extends Error {
  * The spatial size of the network's output for an input of `inputSize` pixels (along one axis).
  * Throws InvalidTileSizeError when the input size is not valid for this depth and padding.
  */
-export function outputSize(
-  inputSize: number,
-  depth: number,
-  padding: ConvolutionPadding = 'valid',
-): number {
+export function outputSize(inputSize: number, depth: number, padding: ConvolutionPadding = 'valid'): number {
   validInputSize(inputSize, depth, padding);
   return padding === 'same' ? inputSize : inputSize - sizeLoss(depth);
 }
@@ -79,19 +74,14 @@ export function outputSize(
  * Returns `inputSize` when the network can take it; otherwise throws InvalidTileSizeError,
  * whose message names the nearest valid sizes below and above.
  */
-export function validInputSize(
-  inputSize: number,
-  depth: number,
-  padding: ConvolutionPadding = 'valid',
-): number {
+export function validInputSize(inputSize: number, depth: number, padding: ConvolutionPadding = 'valid'): number {
   checkDepth(depth);
   if (isValidInputSize(inputSize, depth, padding)) return inputSize;
   const networkName = describeNetwork(depth, padding);
   const sizesName = describeValidSizes(depth, padding);
   if (!Number.isInteger(inputSize)) {
     throw new InvalidTileSizeError(
-      `network_size: ${inputSize} is not a valid input size for ${networkName}: ` +
-        `sizes are whole numbers of pixels (${sizesName})`,
+      `network_size: ${inputSize} is not a valid input size for ${networkName}: ` + `sizes are whole numbers of pixels (${sizesName})`,
       inputSize,
       depth,
       padding,
@@ -103,8 +93,7 @@ export function validInputSize(
       ? `it is too small to leave any output; the smallest valid size is ${nearest.above}`
       : `use ${nearest.below} or ${nearest.above}`;
   throw new InvalidTileSizeError(
-    `network_size: ${inputSize} is not a valid input size for ${networkName}: ${choices} ` +
-      `(${sizesName})`,
+    `network_size: ${inputSize} is not a valid input size for ${networkName}: ${choices} ` + `(${sizesName})`,
     inputSize,
     depth,
     padding,
@@ -113,11 +102,7 @@ export function validInputSize(
 }
 
 /** Whether the network of this depth and padding can take an input of `inputSize` pixels. */
-export function isValidInputSize(
-  inputSize: number,
-  depth: number,
-  padding: ConvolutionPadding = 'valid',
-): boolean {
+export function isValidInputSize(inputSize: number, depth: number, padding: ConvolutionPadding = 'valid'): boolean {
   checkDepth(depth);
   if (!Number.isInteger(inputSize)) return false;
   const step = 2 ** depth;
@@ -129,19 +114,10 @@ export function isValidInputSize(
  * The valid input sizes at or below and at or above `inputSize` (both equal `inputSize` when it
  * is valid). `below` is absent when `inputSize` is smaller than the smallest valid size.
  */
-export function nearestValidInputSizes(
-  inputSize: number,
-  depth: number,
-  padding: ConvolutionPadding = 'valid',
-): NearestValidInputSizes {
+export function nearestValidInputSizes(inputSize: number, depth: number, padding: ConvolutionPadding = 'valid'): NearestValidInputSizes {
   checkDepth(depth);
   if (!Number.isFinite(inputSize)) {
-    throw new InvalidTileSizeError(
-      `network_size: ${inputSize} is not a size: pass a finite number of pixels`,
-      inputSize,
-      depth,
-      padding,
-    );
+    throw new InvalidTileSizeError(`network_size: ${inputSize} is not a size: pass a finite number of pixels`, inputSize, depth, padding);
   }
   const step = 2 ** depth;
   const smallest = smallestValidInputSize(depth, padding);
@@ -157,16 +133,11 @@ export function nearestValidInputSizes(
  * The smallest valid input size whose output is at least `requestedOutputSize` pixels: the tile
  * to feed the network when it must return that much.
  */
-export function inputSizeForOutput(
-  requestedOutputSize: number,
-  depth: number,
-  padding: ConvolutionPadding = 'valid',
-): number {
+export function inputSizeForOutput(requestedOutputSize: number, depth: number, padding: ConvolutionPadding = 'valid'): number {
   checkDepth(depth);
   if (!Number.isInteger(requestedOutputSize) || requestedOutputSize < 1) {
     throw new InvalidTileSizeError(
-      `network_size: an output size of ${requestedOutputSize} cannot be asked for: ` +
-        'ask for a whole number of pixels, at least 1',
+      `network_size: an output size of ${requestedOutputSize} cannot be asked for: ` + 'ask for a whole number of pixels, at least 1',
       requestedOutputSize,
       depth,
       padding,

@@ -21,5 +21,10 @@ export const instanceMethods: readonly InstanceMethod[] = ['components', 'seeded
  */
 export function objectInstances(objectProbability: Float32Array, height: number, width: number, method: InstanceMethod): Int32Array {
   if (method === 'seeded') return seededInstances(objectProbability, height, width);
-  return labelConnectedComponents(objectProbability.map((value) => (value >= 0.5 ? 1 : 0)), height, width, 4).labels;
+  return labelConnectedComponents(
+    objectProbability.map((value) => (value >= 0.5 ? 1 : 0)),
+    height,
+    width,
+    4,
+  ).labels;
 }

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Tile,
-  TilePlanError,
-  TileStitchError,
-  createStitcher,
-  extractTile,
-} from './overlap_tile.js';
+import { type Tile, TilePlanError, TileStitchError, createStitcher, extractTile } from './overlap_tile.js';
 import { planAlignedTiles } from './aligned_tiles.js';
 
 interface TileSizes {
@@ -54,7 +48,14 @@ describe('overlap tiles from planAlignedTiles', () => {
   for (const sizes of tileSizes) {
     for (const image of imageSizes) {
       it(`covers ${image.height} x ${image.width} exactly once with ${sizes.name} tiles`, () => {
-        const tiles = planAlignedTiles({ imageHeight: image.height, imageWidth: image.width, inputTileSize: sizes.inputTile, outputTileSize: sizes.outputTile, stride: sizes.stride, mode: 'partition' });
+        const tiles = planAlignedTiles({
+          imageHeight: image.height,
+          imageWidth: image.width,
+          inputTileSize: sizes.inputTile,
+          outputTileSize: sizes.outputTile,
+          stride: sizes.stride,
+          mode: 'partition',
+        });
         const coverage = new Uint16Array(image.height * image.width);
         const margin = (sizes.inputTile - sizes.outputTile) / 2;
         for (const tile of tiles) {
@@ -78,7 +79,14 @@ describe('overlap tiles from planAlignedTiles', () => {
         const { height, width, channels } = image;
         const original = makeImage(height, width, channels);
         const stitcher = createStitcher(height, width, channels);
-        const tiles = planAlignedTiles({ imageHeight: height, imageWidth: width, inputTileSize: sizes.inputTile, outputTileSize: sizes.outputTile, stride: sizes.stride, mode: 'partition' });
+        const tiles = planAlignedTiles({
+          imageHeight: height,
+          imageWidth: width,
+          inputTileSize: sizes.inputTile,
+          outputTileSize: sizes.outputTile,
+          stride: sizes.stride,
+          mode: 'partition',
+        });
         for (const tile of tiles) {
           const window = extractTile(original, height, width, channels, tile);
           expect(window.length).toBe(sizes.inputTile * sizes.inputTile * channels);
@@ -121,9 +129,7 @@ describe('extractTile', () => {
   });
 
   it('rejects image data of the wrong length', () => {
-    expect(() =>
-      extractTile(new Float32Array(5), 2, 3, 1, { input: { top: 0, left: 0, height: 1, width: 1 } }),
-    ).toThrow(/5 values/);
+    expect(() => extractTile(new Float32Array(5), 2, 3, 1, { input: { top: 0, left: 0, height: 1, width: 1 } })).toThrow(/5 values/);
   });
 });
 
@@ -131,9 +137,7 @@ describe('createStitcher', () => {
   const plan = planAlignedTiles({ imageHeight: 6, imageWidth: 4, inputTileSize: 4, outputTileSize: 4, stride: 4, mode: 'partition' });
 
   it('refuses an output tile of the wrong size', () => {
-    expect(() => createStitcher(6, 4, 1).add(plan[0], new Float32Array(15))).toThrow(
-      /15 values, not 4 \* 4 \* 1/,
-    );
+    expect(() => createStitcher(6, 4, 1).add(plan[0], new Float32Array(15))).toThrow(/15 values, not 4 \* 4 \* 1/);
   });
 
   it('refuses a pixel written twice, and leaves the image as it was', () => {

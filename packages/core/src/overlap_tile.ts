@@ -108,9 +108,7 @@ export interface Stitcher {
 export function createStitcher(height: number, width: number, channels: number): Stitcher {
   for (const [name, size] of Object.entries({ height, width, channels })) {
     if (!Number.isInteger(size) || size < 1) {
-      throw new TileStitchError(
-        `overlap_tile: ${name} ${size} is not a size: pass a whole number, at least 1`,
-      );
+      throw new TileStitchError(`overlap_tile: ${name} ${size} is not a size: pass a whole number, at least 1`);
     }
   }
   const values = new Float32Array(height * width * channels);
@@ -129,11 +127,7 @@ export function createStitcher(height: number, width: number, channels: number):
             'pass the whole output tile as [height, width, channels]',
         );
       }
-      const outside =
-        output.top < 0 ||
-        output.left < 0 ||
-        output.top + output.height > height ||
-        output.left + output.width > width;
+      const outside = output.top < 0 || output.left < 0 || output.top + output.height > height || output.left + output.width > width;
       if (outside) {
         throw new TileStitchError(
           `overlap_tile: the tile writes rows ${output.top} to ${output.top + output.height - 1} ` +
@@ -148,8 +142,7 @@ export function createStitcher(height: number, width: number, channels: number):
         const twice = written.subarray(rowStart, rowStart + output.width).indexOf(1);
         if (twice !== -1) {
           throw new TileStitchError(
-            `overlap_tile: pixel (${output.top + row}, ${output.left + twice}) is already written: ` +
-              'stitch each tile of one plan once',
+            `overlap_tile: pixel (${output.top + row}, ${output.left + twice}) is already written: ` + 'stitch each tile of one plan once',
           );
         }
       }

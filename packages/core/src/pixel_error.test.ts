@@ -45,7 +45,7 @@ describe('pixelError', () => {
 });
 
 describe('pixelCountsPerThreshold and bestFScoreOfCounts', () => {
-  it('pool two images under one threshold, which can differ from each image\'s own best', () => {
+  it("pool two images under one threshold, which can differ from each image's own best", () => {
     // Image A: truth 1 0, probabilities 0.7 0.3 -> best alone at 0.5 (F 1).
     // Image B: truth 1 1 1 0, probabilities 0.4 0.4 0.4 0.2 -> best alone at 0.3 (F 1).
     // Pooled: t 0.3: TP 4, FP 1 (A's 0.3), FN 0 -> F 8/9; t 0.5: TP 1, FN 3 -> F 2/5.

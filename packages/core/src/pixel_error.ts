@@ -25,10 +25,7 @@ export interface BestPixelFScore {
 }
 
 /** 0, 0.01, ..., 1: made as i / 100 so that no rounding error accumulates. */
-export const DEFAULT_PIXEL_THRESHOLDS: readonly number[] = Array.from(
-  { length: 101 },
-  (_, index) => index / 100,
-);
+export const DEFAULT_PIXEL_THRESHOLDS: readonly number[] = Array.from({ length: 101 }, (_, index) => index / 100);
 
 /** Pixel counts at one threshold; they add up over images (the challenge pooled a whole stack). */
 export interface PixelCounts {
@@ -130,9 +127,7 @@ function fScoreOf(truePositives: number, falsePositives: number, falseNegatives:
 
 function checkThresholds(thresholds: readonly number[]): void {
   if (thresholds.length === 0) {
-    throw new PixelErrorArgumentError(
-      'pixel_error: no thresholds were given: pass at least one, or leave the default 0..1 step 0.01',
-    );
+    throw new PixelErrorArgumentError('pixel_error: no thresholds were given: pass at least one, or leave the default 0..1 step 0.01');
   }
 }
 

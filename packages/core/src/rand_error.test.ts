@@ -138,13 +138,9 @@ describe('regionsFromBoundaryMap', () => {
     // 0.1 0.9 0.3 0.8
     // 0.9 0.9 0.7 0.4
     const map = [0.1, 0.9, 0.2, 0.2, 0.1, 0.9, 0.3, 0.8, 0.9, 0.9, 0.7, 0.4];
-    expect(Array.from(regionsFromBoundaryMap(map, 3, 4))).toEqual([
-      1, 0, 2, 2, 1, 0, 2, 0, 0, 0, 0, 3,
-    ]);
+    expect(Array.from(regionsFromBoundaryMap(map, 3, 4))).toEqual([1, 0, 2, 2, 1, 0, 2, 0, 0, 0, 0, 3]);
     // A threshold of 0.75 lets 0.7 through, which joins region 2 to the bottom-right pixel.
-    expect(Array.from(regionsFromBoundaryMap(map, 3, 4, 0.75))).toEqual([
-      1, 0, 2, 2, 1, 0, 2, 0, 0, 0, 2, 2,
-    ]);
+    expect(Array.from(regionsFromBoundaryMap(map, 3, 4, 0.75))).toEqual([1, 0, 2, 2, 1, 0, 2, 0, 0, 0, 2, 2]);
   });
 
   it('throws when the size does not match the map', () => {

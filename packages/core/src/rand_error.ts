@@ -61,11 +61,7 @@ export interface VariationOfInformation {
  * @param trueRegions // [height, width] region labels; 0 marks pixels left out
  * @param alpha // weight of A (true-region pairs) against B (predicted-region pairs)
  */
-export function adaptedRandError(
-  predictedRegions: ArrayLike<number>,
-  trueRegions: ArrayLike<number>,
-  alpha = 0.5,
-): AdaptedRandError {
+export function adaptedRandError(predictedRegions: ArrayLike<number>, trueRegions: ArrayLike<number>, alpha = 0.5): AdaptedRandError {
   if (!(alpha >= 0 && alpha <= 1)) {
     throw new RegionMeasureError(`rand_error: alpha ${alpha} is not a weight: pass a number in [0, 1]`);
   }
@@ -111,10 +107,7 @@ export function isbiRandError(predictedRegions: ArrayLike<number>, trueRegions: 
  * @param predictedRegions // [height, width] region labels; 0 is an ordinary region
  * @param trueRegions // [height, width] region labels; 0 marks pixels left out
  */
-export function variationOfInformation(
-  predictedRegions: ArrayLike<number>,
-  trueRegions: ArrayLike<number>,
-): VariationOfInformation {
+export function variationOfInformation(predictedRegions: ArrayLike<number>, trueRegions: ArrayLike<number>): VariationOfInformation {
   return variationOfInformationOf(foregroundContingency(predictedRegions, trueRegions));
 }
 
@@ -179,10 +172,7 @@ interface ForegroundContingency {
   predictedIndexOf: Map<number, number>;
 }
 
-function foregroundContingency(
-  predictedRegions: ArrayLike<number>,
-  trueRegions: ArrayLike<number>,
-): ForegroundContingency {
+function foregroundContingency(predictedRegions: ArrayLike<number>, trueRegions: ArrayLike<number>): ForegroundContingency {
   if (predictedRegions.length !== trueRegions.length) {
     throw new RegionMeasureError(
       `rand_error: the prediction has ${predictedRegions.length} pixels and the truth ${trueRegions.length}: ` +
@@ -208,8 +198,7 @@ function foregroundContingency(
   for (let index = 0; index < trueRegions.length; index++) {
     const trueLabel = trueRegions[index]!;
     if (trueLabel === 0) continue;
-    const key =
-      trueIndex.get(trueLabel)! * predictedCount + predictedIndex.get(predictedRegions[index]!)!;
+    const key = trueIndex.get(trueLabel)! * predictedCount + predictedIndex.get(predictedRegions[index]!)!;
     cells.set(key, (cells.get(key) ?? 0) + 1);
   }
   const jointCounts: number[] = [];

@@ -26,11 +26,7 @@ describe('seededInstances', () => {
 
   it('works in 2-D and leaves the background at 0', () => {
     // Two 2x2 cores in a 3 x 6 map joined through the middle row at 0.6.
-    const map = [
-      0.95, 0.95, 0.2, 0.2, 0.95, 0.95,
-      0.95, 0.95, 0.6, 0.6, 0.95, 0.95,
-      0.1, 0.1, 0.1, 0.1, 0.1, 0.1,
-    ];
+    const map = [0.95, 0.95, 0.2, 0.2, 0.95, 0.95, 0.95, 0.95, 0.6, 0.6, 0.95, 0.95, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
     const labels = Array.from(seededInstances(map, 3, 6, { minimumSeedSize: 4 }));
     expect(labels).toEqual([1, 1, 0, 0, 2, 2, 1, 1, 1, 2, 2, 2, 0, 0, 0, 0, 0, 0]);
   });

@@ -32,10 +32,14 @@ export function seededInstances(
   const { threshold = 0.5, seedThreshold = 0.9, minimumSeedSize = 10 } = options;
   const size = height * width;
   if (!Number.isInteger(height) || !Number.isInteger(width) || height < 0 || width < 0 || probability.length !== size) {
-    throw new RangeError(`seeded_instances.ts: ${probability.length} probabilities are not ${height} x ${width}: pass the map's height and width`);
+    throw new RangeError(
+      `seeded_instances.ts: ${probability.length} probabilities are not ${height} x ${width}: pass the map's height and width`,
+    );
   }
   if (!(seedThreshold >= threshold)) {
-    throw new RangeError(`seeded_instances.ts: seedThreshold ${seedThreshold} is below threshold ${threshold}: seeds must lie inside the objects`);
+    throw new RangeError(
+      `seeded_instances.ts: seedThreshold ${seedThreshold} is below threshold ${threshold}: seeds must lie inside the objects`,
+    );
   }
   const seedMask = Uint8Array.from({ length: size }, (_, pixel) => (probability[pixel]! >= seedThreshold ? 1 : 0));
   const seeds = labelConnectedComponents(seedMask, height, width, 4);

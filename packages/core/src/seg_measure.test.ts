@@ -5,17 +5,13 @@ import { SegMeasureError, segMeasure } from './seg_measure.js';
 function squares(...objects: [number, number, number, number][]): Int32Array {
   const image = new Int32Array(64);
   for (const [label, top, left, size] of objects)
-    for (let row = top; row < top + size; row++)
-      for (let column = left; column < left + size; column++) image[row * 8 + column] = label;
+    for (let row = top; row < top + size; row++) for (let column = left; column < left + size; column++) image[row * 8 + column] = label;
   return image;
 }
 
 describe('segMeasure', () => {
   it('is 1 for a perfect match, whatever the predicted labels are called', () => {
-    const result = segMeasure(
-      squares([9, 0, 0, 3], [4, 5, 5, 2]),
-      squares([1, 0, 0, 3], [2, 5, 5, 2]),
-    );
+    const result = segMeasure(squares([9, 0, 0, 3], [4, 5, 5, 2]), squares([1, 0, 0, 3], [2, 5, 5, 2]));
     expect(result.seg).toBe(1);
     expect(result.perObject).toEqual([
       { trueLabel: 1, predictedLabel: 9, score: 1 },

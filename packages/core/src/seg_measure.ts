@@ -44,10 +44,7 @@ export interface SegMeasure {
  * @param predictedInstances // [height, width] object labels, 0 = background
  * @param trueInstances // [height, width] object labels, 0 = background
  */
-export function segMeasure(
-  predictedInstances: ArrayLike<number>,
-  trueInstances: ArrayLike<number>,
-): SegMeasure {
+export function segMeasure(predictedInstances: ArrayLike<number>, trueInstances: ArrayLike<number>): SegMeasure {
   if (predictedInstances.length !== trueInstances.length) {
     throw new SegMeasureError(
       `seg_measure: the prediction has ${predictedInstances.length} pixels and the truth ` +

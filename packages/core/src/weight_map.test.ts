@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { WeightMapError, unetWeightMap, weightMapFromBinaryMask } from './weight_map.js';
 
 /** A height x width image with cell `id` filling rows [r0, r1) and columns [c0, c1). */
-function paint(
-  instances: Int32Array,
-  width: number,
-  id: number,
-  r0: number,
-  r1: number,
-  c0: number,
-  c1: number,
-): void {
+function paint(instances: Int32Array, width: number, id: number, r0: number, r1: number, c0: number, c1: number): void {
   for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) instances[r * width + c] = id;
 }
 
-const border = (d1: number, d2: number, w0 = 10, sigma = 5) =>
-  w0 * Math.exp(-((d1 + d2) ** 2) / (2 * sigma * sigma));
+const border = (d1: number, d2: number, w0 = 10, sigma = 5) => w0 * Math.exp(-((d1 + d2) ** 2) / (2 * sigma * sigma));
 
 describe('unetWeightMap', () => {
   // 4 x 20 image; cell 1 in columns 0..2, cell 2 in columns 5..7 (a 2-pixel gap, columns 3 and 4),
@@ -54,8 +45,7 @@ describe('unetWeightMap', () => {
 
   it('gives cell pixels w_c only', () => {
     const w = unetWeightMap({ instances: twoCells, height, width });
-    for (let i = 0; i < twoCells.length; i++)
-      if (twoCells[i]! > 0) expect(w[i]).toBeCloseTo(wcCell, 6);
+    for (let i = 0; i < twoCells.length; i++) if (twoCells[i]! > 0) expect(w[i]).toBeCloseTo(wcCell, 6);
   });
 
   it('has a w_c whose mean over the image is 1', () => {
@@ -68,8 +58,7 @@ describe('unetWeightMap', () => {
     paint(instances, width, 7, 0, 4, 0, 3);
     const w = unetWeightMap({ instances, height, width });
     const wcOne = 80 / (2 * 68);
-    for (let i = 0; i < instances.length; i++)
-      expect(w[i]).toBeCloseTo(instances[i]! > 0 ? 80 / (2 * 12) : wcOne, 6);
+    for (let i = 0; i < instances.length; i++) expect(w[i]).toBeCloseTo(instances[i]! > 0 ? 80 / (2 * 12) : wcOne, 6);
   });
 
   it('makes w_c = 1 with classBalance false', () => {
@@ -94,15 +83,11 @@ describe('unetWeightMap', () => {
 
   it('rejects wrong lengths and bad w0 or sigma, naming the value', () => {
     expect(() => unetWeightMap({ instances: new Int32Array(5), height: 2, width: 3 })).toThrow(WeightMapError);
-    expect(() =>
-      unetWeightMap({ instances: new Int32Array(6), classes: new Int32Array(4), height: 2, width: 3 }),
-    ).toThrow(/classes has 4 values/);
-    expect(() => unetWeightMap({ instances: new Int32Array(6), height: 2, width: 3, sigma: 0 })).toThrow(
-      /sigma must be .* got 0/,
+    expect(() => unetWeightMap({ instances: new Int32Array(6), classes: new Int32Array(4), height: 2, width: 3 })).toThrow(
+      /classes has 4 values/,
     );
-    expect(() => unetWeightMap({ instances: new Int32Array(6), height: 2, width: 3, w0: -1 })).toThrow(
-      /w0 must be .* got -1/,
-    );
+    expect(() => unetWeightMap({ instances: new Int32Array(6), height: 2, width: 3, sigma: 0 })).toThrow(/sigma must be .* got 0/);
+    expect(() => unetWeightMap({ instances: new Int32Array(6), height: 2, width: 3, w0: -1 })).toThrow(/w0 must be .* got -1/);
   });
 });
 

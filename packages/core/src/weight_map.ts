@@ -57,9 +57,7 @@ function checkOptions(w0: number, sigma: number): void {
     );
   }
   if (!Number.isFinite(sigma) || sigma <= 0) {
-    throw new WeightMapError(
-      `weight_map.ts: sigma must be a finite number > 0, got ${sigma}; use about 5 (pixels, the paper's value).`,
-    );
+    throw new WeightMapError(`weight_map.ts: sigma must be a finite number > 0, got ${sigma}; use about 5 (pixels, the paper's value).`);
   }
 }
 
@@ -86,7 +84,8 @@ function classWeights(classes: ArrayLike<number>, size: number, classBalance: bo
 export function unetWeightMap(input: UnetWeightMapInput): Float32Array {
   const { instances, height, width, w0 = 10, sigma = 5, classBalance = true } = input;
   checkImageSize('weight_map.ts', 'instances', instances.length, height, width, (message) => new WeightMapError(message));
-  if (input.classes !== undefined) checkImageSize('weight_map.ts', 'classes', input.classes.length, height, width, (message) => new WeightMapError(message));
+  if (input.classes !== undefined)
+    checkImageSize('weight_map.ts', 'classes', input.classes.length, height, width, (message) => new WeightMapError(message));
   checkOptions(w0, sigma);
   const size = height * width;
 

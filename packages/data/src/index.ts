@@ -38,7 +38,12 @@ export {
   resolveAugmentation,
 } from './augment/augmentation.js';
 export { AugmentationError } from './augment/augmentation_error.js';
-export { type CoarseDisplacements, type DisplacementField, drawCoarseDisplacements, upsampleDisplacements } from './augment/elastic_field.js';
+export {
+  type CoarseDisplacements,
+  type DisplacementField,
+  drawCoarseDisplacements,
+  upsampleDisplacements,
+} from './augment/elastic_field.js';
 export { type Geometry, type SamplingMap, createSamplingMap, cropSamplingMap, identityGeometry } from './augment/sampling_map.js';
 export { type Interpolation, resampleFloat, resampleImage, resampleLabels } from './augment/interpolate.js';
 export { type GrayValueChange, NO_GRAY_VALUE_CHANGE, applyGrayValueChange } from './augment/gray_value.js';

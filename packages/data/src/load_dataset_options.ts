@@ -86,7 +86,12 @@ export interface SyntheticDatasetOptions {
   [option: string]: unknown;
 }
 
-export type LoadDatasetOptions = VocDatasetOptions | IsbiDatasetOptions | CtcDatasetOptions | FolderDatasetOptions | SyntheticDatasetOptions;
+export type LoadDatasetOptions =
+  | VocDatasetOptions
+  | IsbiDatasetOptions
+  | CtcDatasetOptions
+  | FolderDatasetOptions
+  | SyntheticDatasetOptions;
 
 export type DatasetFormat = LoadDatasetOptions['format'];
 

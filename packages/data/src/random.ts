@@ -126,9 +126,7 @@ export class Random {
   integer(low: number, high: number): number {
     const range = high - low;
     if (!Number.isInteger(low) || !Number.isInteger(high) || range < 1 || range > 0x100000000) {
-      throw new RandomSeedError(
-        `random.ts: integer(${low}, ${high}) needs whole bounds with 1 <= high - low <= 2^32; pass low < high.`,
-      );
+      throw new RandomSeedError(`random.ts: integer(${low}, ${high}) needs whole bounds with 1 <= high - low <= 2^32; pass low < high.`);
     }
     // Rejection sampling removes the modulo bias of large ranges.
     const limit = 0x100000000 - (0x100000000 % range);

@@ -146,7 +146,13 @@ export async function segmentImage(
     }
     const values = await tileNetwork.predictTiles(
       input,
-      { tiles: batch.length, inputHeight: inputTileHeight, inputWidth: inputTileWidth, outputHeight: outputTileHeight, outputWidth: outputTileWidth },
+      {
+        tiles: batch.length,
+        inputHeight: inputTileHeight,
+        inputWidth: inputTileWidth,
+        outputHeight: outputTileHeight,
+        outputWidth: outputTileWidth,
+      },
       { tta: options.tta ?? false },
     );
     if (values.length !== batch.length * outputValues) {

@@ -75,9 +75,7 @@ function probabilities(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
 /** The mean over the 8 dihedral transforms of the probabilities, each transformed back. */
 function averageOverTransforms(model: UNet, x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
-    const backTransformed = DIHEDRAL_TRANSFORMS.map((k) =>
-      inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k),
-    );
+    const backTransformed = DIHEDRAL_TRANSFORMS.map((k) => inverseDihedralTransform(probabilities(model, dihedralTransform(x, k)), k));
     return tf.div(sumTensors(backTransformed), DIHEDRAL_TRANSFORMS.length) as tf.Tensor4D;
   });
 }

@@ -69,9 +69,7 @@ const configKeys = new Set<string>([...Object.keys(defaultUNetConfig), 'classNam
 
 function checkInteger(name: string, value: unknown, minimum: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    throw new UNetConfigError(
-      `U-Net config: ${name} must be an integer >= ${minimum}, got ${JSON.stringify(value)}`,
-    );
+    throw new UNetConfigError(`U-Net config: ${name} must be an integer >= ${minimum}, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -90,9 +88,7 @@ function checkChoice(name: string, value: unknown, choices: readonly string[]): 
 export function resolveUNetConfig(partial: Partial<UNetConfig> = {}): UNetConfig {
   for (const key of Object.keys(partial)) {
     if (!configKeys.has(key)) {
-      throw new UNetConfigError(
-        `U-Net config: unknown key '${key}'; the keys are ${[...configKeys].join(', ')}`,
-      );
+      throw new UNetConfigError(`U-Net config: unknown key '${key}'; the keys are ${[...configKeys].join(', ')}`);
     }
   }
   const config: UNetConfig = { ...defaultUNetConfig, ...partial };
@@ -109,9 +105,7 @@ export function resolveUNetConfig(partial: Partial<UNetConfig> = {}): UNetConfig
     throw new UNetConfigError(`U-Net config: convolutionBias must be true or false`);
   }
   if (typeof config.dropout !== 'number' || !(config.dropout >= 0 && config.dropout < 1)) {
-    throw new UNetConfigError(
-      `U-Net config: dropout must be a rate in [0, 1), got ${JSON.stringify(config.dropout)}`,
-    );
+    throw new UNetConfigError(`U-Net config: dropout must be a rate in [0, 1), got ${JSON.stringify(config.dropout)}`);
   }
   if (config.classNames !== undefined) {
     if (

@@ -25,9 +25,7 @@ async function runOn(backend: 'cpu' | 'wasm', training: boolean): Promise<Result
     () => tf.mean(tf.square(model.apply(small, { training }))) as tf.Scalar,
     model.trainableVariables,
   );
-  const gradients = model.trainableVariables.map(
-    (variable) => grads[variable.name].dataSync() as Float32Array,
-  );
+  const gradients = model.trainableVariables.map((variable) => grads[variable.name].dataSync() as Float32Array);
   tf.dispose([input, small, value, ...Object.values(grads)]);
   model.dispose();
   return { output, gradients };

@@ -15,9 +15,7 @@ import { createUNet, type UNet } from './unet.js';
 // term, a transposed kernel, a wrong sign, or tfjs's own wrong resizeBilinear gradient with
 // half-pixel centres, which this test caught at 7-11%) exceeds it.
 function lossOf(model: UNet, input: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
-  return tf.tidy(
-    () => tf.mean(tf.square(tf.sub(model.apply(input, { training: true, seed: 1 }), target))) as tf.Scalar,
-  );
+  return tf.tidy(() => tf.mean(tf.square(tf.sub(model.apply(input, { training: true, seed: 1 }), target))) as tf.Scalar);
 }
 
 function unit(values: Float32Array): Float32Array {
@@ -54,18 +52,26 @@ function checkAgainstFiniteDifferences(config: Partial<UNetConfig>, inputSize: n
     const directions = gradientNorm > 0 ? [unit(analytic), random] : [random];
     for (const direction of directions) {
       const lossAlong = (scale: number) => {
-        variable.assign(tf.tensor(original.map((weight, i) => weight + scale * direction[i]), variable.shape));
+        variable.assign(
+          tf.tensor(
+            original.map((weight, i) => weight + scale * direction[i]),
+            variable.shape,
+          ),
+        );
         return tf.tidy(() => lossOf(model, input, target).dataSync()[0]);
       };
       const offsets = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((k) => (k * step) / 2);
       const losses = offsets.map(lossAlong);
       const meanLoss = losses.reduce((sum, loss) => sum + loss, 0) / losses.length;
-      const numeric = dot(offsets, losses.map((loss) => loss - meanLoss)) / dot(offsets, offsets);
+      const numeric =
+        dot(
+          offsets,
+          losses.map((loss) => loss - meanLoss),
+        ) / dot(offsets, offsets);
       const expected = dot(analytic, direction);
-      expect(
-        Math.abs(numeric - expected),
-        `${variable.name}: numeric ${numeric}, analytic ${expected}`,
-      ).toBeLessThanOrEqual(0.05 * gradientNorm + 5e-3);
+      expect(Math.abs(numeric - expected), `${variable.name}: numeric ${numeric}, analytic ${expected}`).toBeLessThanOrEqual(
+        0.05 * gradientNorm + 5e-3,
+      );
     }
     variable.assign(tf.tensor(original, variable.shape));
   }

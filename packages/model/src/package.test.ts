@@ -113,29 +113,36 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     expect(entries.filter((entry) => /\.test\./.test(path.basename(entry)))).toEqual([]);
   });
 
-  it('build, train and round-trip a U-Net in a plain Node project', async () => {
-    await writeFile(path.join(projectFolder, 'package.json'), JSON.stringify({ name: 'unet-install-check', private: true, type: 'module' }));
-    await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        coreTarball,
-        modelTarball,
-        `@tensorflow/tfjs-core@${tfjsVersion}`,
-        `@tensorflow/tfjs-backend-cpu@${tfjsVersion}`,
-      ],
-      { cwd: projectFolder, timeout: installTimeout },
-    );
-    await writeFile(path.join(projectFolder, 'check.mjs'), smokeScript);
-    const { stdout } = await run('node', ['check.mjs'], { cwd: projectFolder, timeout: 60_000 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-    expect(result.backend).toBe('cpu');
-    expect(result.shape).toEqual([1, 16, 16, 2]);
-    expect(result.gradientCount).toBe(result.trainableCount);
-    expect(result.gradientsFinite).toBe(true);
-    expect(result.identical).toBe(true);
-  }, installTimeout);
+  it(
+    'build, train and round-trip a U-Net in a plain Node project',
+    async () => {
+      await writeFile(
+        path.join(projectFolder, 'package.json'),
+        JSON.stringify({ name: 'unet-install-check', private: true, type: 'module' }),
+      );
+      await run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          coreTarball,
+          modelTarball,
+          `@tensorflow/tfjs-core@${tfjsVersion}`,
+          `@tensorflow/tfjs-backend-cpu@${tfjsVersion}`,
+        ],
+        { cwd: projectFolder, timeout: installTimeout },
+      );
+      await writeFile(path.join(projectFolder, 'check.mjs'), smokeScript);
+      const { stdout } = await run('node', ['check.mjs'], { cwd: projectFolder, timeout: 60_000 });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+      expect(result.backend).toBe('cpu');
+      expect(result.shape).toEqual([1, 16, 16, 2]);
+      expect(result.gradientCount).toBe(result.trainableCount);
+      expect(result.gradientsFinite).toBe(true);
+      expect(result.identical).toBe(true);
+    },
+    installTimeout,
+  );
 });

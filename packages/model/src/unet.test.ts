@@ -140,15 +140,19 @@ describe('configs', () => {
 });
 
 describeWithBackends('a forward pass', (backend) => {
-  it('of the paper network maps 188x188 to 4x4 logits', () => {
-    const model = createUNet(presetConfig('paper'));
-    const input = tf.randomUniform([1, 188, 188, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
-    const output = model.apply(input);
-    expect(output.shape).toEqual([1, 4, 4, 2]);
-    expect(Number.isFinite(tf.sum(tf.abs(output)).dataSync()[0])).toBe(true);
-    tf.dispose([input, output]);
-    model.dispose();
-  }, backend === 'cpu' ? 400_000 : 60_000); // cpu: about 60 s alone on 2 cores, more beside other suites
+  it(
+    'of the paper network maps 188x188 to 4x4 logits',
+    () => {
+      const model = createUNet(presetConfig('paper'));
+      const input = tf.randomUniform([1, 188, 188, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+      const output = model.apply(input);
+      expect(output.shape).toEqual([1, 4, 4, 2]);
+      expect(Number.isFinite(tf.sum(tf.abs(output)).dataSync()[0])).toBe(true);
+      tf.dispose([input, output]);
+      model.dispose();
+    },
+    backend === 'cpu' ? 400_000 : 60_000,
+  ); // cpu: about 60 s alone on 2 cores, more beside other suites
 
   it('of the small network keeps the size and gives probabilities that sum to one', () => {
     const model = createUNet(presetConfig('small'));

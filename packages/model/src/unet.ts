@@ -66,17 +66,13 @@ export class UNet {
     this.checkNotDisposed();
     this.checkInput(x.shape);
     const training = options.training ?? false;
-    const dropoutSeed =
-      options.seed ?? this.config.seed * 1_000_003 + (training ? this.dropoutCalls++ : 0);
+    const dropoutSeed = options.seed ?? this.config.seed * 1_000_003 + (training ? this.dropoutCalls++ : 0);
     return tf.tidy(() => {
       const dropoutLevels = new Set(this.config.dropout > 0 ? [this.config.depth - 1, this.config.depth] : []);
       const skips: tf.Tensor4D[] = [];
       let features = x;
       for (let level = 0; level <= this.config.depth; level++) {
-        features =
-          level === 0
-            ? this.inputConvolutions.apply(features, training)
-            : this.downs[level - 1].apply(features, training);
+        features = level === 0 ? this.inputConvolutions.apply(features, training) : this.downs[level - 1].apply(features, training);
         if (training && dropoutLevels.has(level)) {
           // +1: tfjs treats a seed of 0 as "no seed" and would draw a random mask.
           features = tf.dropout(features, this.config.dropout, undefined, dropoutSeed + level + 1) as tf.Tensor4D;
@@ -140,9 +136,7 @@ export class UNet {
         );
       }
       if (tensor.dtype !== variable.dtype) {
-        throw new WeightMismatchError(
-          `${source}: weight '${name}' is ${tensor.dtype} but this network needs ${variable.dtype}`,
-        );
+        throw new WeightMismatchError(`${source}: weight '${name}' is ${tensor.dtype} but this network needs ${variable.dtype}`);
       }
     }
     const known = new Set(expected.map((weight) => weight.name));
@@ -167,9 +161,7 @@ export class UNet {
 
   private checkInput(shape: readonly number[]): void {
     if (shape.length !== 4) {
-      throw new UNetInputError(
-        `U-Net input must be [batch, height, width, channels], got shape [${shape}]`,
-      );
+      throw new UNetInputError(`U-Net input must be [batch, height, width, channels], got shape [${shape}]`);
     }
     const [, height, width, channels] = shape;
     if (channels !== this.config.inputChannels) {

@@ -11,7 +11,14 @@ export type StructuralConfig = Pick<
 >;
 
 export const structuralKeys: (keyof StructuralConfig)[] = [
-  'inputChannels', 'classes', 'baseChannels', 'depth', 'padding', 'normalization', 'convolutionBias', 'upSampling',
+  'inputChannels',
+  'classes',
+  'baseChannels',
+  'depth',
+  'padding',
+  'normalization',
+  'convolutionBias',
+  'upSampling',
 ];
 
 /** Batch norm's epsilon in @unet/model; another one would change every normalised value. */
@@ -31,30 +38,52 @@ export function configFromGraph(index: GraphIndex, layout: UNetGraphLayout): Str
   const normalization = first.normalization === undefined ? 'none' : 'batch';
   const convolutionBias = first.bias !== undefined;
   for (const convolution of convolutions) {
-    if (convolution.pad !== first.pad) throw index.error(convolution.node, `pads ${convolution.pad} where the first convolution pads ${first.pad}; a U-Net pads all its 3x3 convolutions alike`);
+    if (convolution.pad !== first.pad)
+      throw index.error(
+        convolution.node,
+        `pads ${convolution.pad} where the first convolution pads ${first.pad}; a U-Net pads all its 3x3 convolutions alike`,
+      );
     if ((convolution.normalization === undefined) !== (normalization === 'none')) {
-      throw index.error(convolution.node, `is ${convolution.normalization === undefined ? 'not ' : ''}followed by batch norm where the first convolution is${normalization === 'none' ? ' not' : ''}; a U-Net normalises all or none`);
+      throw index.error(
+        convolution.node,
+        `is ${convolution.normalization === undefined ? 'not ' : ''}followed by batch norm where the first convolution is${normalization === 'none' ? ' not' : ''}; a U-Net normalises all or none`,
+      );
     }
     if ((convolution.bias !== undefined) !== convolutionBias) {
-      throw index.error(convolution.node, `has ${convolution.bias === undefined ? 'no ' : 'a '}bias where the first convolution has ${convolutionBias ? 'one' : 'none'}; a U-Net's 3x3 convolutions all have a bias or none`);
+      throw index.error(
+        convolution.node,
+        `has ${convolution.bias === undefined ? 'no ' : 'a '}bias where the first convolution has ${convolutionBias ? 'one' : 'none'}; a U-Net's 3x3 convolutions all have a bias or none`,
+      );
     }
     const epsilon = convolution.normalization?.epsilon;
     if (epsilon !== undefined && Math.abs(epsilon - ourEpsilon) > 1e-3 * ourEpsilon) {
-      throw index.error(convolution.normalization?.node, `has epsilon ${epsilon}; unet-ts's batch norm uses ${ourEpsilon} (PyTorch's default)`);
+      throw index.error(
+        convolution.normalization?.node,
+        `has epsilon ${epsilon}; unet-ts's batch norm uses ${ourEpsilon} (PyTorch's default)`,
+      );
     }
   }
   const upSampling = layout.up[0].upSampling.kind;
   for (const level of layout.up) {
-    if (level.upSampling.kind !== upSampling) throw index.error(level.upSampling.node, `up-samples by ${level.upSampling.kind} where the deepest level uses ${upSampling}; a U-Net uses one kind`);
+    if (level.upSampling.kind !== upSampling)
+      throw index.error(
+        level.upSampling.node,
+        `up-samples by ${level.upSampling.kind} where the deepest level uses ${upSampling}; a U-Net uses one kind`,
+      );
   }
   const depth = layout.down.length - 1;
   const crops = skipCrops({ depth, padding });
   for (const [step, level] of layout.up.entries()) {
     const expected = crops[step];
     const after = level.crop.after;
-    const fits = level.crop.before.every((before) => before === expected.before) && after.every((value) => value === undefined || value === expected.after);
+    const fits =
+      level.crop.before.every((before) => before === expected.before) &&
+      after.every((value) => value === undefined || value === expected.after);
     if (!fits) {
-      throw index.error(level.crop.nodes[0] ?? level.concat, `crops the skip by [${level.crop.before}] before and [${after.map((value) => value ?? '?')}] after; a ${padding} U-Net of depth ${depth} crops ${expected.before} and ${expected.after} there (centre crop)`);
+      throw index.error(
+        level.crop.nodes[0] ?? level.concat,
+        `crops the skip by [${level.crop.before}] before and [${after.map((value) => value ?? '?')}] after; a ${padding} U-Net of depth ${depth} crops ${expected.before} and ${expected.after} there (centre crop)`,
+      );
     }
   }
   const classes = tensorDims(layout.head.kernel)[0];

@@ -40,8 +40,14 @@ async function compareWithOnnxRuntime(config: Partial<UNetConfig>, sizes: number
 describe('exportUNetToOnnx, checked by ONNX Runtime', () => {
   const variants: [string, Partial<UNetConfig>][] = [
     ['unpadded, transposed, no batch norm (the paper, narrow)', { baseChannels: 4, depth: 2 }],
-    ['padded, batch norm without bias, transposed (the small preset, narrow)', { baseChannels: 4, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, dropout: 0 }],
-    ['unpadded, bilinear, batch norm with bias', { baseChannels: 4, depth: 2, upSampling: 'bilinear', normalization: 'batch', inputChannels: 3, classes: 3 }],
+    [
+      'padded, batch norm without bias, transposed (the small preset, narrow)',
+      { baseChannels: 4, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, dropout: 0 },
+    ],
+    [
+      'unpadded, bilinear, batch norm with bias',
+      { baseChannels: 4, depth: 2, upSampling: 'bilinear', normalization: 'batch', inputChannels: 3, classes: 3 },
+    ],
     ['padded, bilinear, depth 3', { baseChannels: 2, depth: 3, padding: 'same', upSampling: 'bilinear' }],
   ];
   for (const [title, config] of variants) {
@@ -71,7 +77,7 @@ describe('exportUNetToOnnx, checked by ONNX Runtime', () => {
     const inputType = decoded.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? [];
     const dims = inputType.map((dim) => dim.dimParam || Number(dim.dimValue));
     expect(dims).toEqual(['batch', 1, 'height', 'width']);
-    const props = Object.fromEntries(decoded.metadataProps.map((entry) => [entry.key, JSON.parse(entry.value ?? "")]));
+    const props = Object.fromEntries(decoded.metadataProps.map((entry) => [entry.key, JSON.parse(entry.value ?? '')]));
     expect(props[metadataKeys.config]).toEqual(model.config);
     expect(props[metadataKeys.classNames]).toEqual(['cell', 'membrane']);
     expect(props[metadataKeys.labelMapping]).toEqual({ values: [255, 0] });

@@ -66,7 +66,11 @@ const { AttributeType } = onnx.AttributeProto;
 const ints = (name: string, values: number[]): OnnxTypes.IAttributeProto => ({ name, type: AttributeType.INTS, ints: values });
 const int = (name: string, value: number): OnnxTypes.IAttributeProto => ({ name, type: AttributeType.INT, i: value });
 const float = (name: string, value: number): OnnxTypes.IAttributeProto => ({ name, type: AttributeType.FLOAT, f: value });
-const string = (name: string, value: string): OnnxTypes.IAttributeProto => ({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
+const string = (name: string, value: string): OnnxTypes.IAttributeProto => ({
+  name,
+  type: AttributeType.STRING,
+  s: new TextEncoder().encode(value),
+});
 
 function convolution(graph: GraphBuilder, name: string, x: string, kernelSize: number, pad: number, withBias: boolean): string {
   const inputs = [x, graph.weight(`${name}/kernel`, convolutionKernelToOnnx)];
@@ -90,7 +94,13 @@ function doubleConvolution(graph: GraphBuilder, name: string, x: string, config:
       y = graph.node(
         'BatchNormalization',
         norm,
-        [y, graph.weight(`${norm}/gamma`), graph.weight(`${norm}/beta`), graph.weight(`${norm}/moving_mean`), graph.weight(`${norm}/moving_variance`)],
+        [
+          y,
+          graph.weight(`${norm}/gamma`),
+          graph.weight(`${norm}/beta`),
+          graph.weight(`${norm}/moving_mean`),
+          graph.weight(`${norm}/moving_variance`),
+        ],
         [float('epsilon', batchNormEpsilon)],
       );
     }
@@ -103,18 +113,21 @@ function doubleConvolution(graph: GraphBuilder, name: string, x: string, config:
 function upSampling(graph: GraphBuilder, name: string, x: string, config: UNetConfig): string {
   if (config.upSampling === 'transposed') {
     const up = `${name}/up_convolution`;
-    return graph.node('ConvTranspose', up, [x, graph.weight(`${up}/kernel`, upConvolutionKernelToOnnx), graph.weight(`${up}/bias`)], [
-      ints('kernel_shape', [2, 2]),
-      ints('strides', [2, 2]),
-      int('group', 1),
-    ]);
+    return graph.node(
+      'ConvTranspose',
+      up,
+      [x, graph.weight(`${up}/kernel`, upConvolutionKernelToOnnx), graph.weight(`${up}/bias`)],
+      [ints('kernel_shape', [2, 2]), ints('strides', [2, 2]), int('group', 1)],
+    );
   }
   // Half-pixel centres with the edge pixel repeated: doubleBilinear in layers/bilinear_up_sampling.ts.
   const scales = graph.constant(name, (constantName) => floatVectorProto(constantName, [1, 1, 2, 2]));
-  const doubled = graph.node('Resize', `${name}/resize`, [x, '', scales], [
-    string('mode', 'linear'),
-    string('coordinate_transformation_mode', 'half_pixel'),
-  ]);
+  const doubled = graph.node(
+    'Resize',
+    `${name}/resize`,
+    [x, '', scales],
+    [string('mode', 'linear'), string('coordinate_transformation_mode', 'half_pixel')],
+  );
   return convolution(graph, `${name}/up_projection`, doubled, 1, 0, true);
 }
 

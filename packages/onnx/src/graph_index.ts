@@ -90,10 +90,14 @@ export class GraphIndex {
     const matching = readers.filter((node) => ops.includes(node.opType ?? ''));
     if (matching.length === 1) return matching[0];
     if (matching.length > 1) {
-      throw this.error(matching[1], `is one of ${matching.length} ${ops.join('/')} nodes reading '${tensor}' (${matching.map(describeNode).join(', ')}); a U-Net has one: ${expected}`);
+      throw this.error(
+        matching[1],
+        `is one of ${matching.length} ${ops.join('/')} nodes reading '${tensor}' (${matching.map(describeNode).join(', ')}); a U-Net has one: ${expected}`,
+      );
     }
     const other = readers.find((node) => !ignore.includes(node.opType ?? ''));
-    if (other === undefined) throw this.error(this.producerOf(tensor), `makes '${tensor}', which nothing reads where ${expected} was expected`);
+    if (other === undefined)
+      throw this.error(this.producerOf(tensor), `makes '${tensor}', which nothing reads where ${expected} was expected`);
     throw this.error(other, `reads '${tensor}' where ${expected} was expected`);
   }
 
@@ -102,7 +106,11 @@ export class GraphIndex {
     const name = node.input?.[position];
     if (!name) return undefined;
     const tensor = this.storedTensor(name);
-    if (tensor === undefined) throw this.error(node, `computes its ${what} ('${name}') in the graph; only constant ${what} can be mapped (export with static crops and scales)`);
+    if (tensor === undefined)
+      throw this.error(
+        node,
+        `computes its ${what} ('${name}') in the graph; only constant ${what} can be mapped (export with static crops and scales)`,
+      );
     return readNumbers(tensor, `${this.source}: node ${describeNode(node)}`);
   }
 }

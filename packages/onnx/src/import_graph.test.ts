@@ -71,7 +71,10 @@ function catchError(run: () => unknown): unknown {
 
 /** A hand-made ONNX model: input 'x' [1, 1, 8, 8], the given nodes, output 'y'. */
 function handMadeModel(nodes: OnnxTypes.INodeProto[], initializers: OnnxTypes.ITensorProto[]): Uint8Array {
-  const info = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 1 }, { dimValue: 8 }, { dimValue: 8 }] } } } });
+  const info = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 1 }, { dimValue: 8 }, { dimValue: 8 }] } } },
+  });
   return onnx.ModelProto.encode({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 17 }],
@@ -82,7 +85,10 @@ function handMadeModel(nodes: OnnxTypes.INodeProto[], initializers: OnnxTypes.IT
 const kernel = (name: string, out: number, inChannels: number) =>
   floatTensorProto(name, { values: new Float32Array(out * inChannels * 9).fill(0.1), shape: [out, inChannels, 3, 3] });
 const conv = (name: string, input: string, weight: string): OnnxTypes.INodeProto => ({
-  opType: 'Conv', name, input: [input, weight], output: [`${name}_out`],
+  opType: 'Conv',
+  name,
+  input: [input, weight],
+  output: [`${name}_out`],
   attribute: [{ name: 'pads', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 1, 1, 1] }],
 });
 const relu = (name: string, input: string): OnnxTypes.INodeProto => ({ opType: 'Relu', name, input: [input], output: [`${name}_out`] });
@@ -119,7 +125,9 @@ describe('bad input: one line that says what is wrong', () => {
   });
 
   it('a file of another format (a PNG, a JSON model)', () => {
-    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 0]);
+    const png = Uint8Array.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 0,
+    ]);
     const pngError = catchError(() => unetFromOnnx(png, 'image.png'));
     expect(pngError).toBeInstanceOf(OnnxFormatError);
     expect(oneLine(pngError)).toMatch(/^image\.png is not an ONNX model/);
@@ -140,7 +148,13 @@ describe('bad input: one line that says what is wrong', () => {
 
   it('a classifier (two convolutions, then global pooling) names the node where pooling by 2 was expected', () => {
     const graph = handMadeModel(
-      [conv('c1', 'x', 'w1'), relu('r1', 'c1_out'), conv('c2', 'r1_out', 'w2'), relu('r2', 'c2_out'), { opType: 'GlobalAveragePool', name: 'gap', input: ['r2_out'], output: ['y'] }],
+      [
+        conv('c1', 'x', 'w1'),
+        relu('r1', 'c1_out'),
+        conv('c2', 'r1_out', 'w2'),
+        relu('r2', 'c2_out'),
+        { opType: 'GlobalAveragePool', name: 'gap', input: ['r2_out'], output: ['y'] },
+      ],
       [kernel('w1', 4, 1), kernel('w2', 4, 4)],
     );
     expect(oneLine(catchError(() => unetFromOnnx(graph, 'classifier.onnx')))).toBe(
@@ -152,7 +166,7 @@ describe('bad input: one line that says what is wrong', () => {
     const decoded = onnx.ModelProto.decode(bytes);
     const entry = decoded.metadataProps.find((prop) => prop.key === 'unet_ts.config');
     if (entry === undefined) throw new Error('the export wrote no config');
-    entry.value = JSON.stringify({ ...JSON.parse(entry.value ?? "{}"), baseChannels: 8 });
+    entry.value = JSON.stringify({ ...JSON.parse(entry.value ?? '{}'), baseChannels: 8 });
     const message = oneLine(catchError(() => unetFromOnnx(onnx.ModelProto.encode(decoded).finish(), 'edited.onnx')));
     expect(message).toMatch(/^edited\.onnx: metadata_props 'unet_ts.config' says baseChannels 8 but the graph has 2/);
   });

@@ -24,10 +24,19 @@ export function decodeOnnxModel(bytes: Uint8Array, source: string): OnnxTypes.Mo
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new OnnxFormatError(`${source} is not an ONNX model, or it is truncated: ${(error as Error).message} (${bytes.length} bytes read)`);
+    throw new OnnxFormatError(
+      `${source} is not an ONNX model, or it is truncated: ${(error as Error).message} (${bytes.length} bytes read)`,
+    );
   }
-  if (model.graph === null || model.graph === undefined || (model.graph.node ?? []).length === 0 || (model.opsetImport ?? []).length === 0) {
-    throw new OnnxFormatError(`${source} is not an ONNX model: it decodes without a graph of nodes or an opset (${bytes.length} bytes); pass a .onnx file`);
+  if (
+    model.graph === null ||
+    model.graph === undefined ||
+    (model.graph.node ?? []).length === 0 ||
+    (model.opsetImport ?? []).length === 0
+  ) {
+    throw new OnnxFormatError(
+      `${source} is not an ONNX model: it decodes without a graph of nodes or an opset (${bytes.length} bytes); pass a .onnx file`,
+    );
   }
   return model;
 }
@@ -36,7 +45,9 @@ function checkAgainstSaved(found: Record<string, unknown>, saved: UNetConfig | u
   if (saved === undefined) return;
   for (const key of structuralKeys) {
     if (saved[key] !== found[key]) {
-      throw new OnnxGraphError(`${source}: metadata_props '${metadataKeys.config}' says ${key} ${JSON.stringify(saved[key])} but the graph has ${JSON.stringify(found[key])}; the graph was changed after export: remove the key to import the graph as it is`);
+      throw new OnnxGraphError(
+        `${source}: metadata_props '${metadataKeys.config}' says ${key} ${JSON.stringify(saved[key])} but the graph has ${JSON.stringify(found[key])}; the graph was changed after export: remove the key to import the graph as it is`,
+      );
     }
   }
 }
@@ -67,7 +78,13 @@ export function importOnnxUNet(bytes: Uint8Array, source: string): ImportedUNet 
   const classNames = readClassNames(model.metadataProps?.find((entry) => entry.key === metadataKeys.classNames)?.value);
   const config = completeConfig(structure, saved.config, classNames);
   const weights = weightsFromGraph(index, layout, config);
-  const metadata = saved.metadata ?? { importedFrom: { file: source, producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), opset: Number(model.opsetImport?.[0]?.version ?? 0) } };
+  const metadata = saved.metadata ?? {
+    importedFrom: {
+      file: source,
+      producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(),
+      opset: Number(model.opsetImport?.[0]?.version ?? 0),
+    },
+  };
   return { config, weights, metadata };
 }
 

@@ -47,7 +47,9 @@ export function readMetadataProps(props: OnnxTypes.IStringStringEntryProto[] | n
     try {
       return JSON.parse(text);
     } catch {
-      throw new OnnxGraphError(`${source}: metadata_props '${key}' is not JSON (${text.slice(0, 60)}); remove it or export the model again`);
+      throw new OnnxGraphError(
+        `${source}: metadata_props '${key}' is not JSON (${text.slice(0, 60)}); remove it or export the model again`,
+      );
     }
   };
   const saved: SavedProps = {};

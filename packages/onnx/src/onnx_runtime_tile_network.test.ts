@@ -33,7 +33,8 @@ describe('onnxRuntimeTileNetwork in segmentImage', () => {
         const theirs = await segmentImage(network, picture, options);
         expect(theirs.probabilities.length).toBe(ours.probabilities.length);
         let difference = 0;
-        for (let i = 0; i < ours.probabilities.length; i++) difference = Math.max(difference, Math.abs(ours.probabilities[i] - theirs.probabilities[i]));
+        for (let i = 0; i < ours.probabilities.length; i++)
+          difference = Math.max(difference, Math.abs(ours.probabilities[i] - theirs.probabilities[i]));
         expect(difference).toBeLessThan(1e-5);
         await network.release();
         model.dispose();

@@ -41,7 +41,12 @@ export async function onnxRuntimeTileNetwork(
   sessionOptions: Record<string, unknown> = {},
 ): Promise<OnnxRuntimeTileNetwork> {
   const session = await runtime.InferenceSession.create(model, sessionOptions);
-  const geometry: NetworkGeometry = { depth: config.depth, padding: config.padding, inputChannels: config.inputChannels, classes: config.classes };
+  const geometry: NetworkGeometry = {
+    depth: config.depth,
+    padding: config.padding,
+    inputChannels: config.inputChannels,
+    classes: config.classes,
+  };
 
   /** Probabilities NHWC of one batch NHWC, whatever its height and width. */
   async function run(tiles: Float32Array, shape: [number, number, number, number]): Promise<{ values: Float32Array; shape: number[] }> {
@@ -81,7 +86,10 @@ export async function onnxRuntimeTileNetwork(
       // A padded network returns the whole input tile: keep the output tile inside its context, as tfjsTileNetwork does.
       const extraRows = (predicted.shape[1] - shape.outputHeight) / 2;
       const extraColumns = (predicted.shape[2] - shape.outputWidth) / 2;
-      const cropped = extraRows === 0 && extraColumns === 0 ? predicted : tf.slice(predicted, [0, extraRows, extraColumns, 0], [-1, shape.outputHeight, shape.outputWidth, -1]);
+      const cropped =
+        extraRows === 0 && extraColumns === 0
+          ? predicted
+          : tf.slice(predicted, [0, extraRows, extraColumns, 0], [-1, shape.outputHeight, shape.outputWidth, -1]);
       const values = (await cropped.data()) as Float32Array;
       tf.dispose([predicted, cropped]);
       return values;

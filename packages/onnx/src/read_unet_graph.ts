@@ -49,7 +49,10 @@ export interface UNetGraphLayout {
 }
 
 function checkUnitStrides(index: GraphIndex, node: Node): void {
-  for (const [name, fallback] of [['strides', 1], ['dilations', 1]] as const) {
+  for (const [name, fallback] of [
+    ['strides', 1],
+    ['dilations', 1],
+  ] as const) {
     const values = intsAttribute(node, name);
     if (values?.some((value) => value !== fallback)) {
       throw index.error(node, `has ${name} [${values}]; a U-Net's convolutions have ${name} 1`);
@@ -72,7 +75,13 @@ function storedWeight(index: GraphIndex, node: Node, position: number, what: str
 }
 
 /** A Conv reading `x` with a k x k kernel, and the BatchNormalization after it if there is one. */
-function readConvolution(index: GraphIndex, x: string, kernelSize: 1 | 3, expected: string, ignore: readonly string[] = []): { layout: ConvolutionLayout; output: string } {
+function readConvolution(
+  index: GraphIndex,
+  x: string,
+  kernelSize: 1 | 3,
+  expected: string,
+  ignore: readonly string[] = [],
+): { layout: ConvolutionLayout; output: string } {
   const node = index.nextNode(x, ['Conv'], expected, ignore);
   checkUnitStrides(index, node);
   const kernel = storedWeight(index, node, 1, 'kernel');
@@ -92,7 +101,8 @@ function readConvolution(index: GraphIndex, x: string, kernelSize: 1 | 3, expect
   const readers = index.readersOf(output);
   const norm = readers.length === 1 && readers[0].opType === 'BatchNormalization' ? readers[0] : undefined;
   if (norm !== undefined) {
-    if ((intAttribute(norm, 'training_mode') ?? 0) !== 0) throw index.error(norm, 'is in training mode; export the network in eval mode (model.eval())');
+    if ((intAttribute(norm, 'training_mode') ?? 0) !== 0)
+      throw index.error(norm, 'is in training mode; export the network in eval mode (model.eval())');
     const tensors = [1, 2, 3, 4].map((position) => storedWeight(index, norm, position, 'statistics'));
     if (tensors.some((tensor) => tensor === undefined)) throw index.error(norm, 'lacks one of scale, bias, mean and variance');
     const [gamma, beta, mean, variance] = tensors as Tensor[];
@@ -103,11 +113,22 @@ function readConvolution(index: GraphIndex, x: string, kernelSize: 1 | 3, expect
 }
 
 /** Two 3x3 convolutions, each with (batch norm and) ReLU: a U-Net level. */
-function readDoubleConvolution(index: GraphIndex, x: string, where: string, ignore: readonly string[] = []): { layouts: [ConvolutionLayout, ConvolutionLayout]; output: string } {
+function readDoubleConvolution(
+  index: GraphIndex,
+  x: string,
+  where: string,
+  ignore: readonly string[] = [],
+): { layouts: [ConvolutionLayout, ConvolutionLayout]; output: string } {
   const layouts: ConvolutionLayout[] = [];
   let y = x;
   for (const ordinal of ['first', 'second']) {
-    const { layout, output } = readConvolution(index, y, 3, `a 3x3 Conv (the ${ordinal} convolution of ${where})`, layouts.length === 0 ? ignore : []);
+    const { layout, output } = readConvolution(
+      index,
+      y,
+      3,
+      `a 3x3 Conv (the ${ordinal} convolution of ${where})`,
+      layouts.length === 0 ? ignore : [],
+    );
     const relu = index.nextNode(output, ['Relu'], `a Relu after ${describeNode(layout.normalization?.node ?? layout.node)} (${where})`);
     layouts.push(layout);
     y = relu.output?.[0] ?? '';
@@ -119,8 +140,16 @@ function checkPoolOf2(index: GraphIndex, node: Node): void {
   const kernel = intsAttribute(node, 'kernel_shape') ?? [];
   const strides = intsAttribute(node, 'strides') ?? [1, 1];
   const pads = intsAttribute(node, 'pads') ?? [0, 0, 0, 0];
-  if (kernel.join() !== '2,2' || strides.join() !== '2,2' || pads.some((pad) => pad !== 0) || (intAttribute(node, 'ceil_mode') ?? 0) !== 0) {
-    throw index.error(node, `pools with kernel [${kernel}], strides [${strides}], pads [${pads}]; a U-Net pools 2x2 with stride 2 and no padding`);
+  if (
+    kernel.join() !== '2,2' ||
+    strides.join() !== '2,2' ||
+    pads.some((pad) => pad !== 0) ||
+    (intAttribute(node, 'ceil_mode') ?? 0) !== 0
+  ) {
+    throw index.error(
+      node,
+      `pools with kernel [${kernel}], strides [${strides}], pads [${pads}]; a U-Net pools 2x2 with stride 2 and no padding`,
+    );
   }
 }
 
@@ -134,23 +163,47 @@ function readUpSampling(index: GraphIndex, x: string, level: number): { layout: 
     const strides = intsAttribute(node, 'strides') ?? [1, 1];
     const pads = intsAttribute(node, 'pads') ?? [0, 0, 0, 0];
     const outputPadding = intsAttribute(node, 'output_padding') ?? [0, 0];
-    if (kernel === undefined || dims.length !== 4 || dims[2] !== 2 || dims[3] !== 2 || strides.join() !== '2,2' || pads.some((pad) => pad !== 0) || outputPadding.some((pad) => pad !== 0)) {
-      throw index.error(node, `has kernel [${dims}], strides [${strides}], pads [${pads}]; a U-Net's up-convolution is 2x2 with stride 2 and no padding`);
+    if (
+      kernel === undefined ||
+      dims.length !== 4 ||
+      dims[2] !== 2 ||
+      dims[3] !== 2 ||
+      strides.join() !== '2,2' ||
+      pads.some((pad) => pad !== 0) ||
+      outputPadding.some((pad) => pad !== 0)
+    ) {
+      throw index.error(
+        node,
+        `has kernel [${dims}], strides [${strides}], pads [${pads}]; a U-Net's up-convolution is 2x2 with stride 2 and no padding`,
+      );
     }
     return { layout: { kind: 'transposed', node, kernel, bias: storedWeight(index, node, 2, 'bias') }, output: node.output?.[0] ?? '' };
   }
   const mode = stringAttribute(node, 'mode') ?? 'nearest';
   const coordinates = stringAttribute(node, 'coordinate_transformation_mode') ?? 'half_pixel';
   if (mode !== 'linear' || !['half_pixel', 'pytorch_half_pixel'].includes(coordinates)) {
-    throw index.error(node, `resizes by mode '${mode}' with '${coordinates}' coordinates; a U-Net's bilinear up-sampling is 'linear' with half-pixel centres (PyTorch's align_corners=False)`);
+    throw index.error(
+      node,
+      `resizes by mode '${mode}' with '${coordinates}' coordinates; a U-Net's bilinear up-sampling is 'linear' with half-pixel centres (PyTorch's align_corners=False)`,
+    );
   }
-  if (node.input?.[3]) throw index.error(node, 'resizes to sizes computed in the graph; export with scale_factor=2 so that the scales are constant');
+  if (node.input?.[3])
+    throw index.error(node, 'resizes to sizes computed in the graph; export with scale_factor=2 so that the scales are constant');
   const scales = index.constantInput(node, 2, 'scales');
   if (scales === undefined || scales.join() !== '1,1,2,2') {
     throw index.error(node, `scales by [${scales ?? 'nothing'}]; a U-Net's bilinear up-sampling doubles height and width ([1, 1, 2, 2])`);
   }
-  const { layout: projection, output } = readConvolution(index, node.output?.[0] ?? '', 1, `a 1x1 Conv after the bilinear Resize ${describeNode(node)} (it halves the channels)`);
-  if (projection.normalization !== undefined) throw index.error(projection.normalization.node, 'follows the up-sampling 1x1 convolution; our bilinear up-sampling has no batch norm there');
+  const { layout: projection, output } = readConvolution(
+    index,
+    node.output?.[0] ?? '',
+    1,
+    `a 1x1 Conv after the bilinear Resize ${describeNode(node)} (it halves the channels)`,
+  );
+  if (projection.normalization !== undefined)
+    throw index.error(
+      projection.normalization.node,
+      'follows the up-sampling 1x1 convolution; our bilinear up-sampling has no batch norm there',
+    );
   return { layout: { kind: 'bilinear', node, projection }, output };
 }
 
@@ -169,7 +222,8 @@ function readCrop(index: GraphIndex, x: string): { source: string; crop: UpLevel
       const axis = rawAxis < 0 ? rawAxis + 4 : rawAxis;
       if (steps[position] !== 1) throw index.error(producer, `slices with step ${steps[position]}; a skip connection's crop has step 1`);
       const fullAxis = starts[position] === 0 && ends[position] >= 2 ** 31 - 1;
-      if (axis < 2 && !fullAxis) throw index.error(producer, `slices axis ${axis} (batch or channels); a skip connection's crop cuts only height and width`);
+      if (axis < 2 && !fullAxis)
+        throw index.error(producer, `slices axis ${axis} (batch or channels); a skip connection's crop cuts only height and width`);
       if (axis >= 2) {
         before[axis - 2] += starts[position];
         const end = ends[position];
@@ -192,12 +246,20 @@ function readCrop(index: GraphIndex, x: string): { source: string; crop: UpLevel
 export function readUNetGraph(index: GraphIndex): UNetGraphLayout {
   const inputs = index.dataInputs();
   if (inputs.length !== 1) {
-    throw index.error(undefined, `the graph has ${inputs.length} inputs (${inputs.map((input) => input.name).join(', ') || 'none'}); a U-Net has one image input`);
+    throw index.error(
+      undefined,
+      `the graph has ${inputs.length} inputs (${inputs.map((input) => input.name).join(', ') || 'none'}); a U-Net has one image input`,
+    );
   }
   const inputName = inputs[0].name ?? '';
-  const inputShape = (inputs[0].type?.tensorType?.shape?.dim ?? []).map((dim) => (dim.dimValue === undefined || dim.dimValue === null || dim.dimParam ? undefined : Number(dim.dimValue)));
+  const inputShape = (inputs[0].type?.tensorType?.shape?.dim ?? []).map((dim) =>
+    dim.dimValue === undefined || dim.dimValue === null || dim.dimParam ? undefined : Number(dim.dimValue),
+  );
   if (inputShape.length !== 0 && inputShape.length !== 4) {
-    throw index.error(undefined, `input '${inputName}' has rank ${inputShape.length}; a U-Net takes images [batch, channels, height, width]`);
+    throw index.error(
+      undefined,
+      `input '${inputName}' has rank ${inputShape.length}; a U-Net takes images [batch, channels, height, width]`,
+    );
   }
   const down: [ConvolutionLayout, ConvolutionLayout][] = [];
   const skips: string[] = [];
@@ -215,7 +277,10 @@ export function readUNetGraph(index: GraphIndex): UNetGraphLayout {
     down.push(layouts);
   }
   if (level === 0) {
-    throw index.error(index.readersOf(output)[0] ?? index.producerOf(output), 'follows the first level where a 2x2 MaxPool was expected; a U-Net pools at least once');
+    throw index.error(
+      index.readersOf(output)[0] ?? index.producerOf(output),
+      'follows the first level where a 2x2 MaxPool was expected; a U-Net pools at least once',
+    );
   }
   const up: UpLevelLayout[] = [];
   for (let upLevel = level - 1; upLevel >= 0; upLevel--) {
@@ -224,18 +289,26 @@ export function readUNetGraph(index: GraphIndex): UNetGraphLayout {
     const axis = intAttribute(concat, 'axis');
     const inputsOfConcat = (concat.input ?? []).map((name) => index.resolve(name));
     if ((axis !== 1 && axis !== -3) || inputsOfConcat.length !== 2 || inputsOfConcat[1] !== index.resolve(upsampled)) {
-      throw index.error(concat, `concatenates [${concat.input}] along axis ${axis}; a U-Net concatenates the cropped skip and then the up-sampled features along the channels (axis 1)`);
+      throw index.error(
+        concat,
+        `concatenates [${concat.input}] along axis ${axis}; a U-Net concatenates the cropped skip and then the up-sampled features along the channels (axis 1)`,
+      );
     }
     const { source, crop } = readCrop(index, inputsOfConcat[0]);
     if (source !== index.resolve(skips[upLevel])) {
       throw index.error(concat, `joins '${source}' where the skip connection of level ${upLevel} ('${skips[upLevel]}') was expected`);
     }
-    const convolutions = readDoubleConvolution(index, concat.output?.[0] ?? '', `level ${upLevel} on the way up, after ${describeNode(concat)}`);
+    const convolutions = readDoubleConvolution(
+      index,
+      concat.output?.[0] ?? '',
+      `level ${upLevel} on the way up, after ${describeNode(concat)}`,
+    );
     up.push({ upSampling, crop, concat, convolutions: convolutions.layouts });
     output = convolutions.output;
   }
   const { layout: head, output: logits } = readConvolution(index, output, 1, 'a 1x1 Conv (the head: one logit per class)');
-  if (head.normalization !== undefined) throw index.error(head.normalization.node, 'follows the head; a U-Net ends with a plain 1x1 convolution');
+  if (head.normalization !== undefined)
+    throw index.error(head.normalization.node, 'follows the head; a U-Net ends with a plain 1x1 convolution');
   checkOutputs(index, logits);
   return { inputName, inputShape, down, up, head };
 }
@@ -251,7 +324,10 @@ function checkOutputs(index: GraphIndex, logits: string): void {
     const readsLogits = index.resolve(producer?.input?.[0] ?? '') === resolvedLogits;
     const isSoftmax = producer?.opType === 'Softmax' && (axis === 1 || axis === -3);
     if (!readsLogits || !(isSoftmax || producer?.opType === 'Sigmoid')) {
-      throw index.error(producer, `makes the graph output '${output.name}'; a U-Net's outputs are the head's logits, their Softmax over the channels (axis 1) or their Sigmoid`);
+      throw index.error(
+        producer,
+        `makes the graph output '${output.name}'; a U-Net's outputs are the head's logits, their Softmax over the channels (axis 1) or their Sigmoid`,
+      );
     }
   }
 }

@@ -33,17 +33,21 @@ export function readFloatTensor(tensor: OnnxTypes.ITensorProto, where: string): 
   const shape = (tensor.dims ?? []).map(int64ToNumber);
   const size = shape.reduce((product, extent) => product * extent, 1);
   if (tensor.dataType !== DataType.FLOAT) {
-    throw new OnnxGraphError(`${where}: tensor '${tensor.name}' is ${DataType[tensor.dataType ?? 0]}, not FLOAT; export the network in float32`);
+    throw new OnnxGraphError(
+      `${where}: tensor '${tensor.name}' is ${DataType[tensor.dataType ?? 0]}, not FLOAT; export the network in float32`,
+    );
   }
   if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    throw new OnnxGraphError(`${where}: tensor '${tensor.name}' is stored in an external file; export with the weights inside the .onnx file`);
+    throw new OnnxGraphError(
+      `${where}: tensor '${tensor.name}' is stored in an external file; export with the weights inside the .onnx file`,
+    );
   }
   const values =
-    tensor.rawData && tensor.rawData.length > 0
-      ? new Float32Array(copyBytes(tensor.rawData))
-      : Float32Array.from(tensor.floatData ?? []);
+    tensor.rawData && tensor.rawData.length > 0 ? new Float32Array(copyBytes(tensor.rawData)) : Float32Array.from(tensor.floatData ?? []);
   if (values.length !== size) {
-    throw new OnnxGraphError(`${where}: tensor '${tensor.name}' has ${values.length} values for shape [${shape}] (${size}): the file is damaged`);
+    throw new OnnxGraphError(
+      `${where}: tensor '${tensor.name}' has ${values.length} values for shape [${shape}] (${size}): the file is damaged`,
+    );
   }
   return { values, shape };
 }

@@ -50,7 +50,9 @@ for (const folder of folders) {
           difference = Math.max(difference, Math.abs(ours[i] - expected.values[i]));
           largest = Math.max(largest, Math.abs(expected.values[i]));
         }
-        console.log(`import vs PyTorch, ${fixture.name}: max abs ${difference.toExponential(2)} on logits (largest |logit| ${largest.toFixed(2)})`);
+        console.log(
+          `import vs PyTorch, ${fixture.name}: max abs ${difference.toExponential(2)} on logits (largest |logit| ${largest.toFixed(2)})`,
+        );
         expect(difference).toBeLessThan(1e-4);
         logits.dispose();
         model.dispose();

@@ -16,7 +16,12 @@ describe('transposeArray', () => {
     const result = transposeArray(values, shape, permutation);
     expect(result.shape).toEqual([4, 5, 3, 2]);
     // Element [a, b, c, d] of the input is element [c, d, b, a] of the output.
-    for (const [a, b, c, d] of [[0, 0, 0, 0], [1, 2, 3, 4], [1, 0, 2, 3], [0, 1, 3, 0]]) {
+    for (const [a, b, c, d] of [
+      [0, 0, 0, 0],
+      [1, 2, 3, 4],
+      [1, 0, 2, 3],
+      [0, 1, 3, 0],
+    ]) {
       expect(result.values[((c * 5 + d) * 3 + b) * 2 + a]).toBe(values[((a * 3 + b) * 4 + c) * 5 + d]);
     }
   });

@@ -18,18 +18,36 @@ export function weightsFromGraph(index: GraphIndex, layout: UNetGraphLayout, con
   const read = (node: OnnxTypes.INodeProto, tensor: OnnxTypes.ITensorProto, expectedShape: number[], what: string): WeightArray => {
     const weight = readFloatTensor(tensor, `${index.source}: node '${node.name}'`);
     if (weight.shape.join() !== expectedShape.join()) {
-      throw index.error(node, `has ${what} of shape [${weight.shape}]; a U-Net of base ${config.baseChannels}, depth ${config.depth}, ${config.inputChannels} input channels and ${config.classes} classes needs [${expectedShape}] there`);
+      throw index.error(
+        node,
+        `has ${what} of shape [${weight.shape}]; a U-Net of base ${config.baseChannels}, depth ${config.depth}, ${config.inputChannels} input channels and ${config.classes} classes needs [${expectedShape}] there`,
+      );
     }
     return weight;
   };
   const vector = (node: OnnxTypes.INodeProto, tensor: OnnxTypes.ITensorProto | undefined, length: number, what: string): WeightArray =>
     tensor === undefined ? { values: new Float32Array(length), shape: [length] } : read(node, tensor, [length], what);
 
-  const convolution = (name: string, layer: ConvolutionLayout, inChannels: number, outChannels: number, kernelSize: number, withBias: boolean): void => {
-    weights.set(`${name}/kernel`, convolutionKernelFromOnnx(read(layer.node, layer.kernel, [outChannels, inChannels, kernelSize, kernelSize], 'a kernel')));
+  const convolution = (
+    name: string,
+    layer: ConvolutionLayout,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number,
+    withBias: boolean,
+  ): void => {
+    weights.set(
+      `${name}/kernel`,
+      convolutionKernelFromOnnx(read(layer.node, layer.kernel, [outChannels, inChannels, kernelSize, kernelSize], 'a kernel')),
+    );
     if (withBias) weights.set(`${name}/bias`, vector(layer.node, layer.bias, outChannels, 'a bias'));
   };
-  const doubleConvolution = (name: string, layers: [ConvolutionLayout, ConvolutionLayout], inChannels: number, outChannels: number): void => {
+  const doubleConvolution = (
+    name: string,
+    layers: [ConvolutionLayout, ConvolutionLayout],
+    inChannels: number,
+    outChannels: number,
+  ): void => {
     for (const [position, layer] of layers.entries()) {
       convolution(`${name}/conv${position + 1}`, layer, position === 0 ? inChannels : outChannels, outChannels, 3, config.convolutionBias);
       const norm = layer.normalization;

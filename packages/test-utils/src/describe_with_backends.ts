@@ -35,9 +35,14 @@ export function describeWithBackends(
   backends: readonly TestBackendName[] = testBackends,
 ): void {
   for (const backend of backends) {
-    const skipReason = !testBackends.includes(backend) && (backend === 'native' || backend === 'webgpu')
-      ? `not in UNET_TEST_BACKENDS (${testBackends.join(',')})`
-      : backend === 'native' ? nativeUnavailable : backend === 'webgpu' ? webgpuUnavailable : undefined;
+    const skipReason =
+      !testBackends.includes(backend) && (backend === 'native' || backend === 'webgpu')
+        ? `not in UNET_TEST_BACKENDS (${testBackends.join(',')})`
+        : backend === 'native'
+          ? nativeUnavailable
+          : backend === 'webgpu'
+            ? webgpuUnavailable
+            : undefined;
     describe.skipIf(skipReason !== undefined)(`${name} [${backend}]${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
       beforeAll(async () => {
         const ok = await tf.setBackend(backend);
@@ -54,7 +59,10 @@ export function describeWithBackends(
 async function loadWebGPUBackend(): Promise<string | undefined> {
   if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShaderIcd)) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
   try {
-    const dawn = (await import('webgpu')) as unknown as { create: (options: string[]) => { requestAdapter: () => Promise<object | null> }; globals: Record<string, unknown> };
+    const dawn = (await import('webgpu')) as unknown as {
+      create: (options: string[]) => { requestAdapter: () => Promise<object | null> };
+      globals: Record<string, unknown>;
+    };
     Object.assign(globalThis, dawn.globals);
     const gpu = dawn.create([]);
     if ((await gpu.requestAdapter()) === null) {

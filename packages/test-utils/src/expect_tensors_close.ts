@@ -26,12 +26,7 @@ export function maxAbsoluteDifference(actual: Numeric, expected: Numeric): numbe
  * The relative term lets float32 results of large magnitude differ in their last bits across
  * backends without hiding real errors in small values.
  */
-export function expectArraysClose(
-  actual: Numeric,
-  expected: Numeric,
-  absoluteTolerance = 1e-5,
-  relativeTolerance = 0,
-): void {
+export function expectArraysClose(actual: Numeric, expected: Numeric, absoluteTolerance = 1e-5, relativeTolerance = 0): void {
   const a = toArray(actual);
   const b = toArray(expected);
   expect(a.length, 'element count').toBe(b.length);
@@ -39,9 +34,7 @@ export function expectArraysClose(
     const allowed = absoluteTolerance + relativeTolerance * Math.abs(b[i]);
     const difference = Math.abs(a[i] - b[i]);
     if (!(difference <= allowed)) {
-      expect.fail(
-        `element ${i}: ${a[i]} differs from ${b[i]} by ${difference} (allowed ${allowed})`,
-      );
+      expect.fail(`element ${i}: ${a[i]} differs from ${b[i]} by ${difference} (allowed ${allowed})`);
     }
   }
 }

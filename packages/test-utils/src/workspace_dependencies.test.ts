@@ -50,7 +50,8 @@ function sourceFiles(folder: string): string[] {
 
 /** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or undefined for a path or builtin. */
 function packageOf(specifier: string): string | undefined {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || specifier.startsWith('node:')) return undefined;
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || specifier.startsWith('node:'))
+    return undefined;
   const parts = specifier.split('/');
   const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   return builtins.has(name) ? undefined : name;
@@ -82,7 +83,9 @@ describe('the workspace packages', () => {
       const declared = new Set([
         name,
         ...(loadedWherePresent[name] ?? []),
-        ...['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) => Object.keys((manifest[field] as Record<string, string>) ?? {})),
+        ...['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+          Object.keys((manifest[field] as Record<string, string>) ?? {}),
+        ),
       ]);
       const missing: string[] = [];
       const sources = path.join(folder, 'src');

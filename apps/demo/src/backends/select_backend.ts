@@ -23,7 +23,8 @@ async function missingPrerequisite(name: BackendName): Promise<string | undefine
   if (name === 'webgpu') {
     const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
     if (gpu === undefined) return 'this browser has no navigator.gpu';
-    if ((await gpu.requestAdapter().catch(() => null)) === null) return 'navigator.gpu gives no adapter (no usable GPU, or WebGPU is switched off)';
+    if ((await gpu.requestAdapter().catch(() => null)) === null)
+      return 'navigator.gpu gives no adapter (no usable GPU, or WebGPU is switched off)';
   }
   if (name === 'webgl') {
     // A worker has no document: there tfjs draws on an OffscreenCanvas, so ask one.

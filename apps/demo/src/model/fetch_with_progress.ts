@@ -17,7 +17,10 @@ export class DownloadError extends Error {
 export async function fetchWithProgress(urls: string[], onProgress?: ByteProgress): Promise<ArrayBuffer[]> {
   const responses = await Promise.all(urls.map((url) => fetch(url)));
   responses.forEach((response, index) => {
-    if (!response.ok) throw new DownloadError(`fetch_with_progress: ${urls[index]} answered ${response.status} ${response.statusText}; check that the file is on the server`);
+    if (!response.ok)
+      throw new DownloadError(
+        `fetch_with_progress: ${urls[index]} answered ${response.status} ${response.statusText}; check that the file is on the server`,
+      );
   });
   const lengths = responses.map((response) => response.headers.get('Content-Length'));
   const totalBytes = lengths.every((length) => length !== null) ? lengths.reduce((sum, length) => sum + Number(length), 0) : null;

@@ -53,7 +53,9 @@ export async function writeCachedModel(name: string, key: string, artifacts: tf.
     for (const old of await cachedKeys(name)) if (old !== key) await tf.io.removeModel(old);
     return true;
   } catch (error) {
-    console.warn(`model_cache: ${key} could not be kept in IndexedDB (${error instanceof Error ? error.message : String(error)}); it will be downloaded again next time`);
+    console.warn(
+      `model_cache: ${key} could not be kept in IndexedDB (${error instanceof Error ? error.message : String(error)}); it will be downloaded again next time`,
+    );
     return false;
   }
 }

@@ -64,7 +64,11 @@ export interface ShippedModelLoad {
  * kept there on an earlier visit (model_cache.ts), else downloaded, its weights' bytes reported
  * to `onProgress` as they arrive, and kept. Offline (model.json unreachable), any kept copy.
  */
-export async function loadShippedModel(baseUrl: string, entry: ManifestEntry, onProgress?: ByteProgress): Promise<ModelSource & { load: ShippedModelLoad }> {
+export async function loadShippedModel(
+  baseUrl: string,
+  entry: ManifestEntry,
+  onProgress?: ByteProgress,
+): Promise<ModelSource & { load: ShippedModelLoad }> {
   const url = new URL(`models/${entry.path ?? `${entry.name}/model.json`}`, baseUrl).href;
   let text: string | null = null;
   let unreachable = '';
@@ -81,7 +85,10 @@ export async function loadShippedModel(baseUrl: string, entry: ManifestEntry, on
     const source = await loadArtifacts({ load: async () => cached }, entry.label);
     return { ...source, load: { name: entry.name, from: 'cache', bytes: 0 } };
   }
-  if (text === null || key === null) throw new ModelSourceError(`${url} ${unreachable}, and no copy was kept from an earlier visit; check the connection or rebuild the app`);
+  if (text === null || key === null)
+    throw new ModelSourceError(
+      `${url} ${unreachable}, and no copy was kept from an earlier visit; check the connection or rebuild the app`,
+    );
   let modelJson: tf.io.ModelJSON;
   try {
     modelJson = JSON.parse(text) as tf.io.ModelJSON;
@@ -136,7 +143,9 @@ export async function loadModelFiles(files: File[]): Promise<ModelSource> {
         const base = weightPath.split('/').pop() ?? weightPath;
         const file = byName.get(base);
         if (file === undefined) {
-          throw new ModelSourceError(`${name} needs the weight file ${base}, which was not picked; pick model.json and ${group.paths.join(', ')} together`);
+          throw new ModelSourceError(
+            `${name} needs the weight file ${base}, which was not picked; pick model.json and ${group.paths.join(', ')} together`,
+          );
         }
         buffers.push(await file.arrayBuffer());
       }

@@ -54,7 +54,16 @@ export function drawResult(): void {
     ui.overlayCaption.textContent = `${result.objectCount} objects (${classNames?.[1] ?? 'class 1'}) over the image`;
   } else {
     const colours = metadata?.classColours ?? [];
-    drawOverlay(ui.overlayCanvas, image.image.data, result.labels, result.height, result.width, channels, opacity, (label) => colours[label] ?? objectColour(label));
+    drawOverlay(
+      ui.overlayCanvas,
+      image.image.data,
+      result.labels,
+      result.height,
+      result.width,
+      channels,
+      opacity,
+      (label) => colours[label] ?? objectColour(label),
+    );
     ui.overlayCaption.textContent = 'Mask over the image';
   }
 }

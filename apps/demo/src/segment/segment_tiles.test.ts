@@ -38,9 +38,10 @@ describe('segmentTiles', () => {
     // A tile never starts before the page had its turn.
     expect(events).toEqual([1, 2, 3, 4].flatMap((tile) => [`tile ${tile}/4`, 'pause', 'resume']));
     // Each label is the more probable of the two classes, worked out here pixel by pixel.
-    const argmax = Int32Array.from({ length: 280 * 300 }, (_, pixel) => (ours.probabilities[2 * pixel + 1]! > ours.probabilities[2 * pixel]! ? 1 : 0));
+    const argmax = Int32Array.from({ length: 280 * 300 }, (_, pixel) =>
+      ours.probabilities[2 * pixel + 1]! > ours.probabilities[2 * pixel]! ? 1 : 0,
+    );
     expect(ours.labels).toEqual(argmax);
     model.dispose();
   });
 });
-

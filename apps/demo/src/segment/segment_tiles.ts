@@ -2,7 +2,6 @@ import type { ImageArray } from '@unet/core';
 import type { UNet } from '@unet/model';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 
-
 export interface SegmentTilesOptions {
   /**
    * The side of the output tile asked for, as segmentImage's `outputTileSize`; `unet predict`
@@ -48,5 +47,12 @@ export async function segmentTiles(model: UNet, image: ImageArray, options: Segm
       await options.yieldBetweenTiles?.();
     },
   });
-  return { probabilities, labels: labelsFromProbabilities(probabilities, height, width, classes, { threshold: options.threshold }), height, width, classes, tiles };
+  return {
+    probabilities,
+    labels: labelsFromProbabilities(probabilities, height, width, classes, { threshold: options.threshold }),
+    height,
+    width,
+    classes,
+    tiles,
+  };
 }

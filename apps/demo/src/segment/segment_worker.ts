@@ -14,7 +14,10 @@ import { type BackendChoice, type BackendName, selectBackend } from '../backends
 import type { FromSegmentWorker, ToSegmentWorker } from './segment_protocol.js';
 import { segmentTiles } from './segment_tiles.js';
 
-const scope = self as unknown as { postMessage(message: FromSegmentWorker, transfer?: Transferable[]): void; onmessage: ((event: MessageEvent<ToSegmentWorker>) => void) | null };
+const scope = self as unknown as {
+  postMessage(message: FromSegmentWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToSegmentWorker>) => void) | null;
+};
 
 let wasmPathsSet = false;
 let backend: { requested: BackendName; choice: BackendChoice } | null = null;
@@ -38,7 +41,8 @@ async function useBackend(requested: BackendName, wasmFolder: string): Promise<B
 
 function useModel(key: number, artifacts: tf.io.ModelArtifacts | undefined): UNet {
   if (model?.key === key) return model.network;
-  if (artifacts === undefined) throw new Error(`segment_worker: model ${key} was not sent with its files; the page must send them the first time`);
+  if (artifacts === undefined)
+    throw new Error(`segment_worker: model ${key} was not sent with its files; the page must send them the first time`);
   model?.network.dispose();
   model = { key, network: fromModelArtifacts(artifacts, 'the page model'), artifacts };
   return model.network;
@@ -64,7 +68,10 @@ async function handle(message: ToSegmentWorker): Promise<void> {
     },
   });
   // Handed over, not copied: the page owns the arrays from here on.
-  scope.postMessage({ type: 'result', id: message.id, segmentation, backend: choice, tileMs }, [segmentation.probabilities.buffer, segmentation.labels.buffer]);
+  scope.postMessage({ type: 'result', id: message.id, segmentation, backend: choice, tileMs }, [
+    segmentation.probabilities.buffer,
+    segmentation.labels.buffer,
+  ]);
 }
 
 scope.onmessage = (event) => {

@@ -22,7 +22,12 @@ export interface WorkerTrainingResult {
 export class TrainClient {
   private worker: Worker | null = null;
 
-  train(options: BrowserTrainingOptions, backend: BackendName, wasmFolder: string, callbacks: WorkerTrainingCallbacks = {}): Promise<WorkerTrainingResult> {
+  train(
+    options: BrowserTrainingOptions,
+    backend: BackendName,
+    wasmFolder: string,
+    callbacks: WorkerTrainingCallbacks = {},
+  ): Promise<WorkerTrainingResult> {
     if (this.worker !== null) return Promise.reject(new Error('train_client: a training run is under way; stop it first'));
     const worker = new Worker(new URL('./train_worker.ts', import.meta.url), { type: 'module' });
     this.worker = worker;

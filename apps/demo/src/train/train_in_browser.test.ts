@@ -38,7 +38,9 @@ describe('trainInBrowser', () => {
     // A bright disc (class 1, stored as 200) on a dark ground (class 0, stored as 0), 48 x 40.
     const height = 48;
     const width = 40;
-    const mask = Int32Array.from({ length: height * width }, (_, pixel) => (Math.hypot(Math.floor(pixel / width) - 24, (pixel % width) - 20) < 12 ? 1 : 0));
+    const mask = Int32Array.from({ length: height * width }, (_, pixel) =>
+      Math.hypot(Math.floor(pixel / width) - 24, (pixel % width) - 20) < 12 ? 1 : 0,
+    );
     const image = Float32Array.from(mask, (label) => 0.2 + 0.6 * label);
     let asked = 0;
     const { model, losses } = await trainInBrowser(
@@ -58,7 +60,16 @@ describe('trainInBrowser', () => {
     expect(model.metadata).toMatchObject({ classNames: ['value 0', 'value 200'], labelMapping: { values: [0, 200] } });
     model.dispose();
     await expect(
-      trainInBrowser({ kind: 'em', steps: 1, tileSize: 64, batchSize: 1, learningRate: 0.003, seed: 2, previewEvery: 1, pair: { image, mask, height, width, classNames: ['a', 'b'], maskValues: [0, 1] } }),
+      trainInBrowser({
+        kind: 'em',
+        steps: 1,
+        tileSize: 64,
+        batchSize: 1,
+        learningRate: 0.003,
+        seed: 2,
+        previewEvery: 1,
+        pair: { image, mask, height, width, classNames: ['a', 'b'], maskValues: [0, 1] },
+      }),
     ).rejects.toThrow(/48 x 40, smaller than the 64-pixel tiles; choose a smaller tile size/);
   });
 });

@@ -143,7 +143,16 @@ export async function trainInBrowser(options: BrowserTrainingOptions, callbacks:
     ...(options.pair === undefined ? {} : { labelMapping: { values: options.pair.maskValues } }),
     trainedWith: `the demo's training panel: ${options.pair === undefined ? `synthetic '${options.kind}' data` : 'a dropped image and mask'}, ${steps} steps of ${batchSize} ${tileSize}-pixel tiles, Adam ${options.learningRate}, seed ${seed}`,
   };
-  const batches = createBatchSource({ dataset, batchSize, inputSize: tileSize, outputSize: tileSize, augmentation: false, weightMap: false, seed, classes });
+  const batches = createBatchSource({
+    dataset,
+    batchSize,
+    inputSize: tileSize,
+    outputSize: tileSize,
+    augmentation: false,
+    weightMap: false,
+    seed,
+    classes,
+  });
   const optimizer = createOptimizer({ name: 'adam', learningRate: options.learningRate });
   const losses: number[] = [];
   // Asked before each step, as the Stop button is read: after a step, it stops fit before the next.

@@ -57,7 +57,8 @@ async function train(): Promise<void> {
           const labels = new Int32Array(preview.size * preview.size);
           for (let pixel = 0; pixel < labels.length; pixel++) {
             let best = 0;
-            for (let c = 1; c < preview.classes; c++) if (preview.probabilities[pixel * preview.classes + c] > preview.probabilities[pixel * preview.classes + best]) best = c;
+            for (let c = 1; c < preview.classes; c++)
+              if (preview.probabilities[pixel * preview.classes + c] > preview.probabilities[pixel * preview.classes + best]) best = c;
             labels[pixel] = best;
           }
           drawImage(ui.trainImage, preview.image, preview.size, preview.size, 1);

@@ -41,6 +41,9 @@ export function trainingPair(image: DecodedImage, mask: DecodedImage): TrainingP
     width: image.width,
     classNames: values.map((value) => `value ${value}`),
     // A downloaded mask is 8-bit: 16-bit values are spread over 0..255 instead.
-    maskValues: mask.bitDepth === 8 || mask.paletteIndices !== undefined ? values : values.map((_, classId) => Math.round((classId * 255) / (values.length - 1))),
+    maskValues:
+      mask.bitDepth === 8 || mask.paletteIndices !== undefined
+        ? values
+        : values.map((_, classId) => Math.round((classId * 255) / (values.length - 1))),
   };
 }

@@ -15,7 +15,17 @@ export function objectColour(id: number): [number, number, number] {
   const chroma = value * saturation;
   const second = chroma * (1 - Math.abs((hue % 2) - 1));
   const [red, green, blue] =
-    hue < 1 ? [chroma, second, 0] : hue < 2 ? [second, chroma, 0] : hue < 3 ? [0, chroma, second] : hue < 4 ? [0, second, chroma] : hue < 5 ? [second, 0, chroma] : [chroma, 0, second];
+    hue < 1
+      ? [chroma, second, 0]
+      : hue < 2
+        ? [second, chroma, 0]
+        : hue < 3
+          ? [0, chroma, second]
+          : hue < 4
+            ? [0, second, chroma]
+            : hue < 5
+              ? [second, 0, chroma]
+              : [chroma, 0, second];
   const lift = value - chroma;
   return [red, green, blue].map((part) => Math.round((part + lift) * 255)) as [number, number, number];
 }
@@ -94,7 +104,8 @@ export function drawOverlay(
   width: number,
   channels: number,
   opacity: number,
-  colourOf: (label: number) => readonly [number, number, number] = (label) => DEFAULT_CLASS_COLOURS[(label - 1) % DEFAULT_CLASS_COLOURS.length],
+  colourOf: (label: number) => readonly [number, number, number] = (label) =>
+    DEFAULT_CLASS_COLOURS[(label - 1) % DEFAULT_CLASS_COLOURS.length],
 ): void {
   const rgba = grayPixels(image, height, width, channels);
   for (let pixel = 0; pixel < height * width; pixel++) {

@@ -39,10 +39,11 @@ export async function installNodeWebGPU(allowSoftware: boolean): Promise<NodeWeb
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter === null) {
-    throw new Error('webgpu (Dawn) found no GPU adapter: install the Vulkan loader (libvulkan1) and the GPU vendor\'s Vulkan driver');
+    throw new Error("webgpu (Dawn) found no GPU adapter: install the Vulkan loader (libvulkan1) and the GPU vendor's Vulkan driver");
   }
   const description = describeAdapter(adapter);
-  const software = adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true || softwareAdapterPattern.test(description);
+  const software =
+    adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true || softwareAdapterPattern.test(description);
   if (software && !allowSoftware) {
     throw new Error(`webgpu (Dawn) found only a software adapter (${description}), slower than wasm; use --backend webgpu to force it`);
   }

@@ -36,7 +36,10 @@ describe('selectBackend', () => {
         expect(lines[3]).toMatch(/^backend: native \(@unet\/backend-native, oneDNN [\d.]+, \d+ threads\)$/);
       } else {
         expect(selection.chosen).toBe('wasm');
-        expect(lines.slice(3)).toEqual([`skipped native: @unet/backend-native failed to start: ${native.reason.split('\n')[0]}`, 'backend: wasm (@tensorflow/tfjs-backend-wasm)']);
+        expect(lines.slice(3)).toEqual([
+          `skipped native: @unet/backend-native failed to start: ${native.reason.split('\n')[0]}`,
+          'backend: wasm (@tensorflow/tfjs-backend-wasm)',
+        ]);
       }
     }
   });

@@ -129,9 +129,7 @@ async function tryCandidate(candidate: Candidate, forced: boolean): Promise<Back
  */
 export async function selectBackend(forced?: BackendName): Promise<BackendSelection> {
   if (forced !== undefined && !backendPriority.includes(forced)) {
-    throw new BackendUnavailableError(
-      `Unknown backend '${forced}'; choose one of ${backendPriority.join(', ')}`,
-    );
+    throw new BackendUnavailableError(`Unknown backend '${forced}'; choose one of ${backendPriority.join(', ')}`);
   }
   const attempts: BackendAttempt[] = [];
   for (const candidate of candidates) {
@@ -143,9 +141,7 @@ export async function selectBackend(forced?: BackendName): Promise<BackendSelect
   if (forced !== undefined) {
     throw new BackendUnavailableError(`The ${forced} backend cannot run here: ${attempts[0]?.reason}`);
   }
-  throw new BackendUnavailableError(
-    `No backend could start: ${attempts.map((attempt) => attempt.reason).join('; ')}`,
-  );
+  throw new BackendUnavailableError(`No backend could start: ${attempts.map((attempt) => attempt.reason).join('; ')}`);
 }
 
 /** One line per attempt: which backend runs, and why each other one was skipped. */

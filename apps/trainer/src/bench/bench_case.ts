@@ -93,7 +93,10 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   const input = tf.randomUniform([batch, size, size, config.inputChannels], -1, 1, 'float32', 2) as tf.Tensor4D;
   const outputShape = model.outputShape(input.shape);
   const labels = tf.tidy(() =>
-    tf.oneHot(tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D, config.classes),
+    tf.oneHot(
+      tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D,
+      config.classes,
+    ),
   );
   const optimizer = tf.train.adam(1e-3);
   // Queues one step's work (on a GPU, without waiting for it) and returns the tensor whose

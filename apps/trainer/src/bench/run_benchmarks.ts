@@ -101,7 +101,15 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
         }
       }
       if (engines.includes('onnxruntime') && mode === 'forward') {
-        const benchCase: BenchCase = { backend: 'cpu', engine: 'onnxruntime', preset, mode, runs, warmup, ...(options.threads ? { threads: options.threads } : {}) };
+        const benchCase: BenchCase = {
+          backend: 'cpu',
+          engine: 'onnxruntime',
+          preset,
+          mode,
+          runs,
+          warmup,
+          ...(options.threads ? { threads: options.threads } : {}),
+        };
         const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
         if ('result' in outcome) {
           ours.push(outcome.result);
@@ -114,7 +122,21 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
       const threads = options.threads ?? (await import('node:os')).availableParallelism();
       const outcome = await runChild(
         options.python ?? '/usr/bin/python3',
-        [options.vsPytorch, '--preset', preset, '--mode', mode, '--runs', String(runs), '--warmup', String(warmup), '--threads', String(threads), '--device', options.torchDevice ?? 'cpu'],
+        [
+          options.vsPytorch,
+          '--preset',
+          preset,
+          '--mode',
+          mode,
+          '--runs',
+          String(runs),
+          '--warmup',
+          String(warmup),
+          '--threads',
+          String(threads),
+          '--device',
+          options.torchDevice ?? 'cpu',
+        ],
         environment,
         timeoutMs,
       );

@@ -15,13 +15,30 @@ const nativeLoads = nativeAddonStatus().available;
 function bench(...args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, 'bench', ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
-      const lines = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, lines, stderr });
     });
   });
 }
 
-const oneQuickCase = ['--engines', 'tfjs', '--presets', 'small', '--modes', 'forward', '--runs', '1', '--warmup', '0', '--python', process.execPath];
+const oneQuickCase = [
+  '--engines',
+  'tfjs',
+  '--presets',
+  'small',
+  '--modes',
+  'forward',
+  '--runs',
+  '1',
+  '--warmup',
+  '0',
+  '--python',
+  process.execPath,
+];
 
 describe('unet bench', () => {
   it.skipIf(!nativeLoads)(
@@ -32,9 +49,24 @@ describe('unet bench', () => {
       expect(code, stderr).toBe(0);
       expect(lines).toHaveLength(3);
       const [ours, reference, ratio] = lines as [Record<string, number>, Record<string, unknown>, Record<string, unknown>];
-      expect(ours).toMatchObject({ framework: 'tfjs', backend: 'native', preset: 'small', mode: 'forward', threads: 2, outputShape: [4, 256, 256, 2], parameters: 1_942_306 });
+      expect(ours).toMatchObject({
+        framework: 'tfjs',
+        backend: 'native',
+        preset: 'small',
+        mode: 'forward',
+        threads: 2,
+        outputShape: [4, 256, 256, 2],
+        parameters: 1_942_306,
+      });
       expect(ours.gflop).toBeCloseTo(24.117, 3);
-      expect(reference).toMatchObject({ framework: 'pytorch', backend: 'pytorch', preset: 'small', mode: 'forward', threads: 2, medianMs: 1000 });
+      expect(reference).toMatchObject({
+        framework: 'pytorch',
+        backend: 'pytorch',
+        preset: 'small',
+        mode: 'forward',
+        threads: 2,
+        medianMs: 1000,
+      });
       expect(ratio).toEqual({
         ratio: 'vs-pytorch',
         backend: 'native',
@@ -61,7 +93,15 @@ describe('unet bench', () => {
     expect(code, stderr).toBe(0);
     expect(lines.map((line) => line.framework ?? line.ratio)).toEqual(['onnxruntime', 'pytorch', 'vs-pytorch']);
     const ours = lines[0] as Record<string, number>;
-    expect(ours).toMatchObject({ backend: 'onnxruntime', version: '1.30.0', preset: 'small', mode: 'forward', threads: 2, outputShape: [4, 2, 256, 256], parameters: 1_942_306 });
+    expect(ours).toMatchObject({
+      backend: 'onnxruntime',
+      version: '1.30.0',
+      preset: 'small',
+      mode: 'forward',
+      threads: 2,
+      outputShape: [4, 2, 256, 256],
+      parameters: 1_942_306,
+    });
     expect(ours.medianMs).toBeGreaterThan(0);
     expect(lines[2]).toMatchObject({ backend: 'onnxruntime', timeRatio: Number((ours.medianMs! / 1000).toFixed(2)) });
   });

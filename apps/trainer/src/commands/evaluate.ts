@@ -112,14 +112,18 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const tiling = tilingOptions(values, undefined);
   const thresholdFlag = parseThreshold(values.threshold);
   const pickFor = values['pick-threshold'];
-  if (pickFor !== undefined && thresholdFlag !== undefined) throw new UsageError('--threshold and --pick-threshold: give one; --pick-threshold chooses the threshold itself');
-  if (pickFor !== undefined && values.queue !== undefined) throw new UsageError('--pick-threshold measures the images twice in one process; run it without --queue');
-  if (pickFor !== undefined && !pickableMeasures.includes(pickFor)) throw new UsageError(`--pick-threshold: must be one of ${pickableMeasures.join(', ')}, got '${pickFor}'`);
+  if (pickFor !== undefined && thresholdFlag !== undefined)
+    throw new UsageError('--threshold and --pick-threshold: give one; --pick-threshold chooses the threshold itself');
+  if (pickFor !== undefined && values.queue !== undefined)
+    throw new UsageError('--pick-threshold measures the images twice in one process; run it without --queue');
+  if (pickFor !== undefined && !pickableMeasures.includes(pickFor))
+    throw new UsageError(`--pick-threshold: must be one of ${pickableMeasures.join(', ')}, got '${pickFor}'`);
   const options = datasetOptions(values.format, values.data, values.split);
   const log = values.json ? () => {} : print;
 
   const engine = parseEngine(values.engine);
-  if (values.queue !== undefined && engine !== 'tfjs') throw new UsageError('--queue: unet worker runs the tfjs engine; drop --engine to measure on the queue');
+  if (values.queue !== undefined && engine !== 'tfjs')
+    throw new UsageError('--queue: unet worker runs the tfjs engine; drop --engine to measure on the queue');
   modelFile(values.model);
   if (values.record && values.model.toLowerCase().endsWith('.onnx')) {
     throw new UsageError('--record writes into a model folder; import the .onnx first (unet import --onnx FILE --out DIR)');
@@ -139,16 +143,20 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       : options,
   );
   if (dataset.channels !== model.config.inputChannels) {
-    throw new UsageError(`--data ${values.data}: its images have ${dataset.channels} channel(s), the model takes ${model.config.inputChannels}`);
+    throw new UsageError(
+      `--data ${values.data}: its images have ${dataset.channels} channel(s), the model takes ${model.config.inputChannels}`,
+    );
   }
   if (dataset.classNames.length !== model.config.classes) {
     throw new UsageError(
       `--data ${values.data}: ${dataset.classNames.length} classes (${dataset.classNames.join(', ')}), the model predicts ${model.config.classes} (${labels.classNames.join(', ')})`,
     );
   }
-  const indices = values.samples === undefined ? Array.from({ length: dataset.size }, (_, index) => index) : parseSampleList(values.samples);
+  const indices =
+    values.samples === undefined ? Array.from({ length: dataset.size }, (_, index) => index) : parseSampleList(values.samples);
   const outside = indices.filter((index) => index >= dataset.size);
-  if (outside.length > 0) throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
+  if (outside.length > 0)
+    throw new UsageError(`--samples: ${outside.join(', ')} beyond the ${dataset.size} samples of ${dataset.name} (0-${dataset.size - 1})`);
 
   const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
   const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
@@ -168,7 +176,14 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
         format: values.format,
         ...(values.split === undefined ? {} : { split: values.split }),
         indices,
-        options: { ...tiling, blend: tiling.blend ?? 'none', outputTileSize, tta: values.tta, instanceMethod, ...(modelThreshold === undefined ? {} : { threshold: modelThreshold }) },
+        options: {
+          ...tiling,
+          blend: tiling.blend ?? 'none',
+          outputTileSize,
+          tta: values.tta,
+          instanceMethod,
+          ...(modelThreshold === undefined ? {} : { threshold: modelThreshold }),
+        },
         measureOptions: { ...measureOptions, threshold: modelThreshold },
       },
       log,
@@ -177,7 +192,14 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     for (const [position, index] of indices.entries()) {
       const sample = await dataset.get(index);
       const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
-      if (pickFor !== undefined) kept.push({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
+      if (pickFor !== undefined)
+        kept.push({
+          probabilities: result.probabilities,
+          height: result.height,
+          width: result.width,
+          truth: sample.mask.data,
+          instances: sample.instances?.data,
+        });
       const perImage = accumulator.add({
         probabilities: result.probabilities,
         height: result.height,
@@ -193,7 +215,10 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   let threshold = modelThreshold;
   if (pickFor !== undefined) {
     threshold = pickDecisionThreshold(measures, pickFor, foregroundKindOf(dataset.classNames));
-    if (threshold === undefined) throw new UsageError(`--pick-threshold: ${dataset.name} has ${dataset.classNames.length} classes; a threshold applies to two-class models`);
+    if (threshold === undefined)
+      throw new UsageError(
+        `--pick-threshold: ${dataset.name} has ${dataset.classNames.length} classes; a threshold applies to two-class models`,
+      );
     accumulator = createMeasureAccumulator({ ...measureOptions, threshold });
     for (const image of kept) accumulator.add(image);
     measures = accumulator.result();
@@ -205,31 +230,62 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   await opened.release();
   model.dispose();
   if (values.record) {
-    await recordMeasures(modelFile(values.model), measures, {
-      dataset: path.basename(path.resolve(values.data)),
-      format: values.format,
-      samples: values.samples ?? 'all',
-      ...(values.split === undefined ? {} : { split: values.split }),
-      tta: values.tta,
-      ...(tiling.outputTileSize === undefined ? {} : { tile: tiling.outputTileSize }),
-      ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
-      ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
-      ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
-      ...(thresholdFlag === undefined ? {} : { threshold: thresholdFlag }),
-      backend: ranOn,
-      recordedAt: new Date().toISOString(),
-    }, pickFor === undefined || threshold === undefined ? {} : { threshold, thresholdPicked: { measure: pickFor, images: `${dataset.name}, samples ${values.samples ?? 'all'}` } });
+    await recordMeasures(
+      modelFile(values.model),
+      measures,
+      {
+        dataset: path.basename(path.resolve(values.data)),
+        format: values.format,
+        samples: values.samples ?? 'all',
+        ...(values.split === undefined ? {} : { split: values.split }),
+        tta: values.tta,
+        ...(tiling.outputTileSize === undefined ? {} : { tile: tiling.outputTileSize }),
+        ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
+        ...(tiling.blend === 'none' ? {} : { blend: tiling.blend }),
+        ...(instanceMethodUsed === undefined ? {} : { instanceMethod: instanceMethodUsed }),
+        ...(thresholdFlag === undefined ? {} : { threshold: thresholdFlag }),
+        backend: ranOn,
+        recordedAt: new Date().toISOString(),
+      },
+      pickFor === undefined || threshold === undefined
+        ? {}
+        : { threshold, thresholdPicked: { measure: pickFor, images: `${dataset.name}, samples ${values.samples ?? 'all'}` } },
+    );
     log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
   }
   if (values.json) {
-    print(JSON.stringify({ ...measures, threshold, model: values.model, data: values.data, format: values.format, samples: indices.length, tta: values.tta, ...tiling, outputTileSize, instanceMethod: instanceMethodUsed, backend: ranOn, seconds }));
+    print(
+      JSON.stringify({
+        ...measures,
+        threshold,
+        model: values.model,
+        data: values.data,
+        format: values.format,
+        samples: indices.length,
+        tta: values.tta,
+        ...tiling,
+        outputTileSize,
+        instanceMethod: instanceMethodUsed,
+        backend: ranOn,
+        seconds,
+      }),
+    );
     return;
   }
   const { atBestThreshold, ...atModelThreshold } = measures;
-  print(threshold === undefined ? 'measures of the masks (the most probable class):' : `measures of the masks (class 1 at probability >= ${threshold}):`);
+  print(
+    threshold === undefined
+      ? 'measures of the masks (the most probable class):'
+      : `measures of the masks (class 1 at probability >= ${threshold}):`,
+  );
   for (const [name, value] of Object.entries(atModelThreshold)) {
     if (typeof value === 'number') print(`  ${name.padEnd(24)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
-    else print(`  ${name.padEnd(24)} mean ${value.mean.toFixed(4)}; ${Object.entries(value.perClass).map(([label, score]) => `${label} ${(score as number).toFixed(4)}`).join(', ')}`);
+    else
+      print(
+        `  ${name.padEnd(24)} mean ${value.mean.toFixed(4)}; ${Object.entries(value.perClass)
+          .map(([label, score]) => `${label} ${(score as number).toFixed(4)}`)
+          .join(', ')}`,
+      );
   }
   if (atBestThreshold !== undefined) {
     print("at the best threshold for all images (the ISBI 2012 challenge's scoring):");

@@ -57,7 +57,8 @@ export async function exportCommand(argv: string[], print: (line: string) => voi
     await exportOnnx(values.onnx, values.model, values['skip-check'], print);
     return;
   }
-  if (values.run === undefined || values.out === undefined) throw new UsageError('--run DIR and --out DIR are required (unet export --help)');
+  if (values.run === undefined || values.out === undefined)
+    throw new UsageError('--run DIR and --out DIR are required (unet export --help)');
   const folder = path.join(values.run, 'checkpoints');
   if (!existsSync(folder)) throw new UsageError(`--run ${values.run}: no checkpoints/ there; pass the folder unet train wrote (its --out)`);
   const which = values.checkpoint === 'latest' || values.checkpoint === 'best' ? values.checkpoint : Number(values.checkpoint);
@@ -84,14 +85,21 @@ export async function exportCommand(argv: string[], print: (line: string) => voi
 /** Checked by ONNX Runtime within this, on the probabilities: what the issue's users compare. */
 const checkTolerance = 1e-4;
 
-async function exportOnnx(file: string | undefined, folder: string | undefined, skipCheck: boolean, print: (line: string) => void): Promise<void> {
+async function exportOnnx(
+  file: string | undefined,
+  folder: string | undefined,
+  skipCheck: boolean,
+  print: (line: string) => void,
+): Promise<void> {
   if (file === undefined || folder === undefined) throw new UsageError('--onnx FILE and --model DIR go together (unet export --help)');
   if (!file.toLowerCase().endsWith('.onnx')) throw new UsageError(`--onnx ${file}: name the file NAME.onnx`);
   modelFile(folder);
   // Loaded first: a missing runtime fails before anything is written.
-  const runtime = skipCheck ? undefined : await loadOnnxRuntime().catch((error: Error) => {
-    throw new UsageError(`${error.message.split(';')[0]}: it checks the export; ${onnxRuntimeInstallHint}, or pass --skip-check`);
-  });
+  const runtime = skipCheck
+    ? undefined
+    : await loadOnnxRuntime().catch((error: Error) => {
+        throw new UsageError(`${error.message.split(';')[0]}: it checks the export; ${onnxRuntimeInstallHint}, or pass --skip-check`);
+      });
   // Exporting copies weights; the check's forward pass is faster on wasm than on cpu.
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) await tf.setBackend('cpu');
@@ -105,7 +113,9 @@ async function exportOnnx(file: string | undefined, folder: string | undefined, 
     if (runtime !== undefined) {
       const check = await checkOnnxExport(runtime.runtime, bytes, model);
       if (!(check.maxAbsoluteDifference <= checkTolerance)) {
-        throw new Error(`ONNX Runtime ${runtime.version} runs the exported graph but its probabilities differ from the model's by ${check.maxAbsoluteDifference} (more than ${checkTolerance}) at ${check.size.join('x')}; nothing was written`);
+        throw new Error(
+          `ONNX Runtime ${runtime.version} runs the exported graph but its probabilities differ from the model's by ${check.maxAbsoluteDifference} (more than ${checkTolerance}) at ${check.size.join('x')}; nothing was written`,
+        );
       }
       checked = `checked in ONNX Runtime ${runtime.version} at ${check.size.join('x')}: max abs difference ${check.maxAbsoluteDifference.toExponential(2)} on probabilities`;
     }

@@ -37,7 +37,8 @@ export async function importCommand(argv: string[], print: (line: string) => voi
     print(importHelp);
     return;
   }
-  if (values.onnx === undefined || values.out === undefined) throw new UsageError('--onnx FILE and --out DIR are required (unet import --help)');
+  if (values.onnx === undefined || values.out === undefined)
+    throw new UsageError('--onnx FILE and --out DIR are required (unet import --help)');
   if (!existsSync(values.onnx)) throw new UsageError(`--onnx ${values.onnx}: no such file`);
   // Importing copies weights: the cpu backend is enough, whatever the machine has.
   await tf.setBackend('cpu');

@@ -33,7 +33,9 @@ describe('unet export --onnx and unet import', () => {
     expect(difference).toBeLessThan(1e-4);
     const imported = await unet('import', '--onnx', file, '--out', path.join(work, 'dic-back'));
     expect(imported.code, imported.stderr).toBe(0);
-    expect(readFileSync(path.join(work, 'dic-back', 'weights.bin')).equals(readFileSync(path.join(shippedModel, 'weights.bin')))).toBe(true);
+    expect(readFileSync(path.join(work, 'dic-back', 'weights.bin')).equals(readFileSync(path.join(shippedModel, 'weights.bin')))).toBe(
+      true,
+    );
     const metadata = JSON.parse(readFileSync(path.join(work, 'dic-back', 'model.json'), 'utf8')).userDefinedMetadata.unet;
     expect(metadata.extra.labelMapping).toEqual({ values: [0, 255] });
   });
@@ -78,7 +80,9 @@ describe('unet predict --engine onnxruntime', () => {
     const image = path.join(work, 'cells.png');
     const width = 80;
     const height = 56;
-    const data = new Uint8Array(width * height).map((_, index) => 128 + Math.round(100 * Math.sin(index * 0.05) * Math.cos((index % width) * 0.21)));
+    const data = new Uint8Array(width * height).map(
+      (_, index) => 128 + Math.round(100 * Math.sin(index * 0.05) * Math.cos((index % width) * 0.21)),
+    );
     writeFileSync(image, encodePng({ width, height, channels: 1, data }));
     const outputs: string[] = [];
     for (const engine of ['tfjs', 'onnxruntime']) {

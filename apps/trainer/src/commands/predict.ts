@@ -102,7 +102,8 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const thresholdFlag = parseThreshold(values.threshold);
 
   modelFile(values.model);
-  if (values.queue !== undefined) return predictOnQueue({ ...values, model: values.model, out: values.out, thresholdFlag }, files, tiling, print);
+  if (values.queue !== undefined)
+    return predictOnQueue({ ...values, model: values.model, out: values.out, thresholdFlag }, files, tiling, print);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
   const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
@@ -113,7 +114,10 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
   const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
   const threshold = decisionThreshold(thresholdFlag, labels.threshold, model.config.classes);
-  const decision = threshold === undefined ? 'the most probable class' : `class 1 at probability >= ${threshold}${thresholdFlag === undefined ? " (the model's)" : ''}`;
+  const decision =
+    threshold === undefined
+      ? 'the most probable class'
+      : `class 1 at probability >= ${threshold}${thresholdFlag === undefined ? " (the model's)" : ''}`;
   print(`model: ${values.model} (${labels.classNames.join(', ')}); ${decision}; ${files.length} file(s)`);
 
   const started = performance.now();
@@ -139,7 +143,10 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       if (header.pages > 1) {
         stackPages.push({ width: image.width, height: image.height, data: mask.map((label) => labels.labelValues[label] ?? label) });
       } else if (labels.paletteMasks) {
-        await writeFileAtomically(target, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
+        await writeFileAtomically(
+          target,
+          encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }),
+        );
       } else {
         await writeLabelPng(target, mask, image.height, image.width, labels.labelValues);
       }
@@ -168,7 +175,9 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       }
       images++;
       const wrote = written.length > 0 ? ` -> ${written.join(', ')}` : '';
-      print(`${file}${header.pages > 1 ? ` page ${page}` : ''}: ${image.width}x${image.height} in ${((performance.now() - imageStarted) / 1000).toFixed(1)} s${wrote}`);
+      print(
+        `${file}${header.pages > 1 ? ` page ${page}` : ''}: ${image.width}x${image.height} in ${((performance.now() - imageStarted) / 1000).toFixed(1)} s${wrote}`,
+      );
     }
     if (stackPages.length > 0) {
       const stackFile = path.join(values.out, `${stem}.tif`);
@@ -178,5 +187,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   }
   await opened.release();
   model.dispose();
-  print(`segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${engine === 'tfjs' ? selection.chosen : opened.description}`);
+  print(
+    `segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${engine === 'tfjs' ? selection.chosen : opened.description}`,
+  );
 }

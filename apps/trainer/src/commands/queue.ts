@@ -37,7 +37,8 @@ export async function queueCommand(argv: string[], print: (line: string) => void
     await queue.reachable(values.queue);
     if (action === 'status') {
       print(`${values.queue}: ${formatCounts(await queue.counts())}`);
-      for (const failure of await queue.failures()) print(`failed ${failure.id}: ${failure.input} (${failure.attempts} attempt(s)): ${failure.reason}`);
+      for (const failure of await queue.failures())
+        print(`failed ${failure.id}: ${failure.input} (${failure.attempts} attempt(s)): ${failure.reason}`);
     } else if (action === 'retry-failed') {
       print(`${await queue.retryFailed()} failed job(s) moved back to waiting`);
     } else {

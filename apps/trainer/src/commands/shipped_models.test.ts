@@ -37,7 +37,16 @@ describe('the shipped models', () => {
       expect(recorded.evaluation, `${name}: no evaluation record; make one with unet eval --record`).toBeDefined();
       if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
       const { dataset, format, samples, split, tta, tile, contextMargin, blend } = recorded.evaluation!;
-      const args = ['eval', '--model', path.join(models, name), '--data', path.join(sharedDatasetsRoot!, dataset), '--format', format, '--json'];
+      const args = [
+        'eval',
+        '--model',
+        path.join(models, name),
+        '--data',
+        path.join(sharedDatasetsRoot!, dataset),
+        '--format',
+        format,
+        '--json',
+      ];
       if (samples !== 'all') args.push('--samples', samples);
       if (split !== undefined) args.push('--split', split);
       if (tta) args.push('--tta');
@@ -50,7 +59,8 @@ describe('the shipped models', () => {
       // float32 sums differ a little across backends and thread counts, so a pixel near a
       // threshold may flip; the figures must agree to what such flips can move them.
       for (const measure of ['pixelError', 'randError', 'variationOfInformation', 'seg'] as const) {
-        if (recorded.validation[measure] !== undefined) expect(measured[measure], measure).toBeCloseTo(recorded.validation[measure] as number, 2);
+        if (recorded.validation[measure] !== undefined)
+          expect(measured[measure], measure).toBeCloseTo(recorded.validation[measure] as number, 2);
       }
       expect(measured.iou.mean).toBeCloseTo(recorded.validation.iou.mean, 2);
     }, 240_000);

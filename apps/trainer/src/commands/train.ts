@@ -52,7 +52,17 @@ Ctrl-C stops after the current step with a checkpoint; --resume continues from t
 `;
 
 /** What may change when a run is resumed: anything else would make it a different run. */
-const changeableOnResume = new Set(['steps', 'epochs', 'backend', 'workers', 'out', 'resume', 'val-every', 'checkpoint-every', 'time-limit']);
+const changeableOnResume = new Set([
+  'steps',
+  'epochs',
+  'backend',
+  'workers',
+  'out',
+  'resume',
+  'val-every',
+  'checkpoint-every',
+  'time-limit',
+]);
 
 function defaultRunFolder(format: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -66,7 +76,9 @@ function resumedOptions(flags: Record<string, string | boolean | undefined>): Tr
   try {
     saved = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--resume: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is ${flags.out} a run folder?`);
+    throw new UsageError(
+      `--resume: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); is ${flags.out} a run folder?`,
+    );
   }
   const run = resolveTrainOptions({}, saved.trainOptions ?? {});
   const resumed = resolveTrainOptions(flags, { ...saved.trainOptions, resume: true });
@@ -145,9 +157,16 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     print(`stopped: ${outcome.fit.stopReason} after ${outcome.fit.steps} steps in ${formatDuration(outcome.seconds)}`);
     print(`model (step ${outcome.steps}): ${path.relative(process.cwd(), outcome.modelFolder) || '.'}`);
     print(`validation: ${measures}`);
-    print(`plots: ${Object.values(outcome.plots).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
-    print(`segment images with: ${commandPrefix()} predict --model ${path.relative(process.cwd(), outcome.modelFolder)} IMAGE... --out DIR`);
-    if (outcome.fit.stopReason === 'aborted') print(`continue with: ${commandPrefix()} train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
+    print(
+      `plots: ${Object.values(outcome.plots)
+        .map((file) => path.relative(process.cwd(), file))
+        .join(', ')}`,
+    );
+    print(
+      `segment images with: ${commandPrefix()} predict --model ${path.relative(process.cwd(), outcome.modelFolder)} IMAGE... --out DIR`,
+    );
+    if (outcome.fit.stopReason === 'aborted')
+      print(`continue with: ${commandPrefix()} train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
   } finally {
     process.off('SIGINT', onInterrupt);
     if (timer !== undefined) clearTimeout(timer);

@@ -41,14 +41,18 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
     print(workerHelp);
     return;
   }
-  if (values.queue === undefined) throw new UsageError('--queue redis://HOST:PORT/DB is required: the server unet predict --queue put the jobs on');
+  if (values.queue === undefined)
+    throw new UsageError('--queue redis://HOST:PORT/DB is required: the server unet predict --queue put the jobs on');
   const address = parseQueueUrl(values.queue);
-  if (values['allow-root'] === undefined) throw new UsageError('--allow-root DIR is required (repeatable): the folders the jobs may read and write');
+  if (values['allow-root'] === undefined)
+    throw new UsageError('--allow-root DIR is required (repeatable): the folders the jobs may read and write');
   const roots = resolveAllowedRoots(values['allow-root']);
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: expected a whole number >= 1, got '${values.concurrency}'`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency: expected a whole number >= 1, got '${values.concurrency}'`);
   const lockMs = Number(values['lock-ms']);
-  if (!Number.isInteger(lockMs) || lockMs < 1000) throw new UsageError(`--lock-ms: expected a whole number >= 1000, got '${values['lock-ms']}'`);
+  if (!Number.isInteger(lockMs) || lockMs < 1000)
+    throw new UsageError(`--lock-ms: expected a whole number >= 1000, got '${values['lock-ms']}'`);
 
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);

@@ -22,7 +22,22 @@ function unet(...args: string[]): Promise<{ code: number; stdout: string; stderr
 }
 
 /** A few fast steps on tiny tiles: enough to run every part of a training run. */
-const quickRun = ['--steps', '4', '--tile', '32', '--batch', '2', '--val-every', '2', '--checkpoint-every', '2', '--workers', '1', '--backend', 'wasm'];
+const quickRun = [
+  '--steps',
+  '4',
+  '--tile',
+  '32',
+  '--batch',
+  '2',
+  '--val-every',
+  '2',
+  '--checkpoint-every',
+  '2',
+  '--workers',
+  '1',
+  '--backend',
+  'wasm',
+];
 
 describe('unet train, predict and eval', () => {
   beforeAll(async () => {
@@ -31,17 +46,28 @@ describe('unet train, predict and eval', () => {
   }, 240_000);
 
   it('trains on the synthetic default and leaves a complete run folder', () => {
-    for (const file of ['config.json', 'log.jsonl', 'model/model.json', 'model/weights.bin', 'loss.png', 'measures.png', 'predictions.png']) {
+    for (const file of [
+      'config.json',
+      'log.jsonl',
+      'model/model.json',
+      'model/weights.bin',
+      'loss.png',
+      'measures.png',
+      'predictions.png',
+    ]) {
       expect(existsSync(path.join(run, file)), file).toBe(true);
     }
-    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4]);
     expect(records.filter((record) => record.type === 'validation').map((record) => record.step)).toEqual([2, 4]);
     const model = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8'));
     expect(model.userDefinedMetadata.unet.extra).toMatchObject({ classNames: ['cell', 'membrane'], labelMapping: { values: [0, 255] } });
   });
 
-  it("saves the decision threshold it picked on the validation images, and predict cuts masks at it", async () => {
+  it('saves the decision threshold it picked on the validation images, and predict cuts masks at it', async () => {
     const extra = JSON.parse(readFileSync(path.join(run, 'model', 'model.json'), 'utf8')).userDefinedMetadata.unet.extra;
     expect(extra.thresholdPicked).toMatchObject({ measure: 'randError' });
     expect(extra.threshold).toBeGreaterThanOrEqual(0);
@@ -50,9 +76,17 @@ describe('unet train, predict and eval', () => {
     const image = path.join(work, 'threshold', 'slice.png');
     const sample = await createSyntheticDataset({ seed: 5, size: 1, height: 48, width: 48 }).get(0);
     mkdirSync(path.dirname(image), { recursive: true });
-    writeFileSync(image, encodePng({ width: 48, height: 48, channels: 1, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) }));
+    writeFileSync(
+      image,
+      encodePng({ width: 48, height: 48, channels: 1, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) }),
+    );
     const masks: Record<string, Buffer> = {};
-    const cases = [['own', []], ['same', ['--threshold', String(extra.threshold)]], ['zero', ['--threshold', '0']], ['one', ['--threshold', '1']]] as const;
+    const cases = [
+      ['own', []],
+      ['same', ['--threshold', String(extra.threshold)]],
+      ['zero', ['--threshold', '0']],
+      ['one', ['--threshold', '1']],
+    ] as const;
     for (const [name, extraArgs] of cases) {
       const out = path.join(work, 'threshold', name);
       const result = await unet('predict', '--model', path.join(run, 'model'), image, '--out', out, '--backend', 'wasm', ...extraArgs);
@@ -70,17 +104,25 @@ describe('unet train, predict and eval', () => {
     // "the same command": float sums in another order round differently (docs/backends.md, Reproducibility).
     const again = path.join(work, 'run-again');
     const otherSeed = path.join(work, 'run-seed-2');
-    const results = await Promise.all([unet('train', ...quickRun, '--seed', '1', '--out', again), unet('train', ...quickRun, '--seed', '2', '--out', otherSeed)]);
+    const results = await Promise.all([
+      unet('train', ...quickRun, '--seed', '1', '--out', again),
+      unet('train', ...quickRun, '--seed', '2', '--out', otherSeed),
+    ]);
     for (const result of results) expect(result.code, result.stderr).toBe(0);
     const weights = (folder: string) => readFileSync(path.join(folder, 'model', 'weights.bin'));
     const losses = (folder: string) =>
-      readFileSync(path.join(folder, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'step').map((record) => record.loss);
+      readFileSync(path.join(folder, 'log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .filter((record) => record.type === 'step')
+        .map((record) => record.loss);
     expect(weights(again).equals(weights(run))).toBe(true);
     expect(losses(again)).toEqual(losses(run));
     expect(weights(otherSeed).equals(weights(run))).toBe(false);
   }, 240_000);
 
-  it('exports a kept checkpoint as a model folder with the run\'s metadata, and names the kept steps otherwise', async () => {
+  it("exports a kept checkpoint as a model folder with the run's metadata, and names the kept steps otherwise", async () => {
     const exported = path.join(work, 'exported-step-2');
     const result = await unet('export', '--run', run, '--checkpoint', '2', '--out', exported);
     expect(result.code, result.stderr).toBe(0);
@@ -109,7 +151,10 @@ describe('unet train, predict and eval', () => {
     const bareResumed = await unet('train', '--resume', '--out', bare, '--steps', '6', '--backend', 'wasm');
     expect(bareResumed.code, bareResumed.stderr).toBe(0);
     expect(readFileSync(path.join(run, 'model', 'weights.bin')).equals(readFileSync(path.join(bare, 'model', 'weights.bin')))).toBe(true);
-    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(path.join(run, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records.filter((record) => record.type === 'start').map((record) => record.step)).toEqual([0, 4]);
     expect(records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([1, 2, 3, 4, 5, 6]);
   }, 240_000);
@@ -124,12 +169,37 @@ describe('unet train, predict and eval', () => {
     // 16-pixel grid of the network's four poolings: off it, a U-Net's output shifts with it.
     const [top, left, size, border] = [304, 704, 512, 128];
     const crop = new Uint8Array(size * size);
-    for (let row = 0; row < size; row++) crop.set(pixels8.subarray((top + row) * width + left, (top + row) * width + left + size), row * size);
+    for (let row = 0; row < size; row++)
+      crop.set(pixels8.subarray((top + row) * width + left, (top + row) * width + left + size), row * size);
     writeFileSync(path.join(work, 'crop.png'), encodePng({ width: size, height: size, channels: 1, data: crop }));
     const model = path.join(run, 'model');
-    const tiled = await unet('predict', '--model', model, path.join(work, 'big.png'), '--out', path.join(work, 'tiled'), '--tile', '128', '--probabilities', '--backend', 'wasm');
+    const tiled = await unet(
+      'predict',
+      '--model',
+      model,
+      path.join(work, 'big.png'),
+      '--out',
+      path.join(work, 'tiled'),
+      '--tile',
+      '128',
+      '--probabilities',
+      '--backend',
+      'wasm',
+    );
     expect(tiled.code, tiled.stderr).toBe(0);
-    const whole = await unet('predict', '--model', model, path.join(work, 'crop.png'), '--out', path.join(work, 'whole'), '--tile', '512', '--probabilities', '--backend', 'wasm');
+    const whole = await unet(
+      'predict',
+      '--model',
+      model,
+      path.join(work, 'crop.png'),
+      '--out',
+      path.join(work, 'whole'),
+      '--tile',
+      '512',
+      '--probabilities',
+      '--backend',
+      'wasm',
+    );
     expect(whole.code, whole.stderr).toBe(0);
     const read = (folder: string, name: string) => decodePng(readFileSync(path.join(work, folder, name)));
     const [tiledMask, tiledProbability] = [read('tiled', 'big.png'), read('tiled', 'big_probability.png')];
@@ -148,7 +218,9 @@ describe('unet train, predict and eval', () => {
         if (difference > 0.1) far++;
       }
     }
-    console.log(`tiled vs untiled on ${compared} pixels: masks equal ${(equal / compared).toFixed(5)}, mean |dp| ${(sum / compared).toFixed(5)}, |dp| > 0.1 ${(far / compared).toFixed(5)}`);
+    console.log(
+      `tiled vs untiled on ${compared} pixels: masks equal ${(equal / compared).toFixed(5)}, mean |dp| ${(sum / compared).toFixed(5)}, |dp| > 0.1 ${(far / compared).toFixed(5)}`,
+    );
     // A padded network's receptive field (~120 px) is wider than the tiles' 64 px of context, so
     // probabilities near tile borders move a little; an unpadded one would agree exactly.
     expect(sum / compared).toBeLessThan(0.01);
@@ -158,12 +230,24 @@ describe('unet train, predict and eval', () => {
 
   it('writes the masks of a TIFF stack as a TIFF stack, one page per slice', async () => {
     const dataset = createSyntheticDataset({ seed: 9, size: 2, height: 64, width: 80 });
-    const pages = await Promise.all([0, 1].map(async (index) => {
-      const sample = await dataset.get(index);
-      return { width: 80, height: 64, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) };
-    }));
+    const pages = await Promise.all(
+      [0, 1].map(async (index) => {
+        const sample = await dataset.get(index);
+        return { width: 80, height: 64, data: Uint8Array.from(sample.image.data, (value) => Math.round(value * 255)) };
+      }),
+    );
     writeFileSync(path.join(work, 'stack.tif'), encodeTiffStack(pages));
-    const result = await unet('predict', '--model', path.join(run, 'model'), path.join(work, 'stack.tif'), '--out', path.join(work, 'stack'), '--overlay', '--backend', 'wasm');
+    const result = await unet(
+      'predict',
+      '--model',
+      path.join(run, 'model'),
+      path.join(work, 'stack.tif'),
+      '--out',
+      path.join(work, 'stack'),
+      '--overlay',
+      '--backend',
+      'wasm',
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/2 pages -> .*stack\.tif/);
     for (const page of [0, 1]) {
@@ -177,9 +261,32 @@ describe('unet train, predict and eval', () => {
 
   it('lowers the loss clearly over a few dozen steps of the small preset on the synthetic data', async () => {
     const folder = path.join(work, 'falls');
-    const result = await unet('train', '--steps', '36', '--tile', '48', '--batch', '2', '--val-split', '1', '--val-every', '1000', '--checkpoint-every', '1000', '--workers', '1', '--out', folder);
+    const result = await unet(
+      'train',
+      '--steps',
+      '36',
+      '--tile',
+      '48',
+      '--batch',
+      '2',
+      '--val-split',
+      '1',
+      '--val-every',
+      '1000',
+      '--checkpoint-every',
+      '1000',
+      '--workers',
+      '1',
+      '--out',
+      folder,
+    );
     expect(result.code, result.stderr).toBe(0);
-    const losses = readFileSync(path.join(folder, 'log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((record) => record.type === 'step').map((record) => record.loss);
+    const losses = readFileSync(path.join(folder, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((record) => record.type === 'step')
+      .map((record) => record.loss);
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
     console.log(`loss: first 6 steps ${mean(losses.slice(0, 6)).toFixed(3)}, last 6 ${mean(losses.slice(-6)).toFixed(3)}`);
     expect(mean(losses.slice(-6))).toBeLessThan(0.7 * mean(losses.slice(0, 6)));
@@ -187,7 +294,20 @@ describe('unet train, predict and eval', () => {
 
   it('evaluates as JSON on the ISBI slices 20-24 (skips without ../shared)', async (context) => {
     if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
-    const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'isbi2012-em'), '--format', 'isbi', '--samples', '23-24', '--json', '--backend', 'wasm');
+    const result = await unet(
+      'eval',
+      '--model',
+      path.join(run, 'model'),
+      '--data',
+      path.join(sharedDatasetsRoot!, 'isbi2012-em'),
+      '--format',
+      'isbi',
+      '--samples',
+      '23-24',
+      '--json',
+      '--backend',
+      'wasm',
+    );
     expect(result.code, result.stderr).toBe(0);
     const measures = JSON.parse(result.stdout);
     expect(Object.keys(measures)).toEqual(expect.arrayContaining(['pixelError', 'randError', 'variationOfInformation', 'iou', 'dice']));
@@ -203,7 +323,20 @@ describe('unet train, predict and eval', () => {
   it('evaluates SEG on the HeLa frames (skips without ../shared)', async (context) => {
     if (sharedDatasetsRoot === undefined) context.skip('../shared/datasets is absent (a fresh clone has none)');
     // A model for 1-channel two-class data: the synthetic one fits the HeLa frames' shape.
-    const result = await unet('eval', '--model', path.join(run, 'model'), '--data', path.join(sharedDatasetsRoot!, 'dic-c2dh-hela'), '--format', 'ctc', '--samples', '29', '--json', '--backend', 'wasm');
+    const result = await unet(
+      'eval',
+      '--model',
+      path.join(run, 'model'),
+      '--data',
+      path.join(sharedDatasetsRoot!, 'dic-c2dh-hela'),
+      '--format',
+      'ctc',
+      '--samples',
+      '29',
+      '--json',
+      '--backend',
+      'wasm',
+    );
     expect(result.code, result.stderr).toBe(0);
     const measures = JSON.parse(result.stdout);
     expect(measures.seg).toBeGreaterThanOrEqual(0);
@@ -222,7 +355,10 @@ describe('unet train, predict and eval', () => {
       [['train', '--format', 'isbi'], /needs --data DIR/],
       [['train', '--tile', 'big'], /--tile: expected a number/],
       [['eval', '--model', path.join(run, 'model'), '--data', work, '--format', 'vco'], /--format: must be one of/],
-      [['predict', '--model', path.join(run, 'model'), image, '--out', 'o', '--context-margin=-16'], /--context-margin: expected a whole number >= 0, got '-16'/],
+      [
+        ['predict', '--model', path.join(run, 'model'), image, '--out', 'o', '--context-margin=-16'],
+        /--context-margin: expected a whole number >= 0, got '-16'/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = await unet(...args);

@@ -14,9 +14,23 @@ describe('recordMeasures', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'record-'));
     folders.push(folder);
     const file = path.join(folder, 'model.json');
-    writeFileSync(file, JSON.stringify({ format: 'unet-ts', weightsManifest: [{ paths: ['weights.bin'] }], userDefinedMetadata: { unet: { config: { depth: 4 }, extra: { classNames: ['cell', 'membrane'], validation: { old: true } } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'unet-ts',
+        weightsManifest: [{ paths: ['weights.bin'] }],
+        userDefinedMetadata: { unet: { config: { depth: 4 }, extra: { classNames: ['cell', 'membrane'], validation: { old: true } } } },
+      }),
+    );
     const measures = { images: 5, iou: { mean: 0.7, perClass: {} }, dice: { mean: 0.8, perClass: {} }, randError: 0.1 };
-    const evaluation = { dataset: 'isbi2012-em', format: 'isbi', samples: '20-24', tta: false, backend: 'native', recordedAt: '2026-11-26T00:00:00.000Z' };
+    const evaluation = {
+      dataset: 'isbi2012-em',
+      format: 'isbi',
+      samples: '20-24',
+      tta: false,
+      backend: 'native',
+      recordedAt: '2026-11-26T00:00:00.000Z',
+    };
     await recordMeasures(file, measures, evaluation);
     const written = JSON.parse(readFileSync(file, 'utf8'));
     expect(written.weightsManifest).toEqual([{ paths: ['weights.bin'] }]);
@@ -30,6 +44,12 @@ describe('recordMeasures', () => {
     folders.push(folder);
     const file = path.join(folder, 'model.json');
     writeFileSync(file, JSON.stringify({ modelTopology: {} }));
-    await expect(recordMeasures(file, { images: 0, iou: { mean: 0, perClass: {} }, dice: { mean: 0, perClass: {} } }, { dataset: 'x', format: 'folder', samples: 'all', tta: false, backend: 'cpu', recordedAt: '' })).rejects.toThrow(/no unet metadata/);
+    await expect(
+      recordMeasures(
+        file,
+        { images: 0, iou: { mean: 0, perClass: {} }, dice: { mean: 0, perClass: {} } },
+        { dataset: 'x', format: 'folder', samples: 'all', tta: false, backend: 'cpu', recordedAt: '' },
+      ),
+    ).rejects.toThrow(/no unet metadata/);
   });
 });

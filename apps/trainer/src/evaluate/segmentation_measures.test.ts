@@ -15,7 +15,14 @@ describe('segmentation measures', () => {
   it('scores a perfect boundary prediction as 0 errors and IoU 1', () => {
     const measures = createMeasureAccumulator({ classNames: ['cell', 'membrane'] });
     measures.add({ probabilities: twoClass([0, 0, 1, 0, 0]), height: 1, width: 5, truth: Int32Array.from([0, 0, 1, 0, 0]) });
-    expect(measures.result()).toMatchObject({ images: 1, pixelError: 0, randError: 0, variationOfInformation: 0, iou: { mean: 1 }, dice: { mean: 1 } });
+    expect(measures.result()).toMatchObject({
+      images: 1,
+      pixelError: 0,
+      randError: 0,
+      variationOfInformation: 0,
+      iou: { mean: 1 },
+      dice: { mean: 1 },
+    });
   });
 
   it('matches a hand-worked merge: the missed membrane joins the two cells', () => {
@@ -89,17 +96,37 @@ describe('segmentation measures', () => {
 
   it('rejects a prediction and truth of different sizes', () => {
     const measures = createMeasureAccumulator({ classNames: ['a', 'b'] });
-    expect(() => measures.add({ probabilities: twoClass([0, 1]), height: 1, width: 3, truth: Int32Array.from([0, 1, 0]) })).toThrow(/differ in size/);
+    expect(() => measures.add({ probabilities: twoClass([0, 1]), height: 1, width: 3, truth: Int32Array.from([0, 1, 0]) })).toThrow(
+      /differ in size/,
+    );
   });
 });
 
 describe('measure states', () => {
   it('merge, through JSON, into the result of measuring every image in one accumulator', () => {
     const images = [
-      { probabilities: twoClass([0.2, 0.6, 0.9, 0.1]), height: 2, width: 2, truth: Int32Array.from([0, 1, 1, 0]), instances: Int32Array.from([0, 1, 1, 0]) },
+      {
+        probabilities: twoClass([0.2, 0.6, 0.9, 0.1]),
+        height: 2,
+        width: 2,
+        truth: Int32Array.from([0, 1, 1, 0]),
+        instances: Int32Array.from([0, 1, 1, 0]),
+      },
       // No object at all in the truth: its Rand error is not finite, and travels as null.
-      { probabilities: twoClass([0.7, 0.9, 0.3, 0.4]), height: 2, width: 2, truth: Int32Array.from([0, 0, 0, 0]), instances: Int32Array.from([0, 0, 0, 0]) },
-      { probabilities: twoClass([0.1, 0.8, 0.8, 0.2]), height: 2, width: 2, truth: Int32Array.from([0, 1, 1, 1]), instances: Int32Array.from([0, 1, 1, 2]) },
+      {
+        probabilities: twoClass([0.7, 0.9, 0.3, 0.4]),
+        height: 2,
+        width: 2,
+        truth: Int32Array.from([0, 0, 0, 0]),
+        instances: Int32Array.from([0, 0, 0, 0]),
+      },
+      {
+        probabilities: twoClass([0.1, 0.8, 0.8, 0.2]),
+        height: 2,
+        width: 2,
+        truth: Int32Array.from([0, 1, 1, 1]),
+        instances: Int32Array.from([0, 1, 1, 2]),
+      },
     ];
     const options = { classNames: ['background', 'cell'], threshold: 0.5 };
     const together = createMeasureAccumulator(options);

@@ -149,7 +149,9 @@ export function createMeasureAccumulator(options: MeasureOptions) {
   function add(image: EvaluatedImage): PerImageMeasures {
     const pixels = image.height * image.width;
     if (image.probabilities.length !== pixels * classes || image.truth.length !== pixels) {
-      throw new RangeError(`measures: the prediction (${image.probabilities.length / classes} pixels) and the truth (${image.truth.length}) differ in size; expected ${image.height}x${image.width}`);
+      throw new RangeError(
+        `measures: the prediction (${image.probabilities.length / classes} pixels) and the truth (${image.truth.length}) differ in size; expected ${image.height}x${image.width}`,
+      );
     }
     images++;
     const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes, classes === 2 ? { threshold } : {});
@@ -186,14 +188,30 @@ export function createMeasureAccumulator(options: MeasureOptions) {
 
     const trueRegions =
       foreground === 'boundary'
-        ? regionsFromBoundaryMap(image.truth.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 0.5)
-        : image.instances ?? labelConnectedComponents(image.truth.map((label) => (label === 1 ? 1 : 0)), image.height, image.width, 4).labels;
+        ? regionsFromBoundaryMap(
+            image.truth.map((label) => (label === 1 ? 1 : 0)),
+            image.height,
+            image.width,
+            0.5,
+          )
+        : (image.instances ??
+          labelConnectedComponents(
+            image.truth.map((label) => (label === 1 ? 1 : 0)),
+            image.height,
+            image.width,
+            4,
+          ).labels);
     let bestRand = Number.POSITIVE_INFINITY;
     regionThresholds.forEach((threshold, index) => {
       const predictedRegions =
         foreground === 'boundary'
           ? regionsFromBoundaryMap(classOneProbability, image.height, image.width, threshold)
-          : labelConnectedComponents(classOneProbability.map((value) => (value >= threshold ? 1 : 0)), image.height, image.width, 4).labels;
+          : labelConnectedComponents(
+              classOneProbability.map((value) => (value >= threshold ? 1 : 0)),
+              image.height,
+              image.width,
+              4,
+            ).labels;
       const measured = regionMeasures(predictedRegions, trueRegions);
       const rand = measured.randError.error;
       randErrors[index].push(rand);
@@ -280,8 +298,14 @@ export function createMeasureAccumulator(options: MeasureOptions) {
 
   /** Adds the images of another accumulator's state (same options), after those added so far. */
   function merge(other: MeasureState): void {
-    if (other.confusion.length !== confusion.length || other.randErrors.length !== randErrors.length || other.pixelCounts.length !== pixelCounts.length) {
-      throw new RangeError(`measures: a state of ${Math.sqrt(other.confusion.length)} classes and ${other.randErrors.length} region thresholds cannot merge into one of ${classes} and ${randErrors.length}`);
+    if (
+      other.confusion.length !== confusion.length ||
+      other.randErrors.length !== randErrors.length ||
+      other.pixelCounts.length !== pixelCounts.length
+    ) {
+      throw new RangeError(
+        `measures: a state of ${Math.sqrt(other.confusion.length)} classes and ${other.randErrors.length} region thresholds cannot merge into one of ${classes} and ${randErrors.length}`,
+      );
     }
     images += other.images;
     twoClassImages += other.twoClassImages;

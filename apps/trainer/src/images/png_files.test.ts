@@ -37,7 +37,7 @@ describe('PNG files', () => {
   it('writes probabilities as 16-bit gray and RGBA pictures', async () => {
     const file = path.join(folder, 'probability.png');
     await writeProbabilityPng(file, Float32Array.from([0, 0.5, 1, 2]), 1, 4);
-    expect(Array.from((rawPixels(file)).data)).toEqual([0, 32768, 65535, 65535]);
+    expect(Array.from(rawPixels(file).data)).toEqual([0, 32768, 65535, 65535]);
     const picture = path.join(folder, 'picture.png');
     await writeRgbaPng(picture, { data: Uint8Array.from([255, 0, 0, 255]), height: 1, width: 1 });
     const { data, info } = rawPixels(picture);

@@ -3,7 +3,6 @@ import { encodePng } from '@unet/data/node';
 import sharp from 'sharp';
 import type { RgbaImage } from '../plots/overlay.js';
 
-
 export async function writeRgbaPng(file: string, image: RgbaImage): Promise<void> {
   const bytes = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
     raw: { width: image.width, height: image.height, channels: 4 },
@@ -23,7 +22,13 @@ export async function writeSvgPng(file: string, svg: string): Promise<void> {
  * A label image as a gray PNG: 8-bit when every value fits, else 16-bit. `values[label]` maps
  * class ids back to the user's pixel values (0/255 masks come back as 0/255).
  */
-export async function writeLabelPng(file: string, labels: Int32Array, height: number, width: number, values?: readonly number[]): Promise<void> {
+export async function writeLabelPng(
+  file: string,
+  labels: Int32Array,
+  height: number,
+  width: number,
+  values?: readonly number[],
+): Promise<void> {
   const mapped = values === undefined ? labels : labels.map((label) => values[label] ?? label);
   let largest = 0;
   for (const value of mapped) {

@@ -16,13 +16,22 @@ describe('checkAllowedPath', () => {
   const roots = resolveAllowedRoots([data]);
   it('accepts files inside a root, also ones that do not exist yet (outputs)', () => {
     expect(checkAllowedPath(path.join(data, 'a.png'), roots, 'input')).toBe(path.join(roots[0]!, 'a.png'));
-    expect(checkAllowedPath(path.join(data, 'new', 'deeper', 'a.png'), roots, 'output')).toBe(path.join(roots[0]!, 'new', 'deeper', 'a.png'));
+    expect(checkAllowedPath(path.join(data, 'new', 'deeper', 'a.png'), roots, 'output')).toBe(
+      path.join(roots[0]!, 'new', 'deeper', 'a.png'),
+    );
   });
   it('refuses a path outside, through .. or through a link, naming the path and the roots', () => {
-    for (const file of [path.join(outside, 'a.png'), path.join(data, '..', 'outside', 'a.png'), path.join(data, 'link-out', 'a.png'), '/etc/passwd']) {
+    for (const file of [
+      path.join(outside, 'a.png'),
+      path.join(data, '..', 'outside', 'a.png'),
+      path.join(data, 'link-out', 'a.png'),
+      '/etc/passwd',
+    ]) {
       expect(() => checkAllowedPath(file, roots, 'input')).toThrow(PathNotAllowedError);
     }
-    expect(() => checkAllowedPath('/etc/passwd', roots, 'input')).toThrow(`input /etc/passwd lies outside the folders this worker may use (${roots[0]})`);
+    expect(() => checkAllowedPath('/etc/passwd', roots, 'input')).toThrow(
+      `input /etc/passwd lies outside the folders this worker may use (${roots[0]})`,
+    );
   });
   it('does not take a sibling with the root as its prefix for the root', () => {
     mkdirSync(`${data}-2`, { recursive: true });

@@ -24,7 +24,9 @@ export function checkAllowedPath(file: string, roots: readonly string[], what: s
   const real = realPathOfExistingPart(path.resolve(file));
   const inside = roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
   if (!inside) {
-    throw new PathNotAllowedError(`${what} ${file} lies outside the folders this worker may use (${roots.join(', ')}); start the worker with --allow-root naming a folder above it`);
+    throw new PathNotAllowedError(
+      `${what} ${file} lies outside the folders this worker may use (${roots.join(', ')}); start the worker with --allow-root naming a folder above it`,
+    );
   }
   return real;
 }

@@ -23,7 +23,15 @@ afterAll(async () => {
   for (const folder of [work, elsewhere]) rmSync(folder, { recursive: true, force: true });
 });
 
-const options = { blend: 'none', tta: false, overlay: false, probabilities: false, instances: false, outputTileSize: 32, contextMargin: 16 } as const;
+const options = {
+  blend: 'none',
+  tta: false,
+  overlay: false,
+  probabilities: false,
+  instances: false,
+  outputTileSize: 32,
+  contextMargin: 16,
+} as const;
 
 describe('bad jobs', () => {
   it('fail alone, each with its reason, while the others complete; the queue shows, retries and cleans them', async (context) => {
@@ -47,7 +55,9 @@ describe('bad jobs', () => {
       segmentationJob(second!, model, path.join(out, 'second.png'), options),
     ];
 
-    worker = spawn(process.execPath, [cli, 'worker', '--queue', server.url, '--allow-root', work, '--backend', 'wasm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn(process.execPath, [cli, 'worker', '--queue', server.url, '--allow-root', work, '--backend', 'wasm'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     worker.stdout!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
     worker.stderr!.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
 
@@ -61,9 +71,16 @@ describe('bad jobs', () => {
       const byInput = Object.fromEntries(failures.map((failure) => [path.basename(failure.input), failure]));
       expect(byInput['gone.png']).toMatchObject({ attempts: 1, reason: expect.stringMatching(/gone.png: no such file/) });
       expect(byInput['corrupt.png']).toMatchObject({ attempts: 2, reason: expect.stringMatching(/corrupt.png: cannot be decoded/) });
-      expect(byInput[path.basename(outsider!)]).toMatchObject({ attempts: 1, reason: expect.stringMatching(/lies outside the folders this worker may use/) });
-      expect(failures.find((failure) => failure.id === 'bad-4')).toMatchObject({ attempts: 1, reason: expect.stringMatching(/not-a-model: not a model folder unet can load/) });
-      for (const name of ['gone.png', 'corrupt.png', 'outsider.png', 'no-model.png']) expect(existsSync(path.join(out, name)), name).toBe(false);
+      expect(byInput[path.basename(outsider!)]).toMatchObject({
+        attempts: 1,
+        reason: expect.stringMatching(/lies outside the folders this worker may use/),
+      });
+      expect(failures.find((failure) => failure.id === 'bad-4')).toMatchObject({
+        attempts: 1,
+        reason: expect.stringMatching(/not-a-model: not a model folder unet can load/),
+      });
+      for (const name of ['gone.png', 'corrupt.png', 'outsider.png', 'no-model.png'])
+        expect(existsSync(path.join(out, name)), name).toBe(false);
       expect(workerOutput).toMatch(/failed bad-3: .*: input .* lies outside/);
 
       const status = await unet(['queue', 'status', '--queue', server.url]);

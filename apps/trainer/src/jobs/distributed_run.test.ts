@@ -20,11 +20,16 @@ function start(args: readonly string[]): Running {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 
-const masks = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.png')).sort();
+const masks = (folder: string) =>
+  readdirSync(folder)
+    .filter((name) => name.endsWith('.png'))
+    .sort();
 
 const reason = redisUnavailableReason();
 const work = mkdtempSync(path.join(tmpdir(), 'unet-distributed-'));
@@ -46,7 +51,17 @@ describe('a distributed run on localhost', () => {
     await writeTinyImages(inputs, 200);
 
     // The reference: unet predict in one process, no queue. Every process runs wasm, whose results do not depend on the process.
-    const reference = await unet(['predict', '--model', model, inputs, '--out', path.join(work, 'reference'), '--backend', 'wasm', ...cheapJobFlags]);
+    const reference = await unet([
+      'predict',
+      '--model',
+      model,
+      inputs,
+      '--out',
+      path.join(work, 'reference'),
+      '--backend',
+      'wasm',
+      ...cheapJobFlags,
+    ]);
     expect(reference.code, reference.stderr).toBe(0);
 
     // Locks of 2 s, so that the killed worker's job comes back within seconds.

@@ -28,11 +28,18 @@ describe('unet eval --queue', () => {
     await writeTinyImages(path.join(data, 'images'), 6);
     mkdirSync(path.join(data, 'masks'));
     for (let index = 0; index < 6; index++) {
-      const mask = Uint8Array.from({ length: 32 * 32 }, (_, pixel) => (Math.hypot((pixel % 32) - 10 - index, Math.floor(pixel / 32) - 16) < 6 + index ? 255 : 0));
-      writeFileSync(path.join(data, 'masks', `img_${String(index).padStart(3, '0')}.png`), encodePng({ width: 32, height: 32, channels: 1, data: mask }));
+      const mask = Uint8Array.from({ length: 32 * 32 }, (_, pixel) =>
+        Math.hypot((pixel % 32) - 10 - index, Math.floor(pixel / 32) - 16) < 6 + index ? 255 : 0,
+      );
+      writeFileSync(
+        path.join(data, 'masks', `img_${String(index).padStart(3, '0')}.png`),
+        encodePng({ width: 32, height: 32, channels: 1, data: mask }),
+      );
     }
     for (let index = 0; index < 2; index++) {
-      workers.push(spawn(process.execPath, [cli, 'worker', '--queue', server.url, '--allow-root', work, '--backend', 'wasm'], { stdio: 'ignore' }));
+      workers.push(
+        spawn(process.execPath, [cli, 'worker', '--queue', server.url, '--allow-root', work, '--backend', 'wasm'], { stdio: 'ignore' }),
+      );
     }
     const flags = ['--model', model, '--data', data, '--format', 'folder', '--backend', 'wasm', '--json', ...cheapJobFlags];
     const [inProcess, queued] = await Promise.all([unet(['eval', ...flags]), unet(['eval', ...flags, '--queue', server.url])]);

@@ -28,7 +28,14 @@ export async function measureOnQueue(request: QueuedEvaluation, log: (line: stri
   try {
     await queue.reachable(request.queue);
     const jobs = request.indices.map((index) =>
-      evaluationJob({ model: request.model, data: request.data, format: request.format, ...(request.split === undefined ? {} : { split: request.split }), index, options: request.options }),
+      evaluationJob({
+        model: request.model,
+        data: request.data,
+        format: request.format,
+        ...(request.split === undefined ? {} : { split: request.split }),
+        index,
+        options: request.options,
+      }),
     );
     const runId = `eval-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const ids = await queue.enqueue(runId, jobs);
@@ -48,7 +55,10 @@ export async function measureOnQueue(request: QueuedEvaluation, log: (line: stri
     const results = await queue.results<EvaluationJobResult>(ids);
     const accumulator = createMeasureAccumulator(request.measureOptions);
     for (const [position, result] of results.entries()) {
-      if (result === undefined) throw new Error(`job ${ids[position]}: done, but its result is gone from the queue (unet queue clean?); run unet eval --queue again`);
+      if (result === undefined)
+        throw new Error(
+          `job ${ids[position]}: done, but its result is gone from the queue (unet queue clean?); run unet eval --queue again`,
+        );
       accumulator.merge(result.state);
       const parts = Object.entries(result.perImage).map(([name, value]) => `${name} ${(value as number).toFixed(4)}`);
       log(`[${position + 1}/${results.length}] ${result.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);

@@ -30,7 +30,13 @@ export interface EvaluationJob {
 }
 
 export function evaluationJob(fields: Omit<EvaluationJob, 'version' | 'kind'>): EvaluationJob {
-  return { version: SEGMENTATION_JOB_VERSION, kind: 'evaluate', ...fields, model: path.resolve(fields.model), data: path.resolve(fields.data) };
+  return {
+    version: SEGMENTATION_JOB_VERSION,
+    kind: 'evaluate',
+    ...fields,
+    model: path.resolve(fields.model),
+    data: path.resolve(fields.data),
+  };
 }
 
 /** Checks an evaluation job that came from a queue. */
@@ -39,15 +45,20 @@ export function parseEvaluationJob(value: unknown): EvaluationJob {
   const describe = () => JSON.stringify(value)?.slice(0, 200);
   for (const key of ['model', 'data'] as const) {
     const file = job[key];
-    if (typeof file !== 'string' || !path.isAbsolute(file)) throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
+    if (typeof file !== 'string' || !path.isAbsolute(file))
+      throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
   }
   if (typeof job.format !== 'string') throw new JobFormatError(`job ${describe()}: no format`);
-  if (!Number.isInteger(job.index) || (job.index as number) < 0) throw new JobFormatError(`job ${describe()}: index must be a whole number >= 0`);
+  if (!Number.isInteger(job.index) || (job.index as number) < 0)
+    throw new JobFormatError(`job ${describe()}: index must be a whole number >= 0`);
   const options = job.options;
   if (options === undefined || typeof options !== 'object') throw new JobFormatError(`job ${describe()}: no options`);
-  if (options.blend !== 'none' && options.blend !== 'gaussian') throw new JobFormatError(`job ${describe()}: blend must be none or gaussian`);
+  if (options.blend !== 'none' && options.blend !== 'gaussian')
+    throw new JobFormatError(`job ${describe()}: blend must be none or gaussian`);
   if (typeof options.tta !== 'boolean') throw new JobFormatError(`job ${describe()}: options.tta must be true or false`);
-  if (!instanceMethods.includes(options.instanceMethod)) throw new JobFormatError(`job ${describe()}: options.instanceMethod must be one of ${instanceMethods.join(', ')}`);
-  if (options.threshold !== undefined && !(options.threshold >= 0 && options.threshold <= 1)) throw new JobFormatError(`job ${describe()}: options.threshold must be a probability`);
+  if (!instanceMethods.includes(options.instanceMethod))
+    throw new JobFormatError(`job ${describe()}: options.instanceMethod must be one of ${instanceMethods.join(', ')}`);
+  if (options.threshold !== undefined && !(options.threshold >= 0 && options.threshold <= 1))
+    throw new JobFormatError(`job ${describe()}: options.threshold must be a probability`);
   return job as EvaluationJob;
 }

@@ -15,7 +15,11 @@ export interface FollowOptions {
  * survives it. A job that is no longer in the queue (`unet queue clean --all` removed it) counts
  * as failed.
  */
-export async function followRun(queue: RedisJobQueue, ids: readonly string[], options: FollowOptions = {}): Promise<{ counts: JobCounts; failures: JobFailure[] }> {
+export async function followRun(
+  queue: RedisJobQueue,
+  ids: readonly string[],
+  options: FollowOptions = {},
+): Promise<{ counts: JobCounts; failures: JobFailure[] }> {
   const pollMs = options.pollMs ?? 500;
   const perPoll = options.perPoll ?? 500;
   const unfinished = new Set(ids);

@@ -7,7 +7,7 @@ const jobs = Array.from({ length: 7 }, (_, index) => ({ input: `image-${index}.p
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('runInProcess', () => {
-  it('runs every job, never more than `concurrency` at once, results in the jobs\' order', async () => {
+  it("runs every job, never more than `concurrency` at once, results in the jobs' order", async () => {
     let running = 0;
     let most = 0;
     const { results, failures } = await runInProcess(
@@ -62,6 +62,8 @@ describe('runInProcess', () => {
 describe('formatCounts', () => {
   it('names retrying jobs only when there are some', () => {
     expect(formatCounts({ waiting: 3, active: 2, delayed: 0, done: 5, failed: 1 })).toBe('3 waiting, 2 active, 5 done, 1 failed');
-    expect(formatCounts({ waiting: 3, active: 2, delayed: 4, done: 5, failed: 1 })).toBe('3 waiting, 2 active, 4 retrying, 5 done, 1 failed');
+    expect(formatCounts({ waiting: 3, active: 2, delayed: 4, done: 5, failed: 1 })).toBe(
+      '3 waiting, 2 active, 4 retrying, 5 done, 1 failed',
+    );
   });
 });

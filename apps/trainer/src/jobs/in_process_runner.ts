@@ -29,8 +29,10 @@ export async function runInProcess<Job extends { input: string }, Result>(
   const concurrency = options.concurrency ?? 1;
   const attempts = options.attempts ?? 3;
   const backoffMs = options.backoffMs ?? 1000;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`runInProcess: concurrency must be a whole number >= 1, got ${concurrency}`);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`runInProcess: attempts must be a whole number >= 1, got ${attempts}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`runInProcess: concurrency must be a whole number >= 1, got ${concurrency}`);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new RangeError(`runInProcess: attempts must be a whole number >= 1, got ${attempts}`);
   const counts: JobCounts = { waiting: jobs.length, active: 0, delayed: 0, done: 0, failed: 0 };
   const results: Array<Result | undefined> = new Array(jobs.length).fill(undefined);
   const failures: JobFailure[] = [];

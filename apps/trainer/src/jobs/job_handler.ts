@@ -6,7 +6,8 @@ import type { UnetJob } from './unet_job.js';
 export function createJobHandler(context: { allowedRoots?: readonly string[] } = {}) {
   const segment = createSegmentationJobHandler(context);
   const evaluate = createEvaluationJobHandler(context);
-  const handler = (job: UnetJob): Promise<SegmentationJobResult | EvaluationJobResult> => (job.kind === 'segment' ? segment(job) : evaluate(job));
+  const handler = (job: UnetJob): Promise<SegmentationJobResult | EvaluationJobResult> =>
+    job.kind === 'segment' ? segment(job) : evaluate(job);
   return Object.assign(handler, {
     dispose() {
       segment.dispose();

@@ -19,7 +19,11 @@ export function createModelCache(): { get(folder: string): Promise<UNet>; dispos
       return model;
     },
     dispose() {
-      for (const model of models.values()) void model.then((loaded) => loaded.dispose(), () => undefined);
+      for (const model of models.values())
+        void model.then(
+          (loaded) => loaded.dispose(),
+          () => undefined,
+        );
       models.clear();
     },
   };

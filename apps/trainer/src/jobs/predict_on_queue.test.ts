@@ -14,6 +14,8 @@ describe('segmentationJobs', () => {
   });
   it('refuses two images that would write the same mask', () => {
     expect(() => segmentationJobs(['/data/1/a.png', '/data/2/a.png'], '/m', '/out', options)).toThrow(UsageError);
-    expect(() => segmentationJobs(['/data/1/a.png', '/data/2/a.png'], '/m', '/out', options)).toThrow('/data/1/a.png and /data/2/a.png would both write /out/a.png');
+    expect(() => segmentationJobs(['/data/1/a.png', '/data/2/a.png'], '/m', '/out', options)).toThrow(
+      '/data/1/a.png and /data/2/a.png would both write /out/a.png',
+    );
   });
 });

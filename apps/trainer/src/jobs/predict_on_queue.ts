@@ -44,13 +44,20 @@ export interface QueuedPredictValues {
  * One job per image file: the mask goes to OUT/NAME.png, as unet predict writes it in-process,
  * or OUT/NAME.tif for the images (index in `byRegions`) that go region by region.
  */
-export function segmentationJobs(files: readonly string[], model: string, out: string, options: SegmentationJobOptions, byRegions: ReadonlySet<number> = new Set()): SegmentationJob[] {
+export function segmentationJobs(
+  files: readonly string[],
+  model: string,
+  out: string,
+  options: SegmentationJobOptions,
+  byRegions: ReadonlySet<number> = new Set(),
+): SegmentationJob[] {
   const byOutput = new Map<string, string>();
   return files.map((file, index) => {
     const regions = byRegions.has(index);
     const output = regions ? largeMaskFile(out, file) : path.join(out, `${path.parse(file).name}.png`);
     const earlier = byOutput.get(output);
-    if (earlier !== undefined) throw new UsageError(`${earlier} and ${file} would both write ${output}; segment them into different --out folders`);
+    if (earlier !== undefined)
+      throw new UsageError(`${earlier} and ${file} would both write ${output}; segment them into different --out folders`);
     byOutput.set(output, file);
     return segmentationJob(file, model, output, regions ? { ...options, byRegions: true } : options);
   });
@@ -65,7 +72,8 @@ export async function predictOnQueue(
 ): Promise<void> {
   const address = parseQueueUrl(values.queue!);
   const attempts = values.attempts === undefined ? 3 : Number(values.attempts);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts: expected a whole number >= 1, got '${values.attempts}'`);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new UsageError(`--attempts: expected a whole number >= 1, got '${values.attempts}'`);
   // Decided here, from the headers, so that the job names its real output (NAME.tif) and a worker can skip it when done.
   const byRegions = new Set<number>();
   for (const [index, file] of files.entries()) {
@@ -76,17 +84,23 @@ export async function predictOnQueue(
       if (error instanceof UsageError) throw error;
     }
   }
-  const jobs = segmentationJobs(files, values.model, values.out, {
-    ...(tiling.outputTileSize === undefined ? {} : { outputTileSize: tiling.outputTileSize }),
-    ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
-    blend: tiling.blend ?? 'none',
-    tta: values.tta,
-    overlay: values.overlay,
-    probabilities: values.probabilities,
-    instances: values.instances,
-    ...(values['instance-method'] === undefined ? {} : { instanceMethod: values['instance-method'] as InstanceMethod }),
-    ...(values.thresholdFlag === undefined ? {} : { threshold: values.thresholdFlag }),
-  }, byRegions);
+  const jobs = segmentationJobs(
+    files,
+    values.model,
+    values.out,
+    {
+      ...(tiling.outputTileSize === undefined ? {} : { outputTileSize: tiling.outputTileSize }),
+      ...(tiling.contextMargin === undefined ? {} : { contextMargin: tiling.contextMargin }),
+      blend: tiling.blend ?? 'none',
+      tta: values.tta,
+      overlay: values.overlay,
+      probabilities: values.probabilities,
+      instances: values.instances,
+      ...(values['instance-method'] === undefined ? {} : { instanceMethod: values['instance-method'] as InstanceMethod }),
+      ...(values.thresholdFlag === undefined ? {} : { threshold: values.thresholdFlag }),
+    },
+    byRegions,
+  );
   const queue = new RedisJobQueue(address);
   try {
     await queue.reachable(values.queue!);
@@ -114,7 +128,10 @@ export async function predictOnQueue(
     });
     for (const failure of failures) print(`failed: ${failure.input} (${failure.attempts} attempt(s)): ${failure.reason}`);
     print(`run ${runId}: ${formatCounts(counts)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    if (failures.length > 0) throw new Error(`${failures.length} of ${ids.length} job(s) failed (listed above); unet queue retry-failed --queue ${values.queue} tries them again`);
+    if (failures.length > 0)
+      throw new Error(
+        `${failures.length} of ${ids.length} job(s) failed (listed above); unet queue retry-failed --queue ${values.queue} tries them again`,
+      );
   } finally {
     await queue.close();
   }

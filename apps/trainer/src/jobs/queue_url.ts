@@ -18,7 +18,9 @@ export function parseQueueUrl(url: string): RedisAddress {
     throw new UsageError(`--queue ${url}: not a URL; write redis://HOST:PORT/DB, e.g. redis://localhost:6379/0`);
   }
   if (parsed.protocol !== 'redis:') {
-    throw new UsageError(`--queue ${url}: the queue runs on Redis or Valkey, so the URL starts with redis://, e.g. redis://localhost:6379/0`);
+    throw new UsageError(
+      `--queue ${url}: the queue runs on Redis or Valkey, so the URL starts with redis://, e.g. redis://localhost:6379/0`,
+    );
   }
   const port = parsed.port === '' ? 6379 : Number(parsed.port);
   const dbText = parsed.pathname.replace(/^\//, '');

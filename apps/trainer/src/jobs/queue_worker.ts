@@ -25,7 +25,11 @@ export interface QueueWorkerOptions<Result> {
  * A job that stalled (its worker died) goes back to waiting up to 3 times before it fails,
  * enough for a worker killed and a Redis restart in the same run.
  */
-export function startQueueWorker<Result>(address: RedisAddress, handler: (job: UnetJob) => Promise<Result>, options: QueueWorkerOptions<Result> = {}): Worker {
+export function startQueueWorker<Result>(
+  address: RedisAddress,
+  handler: (job: UnetJob) => Promise<Result>,
+  options: QueueWorkerOptions<Result> = {},
+): Worker {
   const lockMs = options.lockMs ?? 30_000;
   const worker = new Worker(
     QUEUE_NAME,

@@ -50,7 +50,9 @@ export class RedisJobQueue {
     const chunk = 1000;
     for (let first = 0; first < jobs.length; first += chunk) {
       await this.queue.addBulk(
-        jobs.slice(first, first + chunk).map((job, offset) => ({ name: job.kind, data: job, opts: { ...jobOptions, jobId: ids[first + offset] } })),
+        jobs
+          .slice(first, first + chunk)
+          .map((job, offset) => ({ name: job.kind, data: job, opts: { ...jobOptions, jobId: ids[first + offset] } })),
       );
     }
     return ids;
@@ -75,7 +77,8 @@ export class RedisJobQueue {
 
   /** Failed jobs with their reasons: all of the queue's (newest first), or those of `ids`. */
   async failures(ids?: readonly string[], limit = 1000): Promise<JobFailure[]> {
-    const jobs: Array<Job | undefined> = ids === undefined ? await this.queue.getFailed(0, limit - 1) : await Promise.all(ids.map((id) => this.queue.getJob(id)));
+    const jobs: Array<Job | undefined> =
+      ids === undefined ? await this.queue.getFailed(0, limit - 1) : await Promise.all(ids.map((id) => this.queue.getJob(id)));
     return jobs
       .filter((job): job is Job => job !== undefined && job !== null)
       .map((job) => ({
@@ -111,7 +114,15 @@ export class RedisJobQueue {
   async reachable(url: string, timeoutMs = 10_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnreachableError(`--queue ${url}: no Redis answered within ${timeoutMs / 1000} s; start one (redis-server --port PORT) or fix the URL`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new RedisUnreachableError(
+              `--queue ${url}: no Redis answered within ${timeoutMs / 1000} s; start one (redis-server --port PORT) or fix the URL`,
+            ),
+          ),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([this.queue.waitUntilReady(), timeout]);

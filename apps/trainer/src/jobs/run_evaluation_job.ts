@@ -42,7 +42,11 @@ export function createEvaluationJobHandler(context: { allowedRoots?: readonly st
         throw error instanceof UsageError ? new JobRefusedError(error.message) : error;
       }
       // As unet eval: the folder layout takes the model's label values.
-      dataset = loadDataset(options.format === 'folder' && model.metadata.trainedOn?.format === 'folder' ? { ...options, labelValues: labels.labelValues } : options).catch((error: unknown) => {
+      dataset = loadDataset(
+        options.format === 'folder' && model.metadata.trainedOn?.format === 'folder'
+          ? { ...options, labelValues: labels.labelValues }
+          : options,
+      ).catch((error: unknown) => {
         datasets.delete(key);
         throw new JobRefusedError(`data ${job.data}: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -58,8 +62,19 @@ export function createEvaluationJobHandler(context: { allowedRoots?: readonly st
       blend: options.blend,
       tta: options.tta,
     });
-    const accumulator = createMeasureAccumulator({ classNames: loaded.classNames, ignoreLabel: loaded.ignoreLabel, instanceMethod: options.instanceMethod, threshold: options.threshold });
-    const perImage = accumulator.add({ probabilities: result.probabilities, height: result.height, width: result.width, truth: sample.mask.data, instances: sample.instances?.data });
+    const accumulator = createMeasureAccumulator({
+      classNames: loaded.classNames,
+      ignoreLabel: loaded.ignoreLabel,
+      instanceMethod: options.instanceMethod,
+      threshold: options.threshold,
+    });
+    const perImage = accumulator.add({
+      probabilities: result.probabilities,
+      height: result.height,
+      width: result.width,
+      truth: sample.mask.data,
+      instances: sample.instances?.data,
+    });
     return { id: sample.id, state: accumulator.state(), perImage };
   };
   return Object.assign(handler, { dispose: () => models.dispose() });

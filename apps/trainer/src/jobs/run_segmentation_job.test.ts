@@ -10,10 +10,18 @@ import { createSegmentationJobHandler } from './run_segmentation_job.js';
 import { segmentationJob } from './segmentation_job.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'unet-job-'));
-const options = { blend: 'none', tta: false, overlay: true, probabilities: true, instances: false, outputTileSize: 32, contextMargin: 16 } as const;
+const options = {
+  blend: 'none',
+  tta: false,
+  overlay: true,
+  probabilities: true,
+  instances: false,
+  outputTileSize: 32,
+  contextMargin: 16,
+} as const;
 
 describe('createSegmentationJobHandler', () => {
-  it('writes the extras, then the mask in the model\'s label values, and skips a job whose mask exists', async () => {
+  it("writes the extras, then the mask in the model's label values, and skips a job whose mask exists", async () => {
     const model = await saveTinyModel(path.join(work, 'model'));
     const [image] = await writeTinyImages(path.join(work, 'images'), 1);
     const handler = createSegmentationJobHandler({ allowedRoots: resolveAllowedRoots([work]) });
@@ -55,7 +63,9 @@ describe('createSegmentationJobHandler', () => {
     const model = path.join(work, 'model');
     await expect(handler(segmentationJob(image!, model, path.join(work, 'more', 'a.png'), options))).rejects.toThrow(PathNotAllowedError);
     const open = createSegmentationJobHandler();
-    await expect(open(segmentationJob(path.join(work, 'nothing.png'), model, path.join(work, 'x.png'), options))).rejects.toThrow(/nothing.png: no such file/);
+    await expect(open(segmentationJob(path.join(work, 'nothing.png'), model, path.join(work, 'x.png'), options))).rejects.toThrow(
+      /nothing.png: no such file/,
+    );
     const notAModel = open(segmentationJob(image!, path.join(work, 'more'), path.join(work, 'y.png'), options));
     await expect(notAModel).rejects.toThrow(JobRefusedError);
     await expect(notAModel).rejects.toThrow(/not a model folder unet can load \(--model .*more: no model.json there/);

@@ -74,7 +74,10 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
       return { skipped: false, written: [job.output], width, height, seconds: (performance.now() - started) / 1000 };
     }
     const header = await readImageHeader(job.input);
-    if (header.pages > 1) throw new JobRefusedError(`input ${job.input}: a TIFF stack of ${header.pages} pages; segment stacks with unet predict without --queue`);
+    if (header.pages > 1)
+      throw new JobRefusedError(
+        `input ${job.input}: a TIFF stack of ${header.pages} pages; segment stacks with unet predict without --queue`,
+      );
     // Gray and colour are converted to what the model takes (luminance, or gray repeated), as unet predict does.
     const image = await readImage(job.input, { channels: model.config.inputChannels as 1 | 3 | 4 });
     const result = await segmentImage(model, image, {
@@ -106,13 +109,21 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     }
     if (options.instances) {
       const objectProbability = classChannel(result.probabilities, image.height * image.width, result.classes, 1);
-      const instances = objectInstances(objectProbability, image.height, image.width, instanceMethodOf(options.instanceMethod, labels.instanceMethod));
+      const instances = objectInstances(
+        objectProbability,
+        image.height,
+        image.width,
+        instanceMethodOf(options.instanceMethod, labels.instanceMethod),
+      );
       const file = path.join(dir, `${name}_instances.png`);
       await writeLabelPng(file, instances, image.height, image.width);
       written.push(file);
     }
     if (labels.paletteMasks) {
-      await writeFileAtomically(job.output, encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }));
+      await writeFileAtomically(
+        job.output,
+        encodePng({ width: image.width, height: image.height, channels: 1, data: mask, palette: vocColourMap(256) }),
+      );
     } else {
       await writeLabelPng(job.output, mask, image.height, image.width, labels.labelValues);
     }

@@ -44,32 +44,46 @@ export interface SegmentationJob {
 }
 
 export function segmentationJob(input: string, model: string, output: string, options: SegmentationJobOptions): SegmentationJob {
-  return { version: SEGMENTATION_JOB_VERSION, kind: 'segment', input: path.resolve(input), model: path.resolve(model), output: path.resolve(output), options };
+  return {
+    version: SEGMENTATION_JOB_VERSION,
+    kind: 'segment',
+    input: path.resolve(input),
+    model: path.resolve(model),
+    output: path.resolve(output),
+    options,
+  };
 }
 
 /** Checks a job that came from a queue (another version of unet may have put it there). */
 export function parseSegmentationJob(value: unknown): SegmentationJob {
   const job = value as Partial<SegmentationJob> | null;
   const describe = () => JSON.stringify(value)?.slice(0, 200);
-  if (job === null || typeof job !== 'object') throw new JobFormatError(`job ${describe()}: not an object; the queue holds something that is not a unet job`);
+  if (job === null || typeof job !== 'object')
+    throw new JobFormatError(`job ${describe()}: not an object; the queue holds something that is not a unet job`);
   if (job.version !== SEGMENTATION_JOB_VERSION) {
-    throw new JobFormatError(`job ${describe()}: version ${String(job.version)}, this worker runs version ${SEGMENTATION_JOB_VERSION}; run workers of the unet that queued it`);
+    throw new JobFormatError(
+      `job ${describe()}: version ${String(job.version)}, this worker runs version ${SEGMENTATION_JOB_VERSION}; run workers of the unet that queued it`,
+    );
   }
   if (job.kind !== 'segment') throw new JobFormatError(`job ${describe()}: kind ${String(job.kind)} is not 'segment'`);
   for (const key of ['input', 'model', 'output'] as const) {
     const file = job[key];
-    if (typeof file !== 'string' || !path.isAbsolute(file)) throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
+    if (typeof file !== 'string' || !path.isAbsolute(file))
+      throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
   }
   const options = job.options as Partial<SegmentationJobOptions> | undefined;
   if (options === undefined || typeof options !== 'object') throw new JobFormatError(`job ${describe()}: no options`);
-  if (options.blend !== 'none' && options.blend !== 'gaussian') throw new JobFormatError(`job ${describe()}: blend must be none or gaussian`);
+  if (options.blend !== 'none' && options.blend !== 'gaussian')
+    throw new JobFormatError(`job ${describe()}: blend must be none or gaussian`);
   for (const key of ['tta', 'overlay', 'probabilities', 'instances'] as const) {
     if (typeof options[key] !== 'boolean') throw new JobFormatError(`job ${describe()}: options.${key} must be true or false`);
   }
-  if (options.byRegions !== undefined && typeof options.byRegions !== 'boolean') throw new JobFormatError(`job ${describe()}: options.byRegions must be true or false`);
+  if (options.byRegions !== undefined && typeof options.byRegions !== 'boolean')
+    throw new JobFormatError(`job ${describe()}: options.byRegions must be true or false`);
   for (const key of ['outputTileSize', 'contextMargin'] as const) {
     const size = options[key];
-    if (size !== undefined && !(Number.isInteger(size) && size >= 0)) throw new JobFormatError(`job ${describe()}: options.${key} must be a whole number of px`);
+    if (size !== undefined && !(Number.isInteger(size) && size >= 0))
+      throw new JobFormatError(`job ${describe()}: options.${key} must be a whole number of px`);
   }
   if (options.threshold !== undefined && !(typeof options.threshold === 'number' && options.threshold >= 0 && options.threshold <= 1)) {
     throw new JobFormatError(`job ${describe()}: options.threshold must be a probability between 0 and 1`);

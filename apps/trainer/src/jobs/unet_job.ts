@@ -8,7 +8,8 @@ export type UnetJob = SegmentationJob | EvaluationJob;
 /** Checks a job from a queue by its version and kind. */
 export function parseJob(value: unknown): UnetJob {
   const job = value as { version?: unknown; kind?: unknown } | null;
-  if (job !== null && typeof job === 'object' && job.version === SEGMENTATION_JOB_VERSION && job.kind === 'evaluate') return parseEvaluationJob(value);
+  if (job !== null && typeof job === 'object' && job.version === SEGMENTATION_JOB_VERSION && job.kind === 'evaluate')
+    return parseEvaluationJob(value);
   if (job !== null && typeof job === 'object' && job.version === SEGMENTATION_JOB_VERSION && job.kind !== 'segment') {
     throw new JobFormatError(`job ${JSON.stringify(value)?.slice(0, 200)}: kind ${String(job.kind)} is none of segment, evaluate`);
   }

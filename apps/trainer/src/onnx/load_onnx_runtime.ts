@@ -19,7 +19,9 @@ export async function loadOnnxRuntime(): Promise<LoadedOnnxRuntime> {
     const imported = (await import('onnxruntime-node' as string)) as { default?: unknown };
     loaded = (imported.default ?? imported) as typeof loaded;
   } catch (error) {
-    throw new OnnxRuntimeMissingError(`onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); ${onnxRuntimeInstallHint}`);
+    throw new OnnxRuntimeMissingError(
+      `onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); ${onnxRuntimeInstallHint}`,
+    );
   }
   return { runtime: loaded, version: loaded.env?.versions?.node ?? loaded.env?.versions?.common ?? 'unknown' };
 }

@@ -40,7 +40,11 @@ export function parseEngine(value: string | undefined): EngineName {
  * PyTorch graph may have fixed sizes and other names), so both engines run the same weights with
  * the same tiling, TTA, threshold and label mapping (segmentImage takes either).
  */
-export async function openSegmentationEngine(modelPath: string, engine: EngineName, providers: string | undefined): Promise<SegmentationEngine> {
+export async function openSegmentationEngine(
+  modelPath: string,
+  engine: EngineName,
+  providers: string | undefined,
+): Promise<SegmentationEngine> {
   const isOnnxFile = modelPath.toLowerCase().endsWith('.onnx');
   // Loaded only where used: predict and eval on tfjs with a model folder never need it.
   const onnx = isOnnxFile || engine !== 'tfjs' ? await import('@unet/onnx') : undefined;
@@ -50,7 +54,10 @@ export async function openSegmentationEngine(modelPath: string, engine: EngineNa
     return { model, network: model, description: 'tfjs', release: async () => {} };
   }
   const { runtime, version } = await loadOnnxRuntime();
-  const executionProviders = (providers ?? 'cpu').split(',').map((provider) => provider.trim()).filter(Boolean);
+  const executionProviders = (providers ?? 'cpu')
+    .split(',')
+    .map((provider) => provider.trim())
+    .filter(Boolean);
   const network = await onnx.onnxRuntimeTileNetwork(runtime, onnx.exportUNetToOnnx(model), model.config, { executionProviders });
   return {
     model,

@@ -110,11 +110,32 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
 
 /** The command-line spelling of each key (`learningRate` is `--lr`). */
 export const flagNames: Record<keyof TrainOptions, string> = {
-  data: 'data', format: 'format', vocMode: 'voc-mode', preset: 'preset', out: 'out', steps: 'steps',
-  epochs: 'epochs', batch: 'batch', tile: 'tile', learningRate: 'lr', optimizer: 'optimizer',
-  momentum: 'momentum', schedule: 'schedule', loss: 'loss', augment: 'augment', w0: 'w0', sigma: 'sigma',
-  valSplit: 'val-split', valEvery: 'val-every', monitor: 'monitor', checkpointEvery: 'checkpoint-every', workers: 'workers',
-  seed: 'seed', resume: 'resume', backend: 'backend', timeLimit: 'time-limit',
+  data: 'data',
+  format: 'format',
+  vocMode: 'voc-mode',
+  preset: 'preset',
+  out: 'out',
+  steps: 'steps',
+  epochs: 'epochs',
+  batch: 'batch',
+  tile: 'tile',
+  learningRate: 'lr',
+  optimizer: 'optimizer',
+  momentum: 'momentum',
+  schedule: 'schedule',
+  loss: 'loss',
+  augment: 'augment',
+  w0: 'w0',
+  sigma: 'sigma',
+  valSplit: 'val-split',
+  valEvery: 'val-every',
+  monitor: 'monitor',
+  checkpointEvery: 'checkpoint-every',
+  workers: 'workers',
+  seed: 'seed',
+  resume: 'resume',
+  backend: 'backend',
+  timeLimit: 'time-limit',
 };
 
 function checkValue(key: keyof TrainOptions, value: unknown, where: string): unknown {
@@ -127,7 +148,8 @@ function checkValue(key: keyof TrainOptions, value: unknown, where: string): unk
   }
   if (spec.kind === 'number' || spec.kind === 'integer') {
     parsed = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof parsed !== 'number' || !Number.isFinite(parsed)) throw new UsageError(`${where}: expected a number, got ${JSON.stringify(value)}`);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed))
+      throw new UsageError(`${where}: expected a number, got ${JSON.stringify(value)}`);
     if (spec.kind === 'integer' && !Number.isInteger(parsed)) throw new UsageError(`${where}: expected a whole number, got ${parsed}`);
     if (spec.min !== undefined && parsed < spec.min) {
       const rule = spec.kind === 'integer' && spec.min === 1 ? 'must be a positive integer' : `must be at least ${spec.min}`;
@@ -173,7 +195,10 @@ export function readTrainConfigFile(file: string): Partial<TrainOptions> {
  * Merges, lowest first: the defaults, a format's own defaults, the config file, the flags.
  * `flags` holds only what the user typed (strings from parseArgs).
  */
-export function resolveTrainOptions(flags: Record<string, string | boolean | undefined>, fromFile: Partial<TrainOptions> = {}): TrainOptions {
+export function resolveTrainOptions(
+  flags: Record<string, string | boolean | undefined>,
+  fromFile: Partial<TrainOptions> = {},
+): TrainOptions {
   const fromFlags: Partial<TrainOptions> = {};
   for (const key of Object.keys(keys) as (keyof TrainOptions)[]) {
     const raw = flags[flagNames[key]];
@@ -182,7 +207,9 @@ export function resolveTrainOptions(flags: Record<string, string | boolean | und
   }
   const merged: TrainOptions = { ...trainDefaults, ...fromFile, ...fromFlags };
   if (merged.data === undefined && merged.format !== 'synthetic') {
-    throw new UsageError(`--format ${merged.format} needs --data DIR (the data set's root folder); without --data the trainer uses the synthetic data`);
+    throw new UsageError(
+      `--format ${merged.format} needs --data DIR (the data set's root folder); without --data the trainer uses the synthetic data`,
+    );
   }
   if (merged.data !== undefined && fromFlags.format === undefined && fromFile.format === undefined) {
     throw new UsageError(`--data ${merged.data}: say its layout with --format isbi|ctc|voc|folder`);

@@ -20,8 +20,21 @@ describe('linePlotSvg', () => {
   it('draws each series as a path that sharp renders, with escaped text', async () => {
     const svg = linePlotSvg(
       [
-        { name: 'train <loss>', points: [[0, 1], [10, 0.5], [20, 0.25]] },
-        { name: 'validation', points: [[10, 0.6], [20, Number.NaN]] },
+        {
+          name: 'train <loss>',
+          points: [
+            [0, 1],
+            [10, 0.5],
+            [20, 0.25],
+          ],
+        },
+        {
+          name: 'validation',
+          points: [
+            [10, 0.6],
+            [20, Number.NaN],
+          ],
+        },
       ],
       { title: 'loss & more', xLabel: 'step', logY: true, width: 320, height: 200 },
     );

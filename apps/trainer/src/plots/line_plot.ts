@@ -96,7 +96,9 @@ export function linePlotSvg(series: Series[], options: LinePlotOptions): string 
   }
   parts.push(`<text x="${margin.left + plotWidth / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   if (options.yLabel !== undefined) {
-    parts.push(`<text transform="translate(16 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
+    parts.push(
+      `<text transform="translate(16 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+    );
   }
   usable.forEach((line, index) => {
     const colour = palette[index % palette.length];
@@ -104,11 +106,14 @@ export function linePlotSvg(series: Series[], options: LinePlotOptions): string 
       const path = line.points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${toX(x).toFixed(1)} ${toY(y).toFixed(1)}`).join(' ');
       parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"/>`);
       if (line.points.length < 30) {
-        for (const [x, y] of line.points) parts.push(`<circle cx="${toX(x).toFixed(1)}" cy="${toY(y).toFixed(1)}" r="2.5" fill="${colour}"/>`);
+        for (const [x, y] of line.points)
+          parts.push(`<circle cx="${toX(x).toFixed(1)}" cy="${toY(y).toFixed(1)}" r="2.5" fill="${colour}"/>`);
       }
     }
     const legendY = margin.top + 14 + index * 16;
-    parts.push(`<line x1="${margin.left + plotWidth - 150}" x2="${margin.left + plotWidth - 130}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${margin.left + plotWidth - 150}" x2="${margin.left + plotWidth - 130}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${margin.left + plotWidth - 124}" y="${legendY}" dominant-baseline="middle">${escapeXml(line.name)}</text>`);
   });
   parts.push('</svg>');

@@ -13,13 +13,25 @@ describe('overlay', () => {
     const result = overlayMask(imageToRgba(gray), [0, 1, 255, 2], { opacity: 0.5 });
     expect(Array.from(result.data.subarray(0, 4))).toEqual([0, 0, 0, 255]);
     const [red, green, blue] = DEFAULT_CLASS_COLOURS[0];
-    expect(Array.from(result.data.subarray(4, 8))).toEqual([Math.round(64 + red / 2), Math.round(64 + green / 2), Math.round(64 + blue / 2), 255]);
+    expect(Array.from(result.data.subarray(4, 8))).toEqual([
+      Math.round(64 + red / 2),
+      Math.round(64 + green / 2),
+      Math.round(64 + blue / 2),
+      255,
+    ]);
     expect(Array.from(result.data.subarray(8, 12))).toEqual([255, 255, 255, 255]);
     expect(result.data[12]).toBe(Math.round(127.5 + DEFAULT_CLASS_COLOURS[1][0] / 2));
   });
 
   it("takes the model's colours by class id", () => {
-    const result = overlayMask(imageToRgba(gray), [2, 0, 0, 0], { colours: [[0, 0, 0], [1, 1, 1], [200, 100, 0]], opacity: 1 });
+    const result = overlayMask(imageToRgba(gray), [2, 0, 0, 0], {
+      colours: [
+        [0, 0, 0],
+        [1, 1, 1],
+        [200, 100, 0],
+      ],
+      opacity: 1,
+    });
     expect(Array.from(result.data.subarray(0, 4))).toEqual([200, 100, 0, 255]);
   });
 

@@ -34,7 +34,11 @@ export function imageToRgba(image: { data: Float32Array; height: number; width: 
 export function overlayMask(
   base: RgbaImage,
   mask: ArrayLike<number>,
-  { colours = [[0, 0, 0], ...DEFAULT_CLASS_COLOURS], opacity = 0.5, ignoreLabel = 255 }: { colours?: readonly Colour[]; opacity?: number; ignoreLabel?: number } = {},
+  {
+    colours = [[0, 0, 0], ...DEFAULT_CLASS_COLOURS],
+    opacity = 0.5,
+    ignoreLabel = 255,
+  }: { colours?: readonly Colour[]; opacity?: number; ignoreLabel?: number } = {},
 ): RgbaImage {
   if (mask.length !== base.height * base.width) {
     throw new RangeError(`overlayMask: the mask has ${mask.length} pixels, the image ${base.height}x${base.width}`);

@@ -17,7 +17,9 @@ export function parseThreshold(text: string | undefined): number | undefined {
 /** The threshold to cut masks at: the flag's, else the model's, for a two-class model only. */
 export function decisionThreshold(flag: number | undefined, modelThreshold: number | undefined, classes: number): number | undefined {
   if (flag !== undefined && classes > 2) {
-    throw new UsageError(`--threshold: the model has ${classes} classes; a threshold applies to two-class (or one sigmoid class) models, which decide by class 1's probability`);
+    throw new UsageError(
+      `--threshold: the model has ${classes} classes; a threshold applies to two-class (or one sigmoid class) models, which decide by class 1's probability`,
+    );
   }
   return flag ?? modelThreshold;
 }

@@ -9,7 +9,11 @@ describe('tilingOptions', () => {
   });
 
   it('passes --tile, --context-margin (0 included) and --blend through', () => {
-    expect(tilingOptions({ tile: '128', 'context-margin': '0', blend: 'gaussian' }, 256)).toEqual({ outputTileSize: 128, contextMargin: 0, blend: 'gaussian' });
+    expect(tilingOptions({ tile: '128', 'context-margin': '0', blend: 'gaussian' }, 256)).toEqual({
+      outputTileSize: 128,
+      contextMargin: 0,
+      blend: 'gaussian',
+    });
     expect(tilingOptions({ 'context-margin': '32' }, 256)).toEqual({ outputTileSize: 256, contextMargin: 32, blend: 'none' });
   });
 

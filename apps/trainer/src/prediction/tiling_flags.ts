@@ -29,6 +29,7 @@ export function tilingOptions(
 function wholeNumber(flag: string, text: string | undefined, least: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < least) throw new UsageError(`${flag}: expected a whole number >= ${least}, got '${text}'`);
+  if (text.trim() === '' || !Number.isInteger(value) || value < least)
+    throw new UsageError(`${flag}: expected a whole number >= ${least}, got '${text}'`);
   return value;
 }

@@ -9,11 +9,19 @@ describe('progress line', () => {
   });
 
   it('formats durations', () => {
-    expect([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(Number.NaN)]).toEqual(['5s', '1m05s', '1h02m', '?']);
+    expect([formatDuration(5), formatDuration(65), formatDuration(3725), formatDuration(Number.NaN)]).toEqual([
+      '5s',
+      '1m05s',
+      '1h02m',
+      '?',
+    ]);
   });
 
   it('shows step, bar, loss, throughput and the time left', () => {
-    const line = formatProgress({ step: 25, totalSteps: 100, loss: 0.123456, learningRate: 0.001, imagesPerSecond: 8, secondsElapsed: 50 }, 8);
+    const line = formatProgress(
+      { step: 25, totalSteps: 100, loss: 0.123456, learningRate: 0.001, imagesPerSecond: 8, secondsElapsed: 50 },
+      8,
+    );
     expect(line).toBe('step 25/100 [=>      ] loss 0.1235 lr 1.00e-3 8.0 img/s ETA 2m30s');
   });
 

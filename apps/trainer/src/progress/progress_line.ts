@@ -44,7 +44,10 @@ export interface ProgressWriter {
   done(): void;
 }
 
-export function createProgressWriter(stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }, logEverySeconds = 10): ProgressWriter {
+export function createProgressWriter(
+  stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean },
+  logEverySeconds = 10,
+): ProgressWriter {
   const interactive = stream.isTTY === true;
   let lastLogged = -Infinity;
   let drawn = false;

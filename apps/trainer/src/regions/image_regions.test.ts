@@ -16,11 +16,18 @@ async function files(): Promise<Record<string, string>> {
   written.png = path.join(work, 'gray.png');
   writeFileSync(written.png, encodePng({ width, height, channels: 1, data: gray }));
   written.png16 = path.join(work, 'gray16.png');
-  writeFileSync(written.png16, encodePng({ width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(gray, (value) => value * 257 + 3) }));
+  writeFileSync(
+    written.png16,
+    encodePng({ width, height, channels: 1, bitDepth: 16, data: Uint16Array.from(gray, (value) => value * 257 + 3) }),
+  );
   written.tiledTiff = path.join(work, 'gray.tif');
-  await sharp(Buffer.from(gray), { raw: { width, height, channels: 1 } }).tiff({ tile: true, tileWidth: 16, tileHeight: 16, bigtiff: true }).toFile(written.tiledTiff);
+  await sharp(Buffer.from(gray), { raw: { width, height, channels: 1 } })
+    .tiff({ tile: true, tileWidth: 16, tileHeight: 16, bigtiff: true })
+    .toFile(written.tiledTiff);
   written.colourJpeg = path.join(work, 'colour.jpg');
-  await sharp(Buffer.from(colour), { raw: { width, height, channels: 3 } }).jpeg().toFile(written.colourJpeg);
+  await sharp(Buffer.from(colour), { raw: { width, height, channels: 3 } })
+    .jpeg()
+    .toFile(written.colourJpeg);
   return written;
 }
 
@@ -32,9 +39,16 @@ describe('openImageRegions', () => {
         const whole = await readImage(file, { channels });
         const regions = await openImageRegions(file, channels);
         expect([regions.width, regions.height], kind).toEqual([width, height]);
-        for (const [top, rows] of [[0, 10], [10, 1], [11, 34]] as const) {
+        for (const [top, rows] of [
+          [0, 10],
+          [10, 1],
+          [11, 34],
+        ] as const) {
           const band = await regions.readRows(top, rows);
-          expect(Buffer.from(band.buffer).equals(Buffer.from(whole.data.buffer, top * width * channels * 4, rows * width * channels * 4)), `${kind} ${channels} rows ${top}+${rows}`).toBe(true);
+          expect(
+            Buffer.from(band.buffer).equals(Buffer.from(whole.data.buffer, top * width * channels * 4, rows * width * channels * 4)),
+            `${kind} ${channels} rows ${top}+${rows}`,
+          ).toBe(true);
         }
       }
     }

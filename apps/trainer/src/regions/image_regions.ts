@@ -25,7 +25,10 @@ export async function imageSize(file: string): Promise<{ width: number; height: 
     const metadata = await sharp(file, { limitInputPixels: false }).metadata();
     return { width: metadata.width ?? 0, height: metadata.height ?? 0, pages: metadata.pages ?? 1 };
   } catch (error) {
-    throw new CorruptFileError(`${file}: cannot be decoded (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not an image`, file);
+    throw new CorruptFileError(
+      `${file}: cannot be decoded (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not an image`,
+      file,
+    );
   }
 }
 
@@ -55,10 +58,17 @@ export async function openImageRegions(file: string, channels: 1 | 3 | 4): Promi
       try {
         ({ data } = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true }));
       } catch (error) {
-        throw new CorruptFileError(`${file}: rows ${top}..${top + rows - 1} cannot be decoded (${error instanceof Error ? error.message : String(error)})`, file);
+        throw new CorruptFileError(
+          `${file}: rows ${top}..${top + rows - 1} cannot be decoded (${error instanceof Error ? error.message : String(error)})`,
+          file,
+        );
       }
       const samples = sixteen ? asUint16(data) : data;
-      if (samples.length !== rows * width * channels) throw new CorruptFileError(`${file}: rows ${top}..${top + rows - 1} gave ${samples.length} samples, not ${rows * width * channels}`, file);
+      if (samples.length !== rows * width * channels)
+        throw new CorruptFileError(
+          `${file}: rows ${top}..${top + rows - 1} gave ${samples.length} samples, not ${rows * width * channels}`,
+          file,
+        );
       const scale = 1 / (sixteen ? 65535 : 255);
       const out = new Float32Array(samples.length);
       for (let index = 0; index < samples.length; index++) out[index] = samples[index]! * scale;

@@ -24,8 +24,10 @@ export async function goesByRegions(file: string, request: ByRegionsRequest): Pr
   if (!request.byRegions && !(await isLargeImage(file))) return false;
   const extras = (['overlay', 'probabilities', 'instances'] as const).filter((flag) => request[flag]);
   const why = request.byRegions ? '--by-regions' : `it is over ${LARGE_IMAGE_PIXELS / 2 ** 20} Mpx`;
-  if (extras.length > 0) throw new UsageError(`${file} is segmented region by region (${why}), which makes the mask alone: drop --${extras.join(', --')}`);
-  if (request.blend === 'gaussian') throw new UsageError(`${file} is segmented region by region (${why}), whose tiles do not blend: drop --blend gaussian`);
+  if (extras.length > 0)
+    throw new UsageError(`${file} is segmented region by region (${why}), which makes the mask alone: drop --${extras.join(', --')}`);
+  if (request.blend === 'gaussian')
+    throw new UsageError(`${file} is segmented region by region (${why}), whose tiles do not blend: drop --blend gaussian`);
   return true;
 }
 

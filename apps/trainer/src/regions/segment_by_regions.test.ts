@@ -28,10 +28,15 @@ beforeAll(async () => {
 async function byRegions(model: UNet, options: Parameters<typeof segmentByRegions>[3]) {
   const labels = new Int32Array(width * height);
   const bands: Array<[number, number]> = [];
-  await segmentByRegions(model, await openImageRegions(file, 1), async (band, top, rows) => {
-    bands.push([top, rows]);
-    labels.set(band, top * width);
-  }, options);
+  await segmentByRegions(
+    model,
+    await openImageRegions(file, 1),
+    async (band, top, rows) => {
+      bands.push([top, rows]);
+      labels.set(band, top * width);
+    },
+    options,
+  );
   return { labels, bands };
 }
 
@@ -53,11 +58,13 @@ describe('segmentByRegions', () => {
     expect(Buffer.from(labels.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
     // Bands of the tile's height, top to bottom, the last cut at the image's edge.
     const tile = options.outputTileSize;
-    expect(bands).toEqual(Array.from({ length: Math.ceil(height / tile) }, (__, index) => [index * tile, Math.min(tile, height - index * tile)]));
+    expect(bands).toEqual(
+      Array.from({ length: Math.ceil(height / tile) }, (__, index) => [index * tile, Math.min(tile, height - index * tile)]),
+    );
     model.dispose();
   });
 
-  it('equals segmentImage for an unpadded network (the paper\'s tiling: stride below the output tile)', async () => {
+  it("equals segmentImage for an unpadded network (the paper's tiling: stride below the output tile)", async () => {
     const model = createUNet(presetConfig('paper', { baseChannels: 2, depth: 2, dropout: 0, seed: 9 }));
     const options = { outputTileSize: 36 };
     const { labels } = await byRegions(model, options);

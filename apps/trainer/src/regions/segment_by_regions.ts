@@ -26,13 +26,20 @@ export type LabelRowsSink = (labels: Int32Array, top: number, rows: number) => P
  * whole-image result's pixel for pixel. Memory: one band of input rows (the tiles' height
  * plus their context) and one band of labels, whatever the image's height.
  */
-export async function segmentByRegions(network: UNet | TileNetwork, image: ImageRegions, sink: LabelRowsSink, options: RegionSegmentOptions = {}): Promise<void> {
+export async function segmentByRegions(
+  network: UNet | TileNetwork,
+  image: ImageRegions,
+  sink: LabelRowsSink,
+  options: RegionSegmentOptions = {},
+): Promise<void> {
   const { height, width, channels } = image;
   const tileNetwork = network instanceof UNet ? tfjsTileNetwork(network) : network;
   const geometry = tileNetwork.geometry;
   const classes = geometry.classes;
   if (channels !== geometry.inputChannels) {
-    throw new RangeError(`segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${geometry.inputChannels}`);
+    throw new RangeError(
+      `segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${geometry.inputChannels}`,
+    );
   }
   // The geometry segmentImage chooses (@unet/inference's segment_image.ts), for blend 'none'.
   const defaultTile = geometry.padding === 'valid' ? 388 : 256;
@@ -55,7 +62,8 @@ export async function segmentByRegions(network: UNet | TileNetwork, image: Image
   const bands = new Map<number, Tile[]>();
   for (const tile of tiles) bands.set(tile.output.top, [...(bands.get(tile.output.top) ?? []), tile]);
 
-  const sourceColumns = (tile: Tile) => Array.from({ length: tile.input.width }, (_, column) => reflectIndex(tile.input.left + column, width));
+  const sourceColumns = (tile: Tile) =>
+    Array.from({ length: tile.input.width }, (_, column) => reflectIndex(tile.input.left + column, width));
   for (const [top, bandTiles] of bands) {
     const first = bandTiles[0]!;
     // The image rows this band's tiles read, mirrored at the image's top and bottom only.
@@ -79,7 +87,13 @@ export async function segmentByRegions(network: UNet | TileNetwork, image: Image
       // One tile a call, as segmentImage runs them (batch of one).
       const probabilities = await tileNetwork.predictTiles(
         input,
-        { tiles: 1, inputHeight: tile.input.height, inputWidth: tile.input.width, outputHeight: tile.networkOutput.height, outputWidth: tile.networkOutput.width },
+        {
+          tiles: 1,
+          inputHeight: tile.input.height,
+          inputWidth: tile.input.width,
+          outputHeight: tile.networkOutput.height,
+          outputWidth: tile.networkOutput.width,
+        },
         { tta: options.tta ?? false },
       );
       // The kept block (cut at the image's edge) of the network's output tile // [kept rows, kept columns, classes]

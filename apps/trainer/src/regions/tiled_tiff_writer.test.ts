@@ -8,7 +8,10 @@ import { createTiledTiffWriter, TiledTiffError } from './tiled_tiff_writer.js';
 const work = mkdtempSync(path.join(tmpdir(), 'unet-tiff-'));
 
 async function readBack(file: string, sixteen = false) {
-  const { data, info } = await sharp(file).toColourspace(sixteen ? 'grey16' : 'b-w').raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(file)
+    .toColourspace(sixteen ? 'grey16' : 'b-w')
+    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   return { data: sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data), info };
 }
 
@@ -18,7 +21,12 @@ describe('createTiledTiffWriter', () => {
     const pixels = Uint8Array.from({ length: width * height }, (_, index) => (index * 7 + (index >> 5)) % 256);
     const file = path.join(work, 'mask.tif');
     const writer = await createTiledTiffWriter(file, { width, height, bitsPerSample: 8, tileSize: 32 });
-    for (const [top, rows] of [[0, 7], [7, 30], [37, 13]] as const) await writer.writeRows(pixels.subarray(top * width, (top + rows) * width), rows);
+    for (const [top, rows] of [
+      [0, 7],
+      [7, 30],
+      [37, 13],
+    ] as const)
+      await writer.writeRows(pixels.subarray(top * width, (top + rows) * width), rows);
     expect(existsSync(file)).toBe(false);
     await writer.close();
     const metadata = await sharp(file).metadata();

@@ -60,7 +60,8 @@ export async function createTiledTiffWriter(file: string, options: TiledTiffOpti
   for (const [name, value] of Object.entries({ width, height })) {
     if (!Number.isInteger(value) || value < 1) throw new TiledTiffError(`${file}: ${name} ${value} is not a size; pass whole pixels >= 1`);
   }
-  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0) throw new TiledTiffError(`${file}: tile size ${tileSize} must be a multiple of 16 (TIFF's rule)`);
+  if (!Number.isInteger(tileSize) || tileSize < 16 || tileSize % 16 !== 0)
+    throw new TiledTiffError(`${file}: tile size ${tileSize} must be a multiple of 16 (TIFF's rule)`);
   if (bitsPerSample !== 8 && bitsPerSample !== 16) throw new TiledTiffError(`${file}: ${bitsPerSample} bits per sample; write 8 or 16`);
   const bytesPerSample = bitsPerSample / 8;
   const tilesAcross = Math.ceil(width / tileSize);
@@ -114,9 +115,11 @@ export async function createTiledTiffWriter(file: string, options: TiledTiffOpti
       }
     },
     async close() {
-      if (rowsWritten !== height) throw new TiledTiffError(`${file}: ${rowsWritten} of ${height} rows written; write them all before close`);
+      if (rowsWritten !== height)
+        throw new TiledTiffError(`${file}: ${rowsWritten} of ${height} rows written; write them all before close`);
       if (bandRows > 0) await flushBand();
-      if (offsets.length !== tilesAcross * tilesDown) throw new TiledTiffError(`${file}: ${offsets.length} tiles written, expected ${tilesAcross * tilesDown}`);
+      if (offsets.length !== tilesAcross * tilesDown)
+        throw new TiledTiffError(`${file}: ${offsets.length} tiles written, expected ${tilesAcross * tilesDown}`);
       const offsetsAt = BigInt(position);
       await append(long8Array(offsets));
       const countsAt = BigInt(position);

@@ -57,7 +57,13 @@ export async function splitDataset(options: TrainOptions): Promise<DatasetSplit>
   const dataset = await loadDataset(base);
   if (options.format === 'voc') {
     const validation = await loadDataset({ ...base, split: 'val' } as LoadDatasetOptions);
-    return { training: base, validation: { ...base, split: 'val' } as LoadDatasetOptions, dataset, trainingSize: dataset.size, validationSize: validation.size };
+    return {
+      training: base,
+      validation: { ...base, split: 'val' } as LoadDatasetOptions,
+      dataset,
+      trainingSize: dataset.size,
+      validationSize: validation.size,
+    };
   }
   if (options.format === 'synthetic') {
     const validationSize = validationCount(syntheticTrainingImages, options.valSplit);

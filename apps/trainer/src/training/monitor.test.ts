@@ -4,7 +4,11 @@ import { measuresOf, resolveMonitor } from './monitor.js';
 
 const isbi = { format: 'isbi' as const, classNames: ['cell', 'membrane'], validationHasInstances: true };
 const hela = { format: 'ctc' as const, classNames: ['background', 'cell'], validationHasInstances: true };
-const voc = { format: 'voc' as const, classNames: Array.from({ length: 21 }, (_, index) => `class${index}`), validationHasInstances: false };
+const voc = {
+  format: 'voc' as const,
+  classNames: Array.from({ length: 21 }, (_, index) => `class${index}`),
+  validationHasInstances: false,
+};
 
 describe('resolveMonitor', () => {
   it('picks the benchmark measure of the task for auto: Rand error, SEG, or mean IoU', () => {

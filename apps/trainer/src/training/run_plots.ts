@@ -54,7 +54,8 @@ export async function writePredictionPicture(file: string, predictions: readonly
   const data = new Uint8Array(width * height * 4).fill(255);
   let top = 0;
   for (const row of rows) {
-    for (let line = 0; line < row.height; line++) data.set(row.data.subarray(line * row.width * 4, (line + 1) * row.width * 4), ((top + line) * width) * 4);
+    for (let line = 0; line < row.height; line++)
+      data.set(row.data.subarray(line * row.width * 4, (line + 1) * row.width * 4), (top + line) * width * 4);
     top += row.height + gap;
   }
   await writeRgbaPng(file, { data, height, width });
@@ -66,7 +67,11 @@ export interface RunPlots {
   predictions?: string;
 }
 
-export async function writeRunPlots(folder: string, records: readonly LogRecord[], predictions: readonly ValidationPrediction[]): Promise<RunPlots> {
+export async function writeRunPlots(
+  folder: string,
+  records: readonly LogRecord[],
+  predictions: readonly ValidationPrediction[],
+): Promise<RunPlots> {
   const current = currentRecords(records);
   const plots: RunPlots = { loss: path.join(folder, 'loss.png'), measures: path.join(folder, 'measures.png') };
   await writeSvgPng(plots.loss, linePlotSvg(lossSeries(current), { title: 'Training loss', xLabel: 'step', yLabel: 'loss', logY: true }));

@@ -87,7 +87,9 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   );
   const validationHasInstances = validation.size > 0 && (await validation.get(0)).instances !== undefined;
   const monitor = resolveMonitor(options.monitor, { format: options.format, classNames, validationHasInstances });
-  io.print(`validation: every ${options.valEvery} steps; the kept model is the one with the ${monitor.mode === 'min' ? 'lowest' : 'highest'} ${monitor.name}`);
+  io.print(
+    `validation: every ${options.valEvery} steps; the kept model is the one with the ${monitor.mode === 'min' ? 'lowest' : 'highest'} ${monitor.name}`,
+  );
 
   let batches: BatchSource;
   if (options.workers > 0) {
@@ -171,7 +173,8 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
 
   // The model that is kept: the best validation, else the last state.
   const checkpoint = (await run.checkpoints.load('best')) ?? (await run.checkpoints.load('latest'));
-  if (checkpoint === undefined) throw new Error(`run_training.ts: ${folder} has no checkpoint after training; this is a bug, please report it`);
+  if (checkpoint === undefined)
+    throw new Error(`run_training.ts: ${folder} has no checkpoint after training; this is a bug, please report it`);
   const kept = modelFromCheckpoint(checkpoint, folder);
   const modelFolder = path.join(folder, 'model');
   try {
@@ -180,11 +183,15 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
     // The masks users get are cut at the threshold that served the monitored measure on these
     // images; the recorded validation is that of those masks.
     const threshold = pickDecisionThreshold(final.measures, monitor.name, metadata.foreground);
-    const atThreshold = threshold === undefined ? final : await validateModel(kept, validation, { outputTileSize, threshold, keepPredictions: 3 });
-    if (threshold !== undefined) io.print(`decision threshold: ${threshold} (best ${monitor.name} on the ${validation.size} validation image(s))`);
+    const atThreshold =
+      threshold === undefined ? final : await validateModel(kept, validation, { outputTileSize, threshold, keepPredictions: 3 });
+    if (threshold !== undefined)
+      io.print(`decision threshold: ${threshold} (best ${monitor.name} on the ${validation.size} validation image(s))`);
     await saveUNet(kept, fileSystem(modelFolder), {
       ...metadata,
-      ...(threshold === undefined ? {} : { threshold, thresholdPicked: { measure: monitor.name, images: `${validation.size} validation image(s) of ${dataset.name}` } }),
+      ...(threshold === undefined
+        ? {}
+        : { threshold, thresholdPicked: { measure: monitor.name, images: `${validation.size} validation image(s) of ${dataset.name}` } }),
       trainingStep: checkpoint.step,
       monitor: monitor.name,
       validation: atThreshold.measures,

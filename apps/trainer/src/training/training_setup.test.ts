@@ -21,8 +21,16 @@ describe('training setup', () => {
 
   it('asks for weight maps only with the weighted loss, and no augmentation when told', () => {
     const geometry = { inputSize: 64, outputSize: 64 };
-    expect(batchRecipe(trainDefaults, geometry, 2)).toMatchObject({ batchSize: 4, weightMap: { w0: 10, sigma: 5 }, augmentation: undefined, classes: 2 });
-    expect(batchRecipe({ ...trainDefaults, loss: 'ce', augment: 'none' }, geometry, 2)).toMatchObject({ weightMap: false, augmentation: false });
+    expect(batchRecipe(trainDefaults, geometry, 2)).toMatchObject({
+      batchSize: 4,
+      weightMap: { w0: 10, sigma: 5 },
+      augmentation: undefined,
+      classes: 2,
+    });
+    expect(batchRecipe({ ...trainDefaults, loss: 'ce', augment: 'none' }, geometry, 2)).toMatchObject({
+      weightMap: false,
+      augmentation: false,
+    });
     // 'rigid' leaves out only the elastic deformation (the ablation of the paper's augmentation).
     expect(batchRecipe({ ...trainDefaults, augment: 'rigid' }, geometry, 2).augmentation).toEqual({ elasticStd: 0 });
   });

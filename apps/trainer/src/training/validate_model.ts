@@ -41,7 +41,10 @@ export async function validateModel(model: UNet, dataset: Dataset, options: Vali
     });
     accumulator.add({ probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data });
     if (predictions.length < (options.keepPredictions ?? 0)) {
-      predictions.push({ sample, predicted: labelsFromProbabilities(probabilities, height, width, classes, classes === 2 ? { threshold: options.threshold } : {}) });
+      predictions.push({
+        sample,
+        predicted: labelsFromProbabilities(probabilities, height, width, classes, classes === 2 ? { threshold: options.threshold } : {}),
+      });
     }
     options.onImage?.(index + 1, dataset.size);
   }

@@ -27,13 +27,29 @@ describe.skipIf(!status.available)('batch norm training kernels', () => {
     const gamma = tf.randomUniform([16], 0.5, 1.5, 'float32', 3) as tf.Tensor1D;
     const beta = tf.randomUniform([16], -0.5, 0.5, 'float32', 4) as tf.Tensor1D;
     const engine = tf.engine();
-    const [y, mean, variance] = engine.runKernel(BATCH_NORM_TRAINING_KERNEL, { x, gamma, beta }, { epsilon: 1e-5, relu: true } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    const [dx, dgamma, dbeta] = engine.runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, { dy, x, y: y!, gamma, mean: mean!, variance: variance! }, { epsilon: 1e-5 } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [y, mean, variance] = engine.runKernel(BATCH_NORM_TRAINING_KERNEL, { x, gamma, beta }, {
+      epsilon: 1e-5,
+      relu: true,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const [dx, dgamma, dbeta] = engine.runKernel(
+      BATCH_NORM_TRAINING_GRAD_KERNEL,
+      { dy, x, y: y!, gamma, mean: mean!, variance: variance! },
+      { epsilon: 1e-5 } as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
     // The reference: tfjs ops differentiated by tfjs (moments, batchNorm4d, relu).
     const reference = tf.tidy(() => {
       const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
         const moments = tf.moments(a, [0, 1, 2]);
-        return tf.relu(tf.batchNorm4d(a as tf.Tensor4D, moments.mean as tf.Tensor1D, moments.variance as tf.Tensor1D, c as tf.Tensor1D, b as tf.Tensor1D, 1e-5));
+        return tf.relu(
+          tf.batchNorm4d(
+            a as tf.Tensor4D,
+            moments.mean as tf.Tensor1D,
+            moments.variance as tf.Tensor1D,
+            c as tf.Tensor1D,
+            b as tf.Tensor1D,
+            1e-5,
+          ),
+        );
       };
       const moments = tf.moments(x, [0, 1, 2]);
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), dy)))([x, gamma, beta]);
@@ -44,7 +60,11 @@ describe.skipIf(!status.available)('batch norm training kernels', () => {
     expect(maxAbsoluteDifference(y!, reference.y)).toBeLessThan(1e-4);
     expect(maxAbsoluteDifference(dx!, reference.grads[0]!)).toBeLessThan(1e-4);
     // Sums over 65,536 values per channel: compare relative to their size.
-    expect(maxAbsoluteDifference(dgamma!, reference.grads[1]!)).toBeLessThan(1e-3 * Math.max(...(tf.abs(reference.grads[1]!).dataSync() as Float32Array)));
-    expect(maxAbsoluteDifference(dbeta!, reference.grads[2]!)).toBeLessThan(1e-3 * Math.max(...(tf.abs(reference.grads[2]!).dataSync() as Float32Array)));
+    expect(maxAbsoluteDifference(dgamma!, reference.grads[1]!)).toBeLessThan(
+      1e-3 * Math.max(...(tf.abs(reference.grads[1]!).dataSync() as Float32Array)),
+    );
+    expect(maxAbsoluteDifference(dbeta!, reference.grads[2]!)).toBeLessThan(
+      1e-3 * Math.max(...(tf.abs(reference.grads[2]!).dataSync() as Float32Array)),
+    );
   });
 });

@@ -17,12 +17,19 @@ export const concatConfig: tf.KernelConfig = {
       return cpuKernel(tf.Concat)(args);
     }
     const concatAxis = tf.util.parseAxisParam(axis, tensors[0].shape)[0];
-    const outShape = tf.backend_util.computeOutShape(tensors.map((tensor) => tensor.shape), concatAxis);
+    const outShape = tf.backend_util.computeOutShape(
+      tensors.map((tensor) => tensor.shape),
+      concatAxis,
+    );
     const outer = tf.util.sizeFromShape(outShape.slice(0, concatAxis));
     const parts = tensors.filter((tensor) => tf.util.sizeFromShape(tensor.shape) > 0);
     const inners = parts.map((tensor) => tf.util.sizeFromShape(tensor.shape.slice(concatAxis)));
     const out = backend.output(tf.util.sizeFromShape(outShape));
-    backend.addon.concatRows(parts.map((tensor) => backend.floats(tensor)), Int32Array.from([outer, ...inners]), out);
+    backend.addon.concatRows(
+      parts.map((tensor) => backend.floats(tensor)),
+      Int32Array.from([outer, ...inners]),
+      out,
+    );
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
 };

@@ -20,8 +20,13 @@ export const fusedConv2dConfig: tf.KernelConfig = {
     };
     const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = args.attrs as unknown as tf.FusedConv2DAttrs;
     const outChannels = filter.shape[3];
-    const plainBias = bias == null || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === outChannels && bias.shape.length === 1);
-    const supported = dataFormat === 'NHWC' && allFloat32(x, filter) && plainBias && preluActivationWeights == null &&
+    const plainBias =
+      bias == null || (bias.dtype === 'float32' && tf.util.sizeFromShape(bias.shape) === outChannels && bias.shape.length === 1);
+    const supported =
+      dataFormat === 'NHWC' &&
+      allFloat32(x, filter) &&
+      plainBias &&
+      preluActivationWeights == null &&
       (activation === 'linear' || activation === 'relu' || activation === undefined);
     if (!supported) return cpuKernel(tf.FusedConv2D)(args);
     const info = tf.backend_util.computeConv2DInfo(

@@ -19,18 +19,43 @@ describe('the geometry the addon reads, declared once in geometry.json', () => {
     // (2 in total: (5 - 1) * 2 + 3 - 9 = 2) and 0/1 columns ((8 - 1) * 1 + 2 - 8 = 1, the extra after).
     const info = tf.backend_util.computeConv2DInfo([2, 9, 8, 3], [3, 2, 3, 5], [2, 1], 1, 'same', undefined, false, 'channelsLast');
     expect(byName(geometryFields.convolution, convolutionParameters(info))).toEqual({
-      batch: 2, inHeight: 9, inWidth: 8, inChannels: 3, outHeight: 5, outWidth: 8, outChannels: 5,
-      filterHeight: 3, filterWidth: 2, strideHeight: 2, strideWidth: 1, dilationHeight: 1, dilationWidth: 1,
-      padTop: 1, padLeft: 0, padBottom: 1, padRight: 1,
+      batch: 2,
+      inHeight: 9,
+      inWidth: 8,
+      inChannels: 3,
+      outHeight: 5,
+      outWidth: 8,
+      outChannels: 5,
+      filterHeight: 3,
+      filterWidth: 2,
+      strideHeight: 2,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 1,
+      padLeft: 0,
+      padBottom: 1,
+      padRight: 1,
     });
   });
 
   it('writes a pooling geometry in geometry.json order (hand-computed case)', () => {
     const info = tf.backend_util.computePool2DInfo([1, 6, 4, 7], [2, 2], [2, 2], 1, 'valid');
     expect(byName(geometryFields.pooling, poolingParameters(info))).toEqual({
-      batch: 1, inHeight: 6, inWidth: 4, channels: 7, outHeight: 3, outWidth: 2,
-      filterHeight: 2, filterWidth: 2, strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1,
-      padTop: 0, padLeft: 0,
+      batch: 1,
+      inHeight: 6,
+      inWidth: 4,
+      channels: 7,
+      outHeight: 3,
+      outWidth: 2,
+      filterHeight: 2,
+      filterWidth: 2,
+      strideHeight: 2,
+      strideWidth: 2,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
     });
   });
 
@@ -39,7 +64,9 @@ describe('the geometry the addon reads, declared once in geometry.json', () => {
     expect(header).toContain('#define UNET_CONVOLUTION_FIELDS(FIELD) FIELD(batch) FIELD(inHeight)\n');
     expect(header).toContain('#define UNET_CONVOLUTION_FIELD_COUNT 2\n');
     expect(header).toContain('#define UNET_POOLING_FIELDS(FIELD) FIELD(channels)\n');
-    expect(() => geometryHeader({ convolution: ['pad top'] })).toThrow(/geometry\.json: "convolution" must be a non-empty list of identifiers/);
+    expect(() => geometryHeader({ convolution: ['pad top'] })).toThrow(
+      /geometry\.json: "convolution" must be a non-empty list of identifiers/,
+    );
   });
 
   it('is what the built addon was compiled with (its header came from the same file)', (context) => {

@@ -29,8 +29,7 @@ describe.skipIf(!status.available)('native kernels', () => {
     }
   }
 
-  const random = (shape: readonly number[], seed: number) =>
-    tf.randomNormal<tf.Rank>([...shape], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const random = (shape: readonly number[], seed: number) => tf.randomNormal<tf.Rank>([...shape], 0, 1, 'float32', seed) as tf.Tensor4D;
 
   it('convolves a hand-computed case: a 3x3 image with a 2x2 kernel, valid', () => {
     tf.setBackend('native');
@@ -43,17 +42,25 @@ describe.skipIf(!status.available)('native kernels', () => {
   });
 
   it('matches cpu on conv2d: same and valid padding, strides, dilation, many channels', () => {
-    expectSame(() => [
-      tf.conv2d(random([2, 13, 11, 5], 1), random([3, 3, 5, 7], 2), 1, 'same'),
-      tf.conv2d(random([1, 12, 12, 16], 3), random([3, 3, 16, 32], 4), 1, 'valid'),
-      tf.conv2d(random([3, 9, 10, 4], 5), random([3, 2, 4, 6], 6), [2, 3], 'same'),
-      tf.conv2d(random([1, 11, 11, 3], 7), random([3, 3, 3, 4], 8), 1, 'valid', 'NHWC', 2),
-      tf.conv2d(random([2, 8, 8, 64], 9), random([1, 1, 64, 2], 10), 1, 'valid'),
-    ], 1e-4);
+    expectSame(
+      () => [
+        tf.conv2d(random([2, 13, 11, 5], 1), random([3, 3, 5, 7], 2), 1, 'same'),
+        tf.conv2d(random([1, 12, 12, 16], 3), random([3, 3, 16, 32], 4), 1, 'valid'),
+        tf.conv2d(random([3, 9, 10, 4], 5), random([3, 2, 4, 6], 6), [2, 3], 'same'),
+        tf.conv2d(random([1, 11, 11, 3], 7), random([3, 3, 3, 4], 8), 1, 'valid', 'NHWC', 2),
+        tf.conv2d(random([2, 8, 8, 64], 9), random([1, 1, 64, 2], 10), 1, 'valid'),
+      ],
+      1e-4,
+    );
   });
 
   it('matches cpu on both convolution gradients, same and valid, stride 1 and 2', () => {
-    for (const [padding, stride] of [['same', 1], ['valid', 1], ['same', 2], ['valid', 2]] as const) {
+    for (const [padding, stride] of [
+      ['same', 1],
+      ['valid', 1],
+      ['same', 2],
+      ['valid', 2],
+    ] as const) {
       expectSame(() => {
         const x = random([2, 10, 9, 6], 11);
         const w = random([3, 3, 6, 8], 12);
@@ -83,9 +90,7 @@ describe.skipIf(!status.available)('native kernels', () => {
   });
 
   it('matches cpu on the transposed convolution (Conv2DBackpropInput with stride 2)', () => {
-    expectSame(() =>
-      tf.conv2dTranspose(random([2, 5, 6, 8], 14), random([2, 2, 4, 8], 15), [2, 10, 12, 4], 2, 'valid'),
-    );
+    expectSame(() => tf.conv2dTranspose(random([2, 5, 6, 8], 14), random([2, 2, 4, 8], 15), [2, 10, 12, 4], 2, 'valid'));
   });
 
   it('matches cpu on max pooling and its gradient, with ties taken by the first maximum', () => {
@@ -93,7 +98,11 @@ describe.skipIf(!status.available)('native kernels', () => {
       // Rounding to integers makes ties common, so the gradient's tie rule is exercised.
       const x = tf.round(tf.mul(random([2, 9, 8, 5], 16), 2)) as tf.Tensor4D;
       const results: tf.Tensor[] = [];
-      for (const [size, stride, padding] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same']] as const) {
+      for (const [size, stride, padding] of [
+        [2, 2, 'valid'],
+        [3, 2, 'same'],
+        [3, 1, 'same'],
+      ] as const) {
         const pooled = tf.maxPool(x, size, stride, padding);
         const upstream = random(pooled.shape, 17);
         const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, padding), upstream)))(x);
@@ -104,13 +113,16 @@ describe.skipIf(!status.available)('native kernels', () => {
   });
 
   it('matches cpu on batched matrix products, transposed or not, with a broadcast batch', () => {
-    expectSame(() => [
-      tf.matMul(random([37, 24], 18), random([24, 64], 19)),
-      tf.matMul(random([24, 37], 20), random([64, 24], 21), true, true),
-      tf.matMul(random([3, 5, 7], 22), random([3, 7, 4], 23)),
-      tf.matMul(random([3, 5, 7], 24), random([1, 4, 7], 25), false, true),
-      tf.matMul(random([1, 7, 5], 26), random([2, 2, 7, 4], 27), true, false),
-    ], 1e-4);
+    expectSame(
+      () => [
+        tf.matMul(random([37, 24], 18), random([24, 64], 19)),
+        tf.matMul(random([24, 37], 20), random([64, 24], 21), true, true),
+        tf.matMul(random([3, 5, 7], 22), random([3, 7, 4], 23)),
+        tf.matMul(random([3, 5, 7], 24), random([1, 4, 7], 25), false, true),
+        tf.matMul(random([1, 7, 5], 26), random([2, 2, 7, 4], 27), true, false),
+      ],
+      1e-4,
+    );
   });
 
   it('matches cpu on broadcast add, sub, mul, div and squared difference of activation-sized tensors', () => {
@@ -119,7 +131,13 @@ describe.skipIf(!status.available)('native kernels', () => {
       const partners = [random([16], 29), random([2, 16, 16, 16], 30), tf.scalar(1.5), random([2, 1, 16, 1], 31)];
       const results: tf.Tensor[] = [tf.add(random([2, 1, 16, 16], 32), random([1, 16, 1, 16], 33))];
       for (const other of partners) {
-        results.push(tf.add(x, other), tf.sub(other, x), tf.mul(x, other), tf.div(x, tf.add(tf.abs(other), 1)), tf.squaredDifference(x, other));
+        results.push(
+          tf.add(x, other),
+          tf.sub(other, x),
+          tf.mul(x, other),
+          tf.div(x, tf.add(tf.abs(other), 1)),
+          tf.squaredDifference(x, other),
+        );
       }
       return results;
     }, 1e-6);
@@ -129,8 +147,16 @@ describe.skipIf(!status.available)('native kernels', () => {
     expectSame(() => {
       const x = random([4, 16, 16, 8], 34);
       return [
-        tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1, 2], true), tf.sum(x, -1), tf.mean(x, [2, 3]), tf.sum(x),
-        tf.mean(x), tf.sum(x, [1]), tf.mean(x, [0, 2]), tf.sum(x, [1, 2]), tf.mean(tf.slice(x, 0, [1]), [1, 2], true),
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2], true),
+        tf.sum(x, -1),
+        tf.mean(x, [2, 3]),
+        tf.sum(x),
+        tf.mean(x),
+        tf.sum(x, [1]),
+        tf.mean(x, [0, 2]),
+        tf.sum(x, [1, 2]),
+        tf.mean(tf.slice(x, 0, [1]), [1, 2], true),
       ];
     }, 1e-4);
   });
@@ -193,8 +219,18 @@ describe.skipIf(!status.available)('native kernels', () => {
 
   it('matches cpu on constant padding: the gradient of a centre crop, uneven pads, a fill value', () => {
     expectSame(() => [
-      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [0, 2, 2, 0], [2, 8, 8, 8]), random([2, 8, 8, 8], 61))))(random([2, 12, 12, 8], 62)),
-      tf.pad(random([3, 4, 5], 63), [[1, 0], [0, 2], [3, 1]], 1.5),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [0, 2, 2, 0], [2, 8, 8, 8]), random([2, 8, 8, 8], 61))))(
+        random([2, 12, 12, 8], 62),
+      ),
+      tf.pad(
+        random([3, 4, 5], 63),
+        [
+          [1, 0],
+          [0, 2],
+          [3, 1],
+        ],
+        1.5,
+      ),
     ]);
   });
 

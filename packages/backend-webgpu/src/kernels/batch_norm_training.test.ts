@@ -44,7 +44,10 @@ describeWithBackends(
   'UnetBatchNormTraining[Grad]',
   (backend) => {
     it("names the kernels @unet/model's batchNormTraining looks for", () => {
-      expect([batchNormTrainingKernelName, batchNormTrainingGradKernelName]).toEqual([BATCH_NORM_TRAINING_KERNEL, BATCH_NORM_TRAINING_GRAD_KERNEL]);
+      expect([batchNormTrainingKernelName, batchNormTrainingGradKernelName]).toEqual([
+        BATCH_NORM_TRAINING_KERNEL,
+        BATCH_NORM_TRAINING_GRAD_KERNEL,
+      ]);
     });
 
     for (const { name, shape, relu, offset } of cases) {
@@ -55,10 +58,14 @@ describeWithBackends(
         const dy = tf.randomNormal(shape, 0, 1, 'float32', 2);
         const gamma = tf.randomUniform([channels], 0.5, 1.5, 'float32', 3);
         const beta = tf.randomNormal([channels], 0, 0.5, 'float32', 4);
-        const forward = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, { x, gamma, beta }, { epsilon, relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const forward = tf
+          .engine()
+          .runKernel(BATCH_NORM_TRAINING_KERNEL, { x, gamma, beta }, { epsilon, relu } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         const inputs: tf.NamedTensorMap = { dy, x, gamma, mean: forward[1], variance: forward[2] };
         if (relu) inputs.y = forward[0];
-        const backward = tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, inputs, { epsilon } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const backward = tf
+          .engine()
+          .runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, inputs, { epsilon } as unknown as tf.NamedAttrMap) as tf.Tensor[];
         const [xs, dys, gammas, betas] = (await Promise.all([x, dy, gamma, beta].map((t) => t.data()))) as Float32Array[];
         const expected = reference(xs, dys, gammas, betas, channels, relu);
         const actual = await Promise.all([...forward, ...backward].map((t) => t.data()));

@@ -25,15 +25,23 @@ const cases: Case[] = [
 ];
 
 // Read back asynchronously: tfjs-backend-webgpu's dataSync needs OffscreenCanvas, which Node lacks.
-async function filterGradient(backend: string, testCase: Case, x: Float32Array, dy: Float32Array, dyShape: number[]): Promise<Float32Array> {
+async function filterGradient(
+  backend: string,
+  testCase: Case,
+  x: Float32Array,
+  dy: Float32Array,
+  dyShape: number[],
+): Promise<Float32Array> {
   tf.setBackend(backend);
   const result = tf.tidy(
     () =>
-      tf.engine().runKernel(
-        tf.Conv2DBackpropFilter,
-        { x: tf.tensor4d(x, testCase.x), dy: tf.tensor(dy, dyShape) },
-        { strides: testCase.strides, pad: testCase.pad, dataFormat: 'NHWC', filterShape: testCase.filter },
-      ) as tf.Tensor,
+      tf
+        .engine()
+        .runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: tf.tensor4d(x, testCase.x), dy: tf.tensor(dy, dyShape) },
+          { strides: testCase.strides, pad: testCase.pad, dataFormat: 'NHWC', filterShape: testCase.filter },
+        ) as tf.Tensor,
   );
   const values = (await result.data()) as Float32Array;
   result.dispose();
@@ -49,9 +57,18 @@ describeWithBackends(
       const dy = tf.ones([2, 32, 32, 4]);
       let result: tf.Tensor | undefined;
       const count = countDispatches(() => {
-        result = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 4] }) as tf.Tensor;
+        result = tf
+          .engine()
+          .runKernel(
+            tf.Conv2DBackpropFilter,
+            { x, dy },
+            { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 4] },
+          ) as tf.Tensor;
       });
-      expect(count.byProgram).toEqual([['FilterGradientProgram', 1], ['SplitSumProgram', 1]]);
+      expect(count.byProgram).toEqual([
+        ['FilterGradientProgram', 1],
+        ['SplitSumProgram', 1],
+      ]);
       // The centre tap sees all 2 x 32 x 32 pixels; a corner tap misses one row and one column.
       const values = await result!.data();
       expect(values[4 * 4]).toBe(2048);
@@ -61,7 +78,10 @@ describeWithBackends(
 
     for (const testCase of cases) {
       it(`${testCase.name}: equals the cpu backend's within relative 1e-4`, async () => {
-        const dyShape = tf.tidy(() => tf.conv2d(tf.zeros(testCase.x) as tf.Tensor4D, tf.zeros(testCase.filter) as tf.Tensor4D, testCase.strides, testCase.pad).shape);
+        const dyShape = tf.tidy(
+          () =>
+            tf.conv2d(tf.zeros(testCase.x) as tf.Tensor4D, tf.zeros(testCase.filter) as tf.Tensor4D, testCase.strides, testCase.pad).shape,
+        );
         tf.setBackend('cpu');
         const x = tf.tidy(() => tf.randomNormal(testCase.x, 0, 1, 'float32', 1).dataSync() as Float32Array);
         const dy = tf.tidy(() => tf.randomNormal(dyShape, 0, 1, 'float32', 2).dataSync() as Float32Array);

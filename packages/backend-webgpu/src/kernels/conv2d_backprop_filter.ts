@@ -19,12 +19,23 @@ import { requireChannelsLast } from './require_channels_last.js';
  * tiled matrix product split along batch x outHeight x outWidth, then one pass that sums the
  * splits (none when the product needs no split).
  */
-export function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backend: WebGPUBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
+export function conv2dBackpropFilter(args: {
+  inputs: Conv2DBackpropFilterInputs;
+  backend: WebGPUBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   requireChannelsLast('Conv2DBackpropFilter', dataFormat);
-  const convInfo = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const convInfo = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const result = runConvolutionGemm(backend, filterGradientOperands, [x, dy], convInfo, convInfo.filterShape, {
     dimM: convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels,
     dimN: convInfo.outChannels,

@@ -18,12 +18,23 @@ import { requireChannelsLast } from './require_channels_last.js';
  * outChannels] and its filter [filterHeight, filterWidth, inChannels, outChannels] (NHWC only):
  * a tiled matrix product over filter taps x output channels.
  */
-export function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend: WebGPUBackend; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
+export function conv2dBackpropInput(args: {
+  inputs: Conv2DBackpropInputInputs;
+  backend: WebGPUBackend;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
   requireChannelsLast('Conv2DBackpropInput', dataFormat);
-  const convInfo = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode);
+  const convInfo = backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const result = runConvolutionGemm(backend, inputGradientOperands, [dy, filter], convInfo, [...inputShape], {
     dimM: convInfo.batchSize * convInfo.inHeight * convInfo.inWidth,
     dimN: convInfo.inChannels,

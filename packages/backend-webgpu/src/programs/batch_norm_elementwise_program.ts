@@ -25,9 +25,7 @@ export class BatchNormElementwiseProgram implements WebGPUProgram {
     this.mode = mode;
     this.relu = relu;
     this.variableNames =
-      mode === 'normalise'
-        ? ['x', 'mean', 'variance', 'gamma', 'beta']
-        : ['dy', 'x', 'coefficients', ...(relu ? ['y'] : [])];
+      mode === 'normalise' ? ['x', 'mean', 'variance', 'gamma', 'beta'] : ['dy', 'x', 'coefficients', ...(relu ? ['y'] : [])];
     this.outputShape = shape;
     this.shaderKey = `unetBatchNormElementwise_${mode}_${relu}`;
     this.label = mode === 'normalise' ? 'BatchNormNormaliseProgram' : 'BatchNormInputGradientProgram';

@@ -71,7 +71,12 @@ describe('augmentSample keeps image and ground truth aligned', () => {
 
   it('deforms a weight map with the same geometry (nearest weights equal the mask where weights = mask)', () => {
     const weights = Float32Array.from(sample.mask.data, (value) => 1 + 9 * value);
-    const { sample: out, weights: deformed } = augmentSample(sample, createRandom(9), { ...geometryOnly, weightInterpolation: 'nearest' }, weights);
+    const { sample: out, weights: deformed } = augmentSample(
+      sample,
+      createRandom(9),
+      { ...geometryOnly, weightInterpolation: 'nearest' },
+      weights,
+    );
     expect(Array.from(deformed!)).toEqual(Array.from(out.mask.data, (value) => 1 + 9 * value));
   });
 
@@ -130,7 +135,7 @@ describe('gray-value changes', () => {
 });
 
 describe('resolveAugmentation', () => {
-  it('fills in the paper\'s defaults and rejects bad values with the fix', () => {
+  it("fills in the paper's defaults and rejects bad values with the fix", () => {
     expect(resolveAugmentation({}).elasticStd).toBe(10);
     expect(resolveAugmentation({}).elasticGridSize).toBe(3);
     expect(() => resolveAugmentation({ elasticStd: -1 })).toThrow(AugmentationError);

@@ -103,13 +103,19 @@ export function resolveAugmentation(options: AugmentationOptions | false | undef
     );
   }
   if (!Number.isInteger(resolved.elasticGridSize) || resolved.elasticGridSize < 2) {
-    throw new AugmentationError(`augmentation.ts: elasticGridSize must be a whole number >= 2, got ${resolved.elasticGridSize}; use 3 (the paper).`);
+    throw new AugmentationError(
+      `augmentation.ts: elasticGridSize must be a whole number >= 2, got ${resolved.elasticGridSize}; use 3 (the paper).`,
+    );
   }
   if (!['nearest', 'bilinear', 'bicubic'].includes(resolved.interpolation)) {
-    throw new AugmentationError(`augmentation.ts: interpolation '${resolved.interpolation}' is unknown; use 'bicubic', 'bilinear' or 'nearest'.`);
+    throw new AugmentationError(
+      `augmentation.ts: interpolation '${resolved.interpolation}' is unknown; use 'bicubic', 'bilinear' or 'nearest'.`,
+    );
   }
   if (!['nearest', 'bilinear'].includes(resolved.weightInterpolation)) {
-    throw new AugmentationError(`augmentation.ts: weightInterpolation '${resolved.weightInterpolation}' is unknown; use 'bilinear' or 'nearest'.`);
+    throw new AugmentationError(
+      `augmentation.ts: weightInterpolation '${resolved.weightInterpolation}' is unknown; use 'bilinear' or 'nearest'.`,
+    );
   }
   return resolved;
 }
@@ -147,9 +153,7 @@ export function drawAugmentation(random: Random, options: ResolvedAugmentation):
   const coarse = drawCoarseDisplacements(random.fork('elastic'), options.elasticGridSize, 1);
   const logScale = Math.log(options.minScale) + scaleUnit * (Math.log(options.maxScale) - Math.log(options.minScale));
   const displacements =
-    options.elasticStd > 0
-      ? { gridSize: coarse.gridSize, values: coarse.values.map((value) => value * options.elasticStd) }
-      : undefined;
+    options.elasticStd > 0 ? { gridSize: coarse.gridSize, values: coarse.values.map((value) => value * options.elasticStd) } : undefined;
   return {
     flipRows: options.flip && flipRows,
     flipColumns: options.flip && flipColumns,
@@ -233,4 +237,3 @@ function checkSameSize(sample: Sample, weights: Float32Array | undefined): void 
     );
   }
 }
-

@@ -4,7 +4,7 @@ import { AugmentationError } from './augmentation_error.js';
 import { drawCoarseDisplacements, upsampleDisplacements } from './elastic_field.js';
 
 describe('drawCoarseDisplacements', () => {
-  it('draws node displacements with the paper\'s 10 px standard deviation per axis, mean 0', () => {
+  it("draws node displacements with the paper's 10 px standard deviation per axis, mean 0", () => {
     const random = createRandom(11);
     let count = 0;
     let sum = 0;

@@ -20,10 +20,13 @@ export function decodePalettePng(bytes: Uint8Array, name: string): DecodedImage 
   try {
     png = decode(bytes);
   } catch (error) {
-    throw new ImageDecodeError(`${name}: not a readable palette PNG (${error instanceof Error ? error.message : String(error)}); re-save it from the tool that made it`);
+    throw new ImageDecodeError(
+      `${name}: not a readable palette PNG (${error instanceof Error ? error.message : String(error)}); re-save it from the tool that made it`,
+    );
   }
   const { width, height, depth, palette } = png;
-  if (palette === undefined) throw new ImageDecodeError(`${name}: a palette PNG without a PLTE chunk; re-save it from the tool that made it`);
+  if (palette === undefined)
+    throw new ImageDecodeError(`${name}: a palette PNG without a PLTE chunk; re-save it from the tool that made it`);
   // Rows of 1-, 2- and 4-bit indices are packed, each row starting on a byte.
   const packed = png.data as Uint8Array;
   const indices = new Uint8Array(width * height);
@@ -40,7 +43,9 @@ export function decodePalettePng(bytes: Uint8Array, name: string): DecodedImage 
   }
   for (let pixel = 0; pixel < indices.length; pixel++) {
     if (indices[pixel] >= palette.length) {
-      throw new ImageDecodeError(`${name}: pixel ${pixel} has palette index ${indices[pixel]}, past the palette's ${palette.length} colours; re-save the file`);
+      throw new ImageDecodeError(
+        `${name}: pixel ${pixel} has palette index ${indices[pixel]}, past the palette's ${palette.length} colours; re-save the file`,
+      );
     }
   }
   const gray = palette.every(([red, green, blue]) => red === green && red === blue);

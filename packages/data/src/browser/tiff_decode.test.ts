@@ -17,7 +17,11 @@ async function referenceOf(bytes: Uint8Array): Promise<{ data: Float32Array; cha
   const colour = hasAlpha ? channels - 1 : channels;
   // sharp would otherwise hand gray back as sRGB, through a colour transform.
   const space = colour === 1 ? (depth === 'ushort' ? 'grey16' : 'b-w') : depth === 'ushort' ? 'rgb16' : 'srgb';
-  const { data, info } = await image.removeAlpha().toColourspace(space).raw({ depth: depth === 'ushort' ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await image
+    .removeAlpha()
+    .toColourspace(space)
+    .raw({ depth: depth === 'ushort' ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   const values = depth === 'ushort' ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : data;
   const maximum = depth === 'ushort' ? 65535 : 255;
   const pixels = info.width * info.height;
@@ -138,9 +142,13 @@ describe('decodeTiff', () => {
 
   it('refuses tiled and JPEG-compressed files with a message that says how to convert them', async () => {
     const pixels = testPattern(64, 64, 1, 255);
-    const tiled = await sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } }).tiff({ tile: true, tileWidth: 16, tileHeight: 16 }).toBuffer();
+    const tiled = await sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } })
+      .tiff({ tile: true, tileWidth: 16, tileHeight: 16 })
+      .toBuffer();
     await expect(decodeTiff(new Uint8Array(tiled), 'tiled.tif')).rejects.toThrow(/tiled.tif: tiled TIFFs are not supported; convert it/);
-    const jpeg = await sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } }).tiff({ compression: 'jpeg' }).toBuffer();
+    const jpeg = await sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } })
+      .tiff({ compression: 'jpeg' })
+      .toBuffer();
     await expect(decodeTiff(new Uint8Array(jpeg), 'jpeg.tif')).rejects.toThrow(ImageDecodeError);
     await expect(decodeTiff(new Uint8Array([1, 2, 3, 4]), 'x.png')).rejects.toThrow(/x.png: not a TIFF file/);
   });

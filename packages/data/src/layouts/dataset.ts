@@ -21,7 +21,9 @@ export function createDataset(spec: DatasetSpec): Dataset {
   const classNames = Object.freeze([...spec.classNames]);
   const get = async (index: number): Promise<Sample> => {
     if (!Number.isInteger(index) || index < 0 || index >= ids.length) {
-      throw new RangeError(`${spec.name}: sample index ${index} is out of range; the data set has ${ids.length} samples (0..${ids.length - 1}).`);
+      throw new RangeError(
+        `${spec.name}: sample index ${index} is out of range; the data set has ${ids.length} samples (0..${ids.length - 1}).`,
+      );
     }
     return spec.read(index);
   };

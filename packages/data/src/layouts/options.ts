@@ -28,14 +28,19 @@ export const isString: OptionCheck = (value) => (typeof value === 'string' && va
 export const isBoolean: OptionCheck = (value) => (typeof value === 'boolean' ? undefined : 'true or false');
 
 export function oneOf(...choices: readonly (string | number)[]): OptionCheck {
-  return (value) => (choices.includes(value as string | number) ? undefined : `one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}`);
+  return (value) =>
+    choices.includes(value as string | number) ? undefined : `one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}`;
 }
 
 export const isStringArray: OptionCheck = (value) =>
-  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item.length > 0) ? undefined : 'a non-empty array of strings';
+  Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string' && item.length > 0)
+    ? undefined
+    : 'a non-empty array of strings';
 
 export const isIndexArray: OptionCheck = (value) =>
-  Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item) && item >= 0) ? undefined : 'a non-empty array of integers >= 0';
+  Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item) && item >= 0)
+    ? undefined
+    : 'a non-empty array of integers >= 0';
 
 export const isIntegerArray: OptionCheck = (value) =>
   Array.isArray(value) && value.length > 0 && value.every((item) => Number.isInteger(item)) && new Set(value).size === value.length

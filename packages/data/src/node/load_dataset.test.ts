@@ -35,18 +35,28 @@ describe('loadDataset', () => {
     await expect(loadDataset({ format: 'coco', root: scratch } as never)).rejects.toThrow(
       new DatasetOptionError(`loadDataset: unknown format "coco"; the formats are 'voc', 'isbi', 'ctc', 'folder', 'synthetic'.`),
     );
-    await expect(loadDataset({ format: 'isbi' } as never)).rejects.toThrow(/loadDataset isbi: 'root' must be the path of the data set's folder, got undefined/);
+    await expect(loadDataset({ format: 'isbi' } as never)).rejects.toThrow(
+      /loadDataset isbi: 'root' must be the path of the data set's folder, got undefined/,
+    );
     await expect(loadDataset(undefined as never)).rejects.toBeInstanceOf(DatasetOptionError);
   });
 
   it('refuses options that are not plain JSON, since worker threads receive them', async () => {
-    await expect(loadDataset({ format: 'folder', root: folderRoot, ids: [() => 'a'] } as never)).rejects.toThrow(/options\.ids\[0\] is a function; options must be plain JSON/);
-    await expect(loadDataset({ format: 'folder', root: folderRoot, when: new Date(0) } as never)).rejects.toThrow(/options\.when is a Date/);
-    await expect(loadDataset({ format: 'folder', root: folderRoot, ignoreValue: Number.NaN })).rejects.toThrow(/options\.ignoreValue is NaN/);
+    await expect(loadDataset({ format: 'folder', root: folderRoot, ids: [() => 'a'] } as never)).rejects.toThrow(
+      /options\.ids\[0\] is a function; options must be plain JSON/,
+    );
+    await expect(loadDataset({ format: 'folder', root: folderRoot, when: new Date(0) } as never)).rejects.toThrow(
+      /options\.when is a Date/,
+    );
+    await expect(loadDataset({ format: 'folder', root: folderRoot, ignoreValue: Number.NaN })).rejects.toThrow(
+      /options\.ignoreValue is NaN/,
+    );
   });
 
   it('passes unknown options to the layout, which names the allowed ones', async () => {
-    await expect(loadDataset({ format: 'ctc', root: scratch, truths: 'gold' } as never)).rejects.toThrow(/unknown option 'truths'; the options are 'sequences', 'truth', 'frames'/);
+    await expect(loadDataset({ format: 'ctc', root: scratch, truths: 'gold' } as never)).rejects.toThrow(
+      /unknown option 'truths'; the options are 'sequences', 'truth', 'frames'/,
+    );
   });
 
   it('delegates format synthetic to createSyntheticDataset', async () => {

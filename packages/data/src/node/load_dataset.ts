@@ -18,16 +18,22 @@ import { type SyntheticDatasetOptions, createSyntheticDataset } from '../synthet
  */
 export async function loadDataset(options: LoadDatasetOptions): Promise<Dataset> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DatasetOptionError(`loadDataset: options must be an object like { format: 'isbi', root: 'data/isbi2012' }, got ${describe(options)}.`);
+    throw new DatasetOptionError(
+      `loadDataset: options must be an object like { format: 'isbi', root: 'data/isbi2012' }, got ${describe(options)}.`,
+    );
   }
   checkPlainJson(options, 'options');
   const format = (options as { format?: unknown }).format;
   if (!DATASET_FORMATS.includes(format as never)) {
-    throw new DatasetOptionError(`loadDataset: unknown format ${describe(format)}; the formats are ${DATASET_FORMATS.map((name) => `'${name}'`).join(', ')}.`);
+    throw new DatasetOptionError(
+      `loadDataset: unknown format ${describe(format)}; the formats are ${DATASET_FORMATS.map((name) => `'${name}'`).join(', ')}.`,
+    );
   }
   if (options.format === 'synthetic') return loadSynthetic(options);
   if (typeof options.root !== 'string' || options.root.length === 0) {
-    throw new DatasetOptionError(`loadDataset ${options.format}: 'root' must be the path of the data set's folder, got ${describe(options.root)}.`);
+    throw new DatasetOptionError(
+      `loadDataset ${options.format}: 'root' must be the path of the data set's folder, got ${describe(options.root)}.`,
+    );
   }
   switch (options.format) {
     case 'voc':
@@ -61,7 +67,8 @@ function describe(value: unknown): string {
 function checkPlainJson(value: unknown, where: string): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean' || value === undefined) return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new DatasetOptionError(`loadDataset: ${where} is ${value}; options must be plain JSON (finite numbers).`);
+    if (!Number.isFinite(value))
+      throw new DatasetOptionError(`loadDataset: ${where} is ${value}; options must be plain JSON (finite numbers).`);
     return;
   }
   if (Array.isArray(value)) {

@@ -52,7 +52,12 @@ describe('real data sets in ../shared/datasets', () => {
     // Membranes are the minority class (about a fifth of the pixels in this volume).
     expect(membrane / total).toBeGreaterThan(0.1);
     expect(membrane / total).toBeLessThan(0.35);
-    const split = await loadDataset({ format: 'isbi', root: path.join(sharedDatasetsRoot!, 'isbi2012-em'), slices: [20, 21, 22, 23, 24], instances: true });
+    const split = await loadDataset({
+      format: 'isbi',
+      root: path.join(sharedDatasetsRoot!, 'isbi2012-em'),
+      slices: [20, 21, 22, 23, 24],
+      instances: true,
+    });
     expect(split.ids).toEqual(['20', '21', '22', '23', '24']);
     const withCells = await split.get(0);
     const cells = distinct(withCells.instances!.data);

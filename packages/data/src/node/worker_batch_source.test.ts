@@ -49,7 +49,11 @@ describe('createWorkerBatchSource', () => {
   it('reports a failing step when it is asked for', async () => {
     // A w0 below 0 is refused by core's weight map only when a sample's map is made: the
     // workers start, and the step fails in the worker.
-    const workers = await createWorkerBatchSource({ format: 'synthetic', ...datasetOptions }, { ...sourceOptions, weightMap: { w0: -1 } }, { workers: 1, prefetch: 0 });
+    const workers = await createWorkerBatchSource(
+      { format: 'synthetic', ...datasetOptions },
+      { ...sourceOptions, weightMap: { w0: -1 } },
+      { workers: 1, prefetch: 0 },
+    );
     await expect(workers.batch(0)).rejects.toThrow(/step 0: WeightMapError: .*w0 must be a finite number >= 0/);
     await workers.close();
   });

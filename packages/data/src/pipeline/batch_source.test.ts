@@ -72,7 +72,15 @@ describe('createBatchSource', () => {
 
   it('visits every sample once per epoch, in a new order each epoch', async () => {
     const samples = [0, 1, 2, 3, 4].map((index) => constantSample(index));
-    const source = createBatchSource({ dataset: datasetOf(samples), batchSize: 2, inputSize: 8, outputSize: 8, seed: 4, augmentation: false, weightMap: false });
+    const source = createBatchSource({
+      dataset: datasetOf(samples),
+      batchSize: 2,
+      inputSize: 8,
+      outputSize: 8,
+      seed: 4,
+      augmentation: false,
+      weightMap: false,
+    });
     const order: number[] = [];
     for (let step = 0; step < 5; step++) {
       const batch = await source.batch(step);
@@ -87,7 +95,14 @@ describe('createBatchSource', () => {
   it('keeps the ignore label in the masks and gives it weight 0', async () => {
     const sample = constantSample(1, 32);
     for (let i = 0; i < 32 * 32; i++) if (Math.floor(i / 32) % 8 === 0) sample.mask.data[i] = 255;
-    const source = createBatchSource({ dataset: datasetOf([sample], 255), batchSize: 3, inputSize: 24, outputSize: 24, seed: 2, classes: 2 });
+    const source = createBatchSource({
+      dataset: datasetOf([sample], 255),
+      batchSize: 3,
+      inputSize: 24,
+      outputSize: 24,
+      seed: 2,
+      classes: 2,
+    });
     const batch = await source.batch(0);
     let ignored = 0;
     batch.masks.forEach((value, i) => {

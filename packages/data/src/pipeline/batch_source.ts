@@ -60,7 +60,9 @@ export function checkBatchSourceOptions(options: BatchSourceOptions): void {
     throw new BatchSourceError(`batch_source.ts: seed must be a whole number, got ${seed}; pass e.g. 0.`);
   }
   if (classes !== undefined && (!Number.isInteger(classes) || classes < 2)) {
-    throw new BatchSourceError(`batch_source.ts: classes must be a whole number >= 2, got ${classes}; pass the number of classes the network predicts.`);
+    throw new BatchSourceError(
+      `batch_source.ts: classes must be a whole number >= 2, got ${classes}; pass the number of classes the network predicts.`,
+    );
   }
   if (!Number.isInteger(cacheSize) || cacheSize < 1) {
     throw new BatchSourceError(`batch_source.ts: cacheSize must be a whole number >= 1, got ${cacheSize}; pass e.g. 64.`);

@@ -16,7 +16,10 @@ export async function resolveRoot(root: string, format: string): Promise<string>
     if (!(await stat(real)).isDirectory()) throw new Error('not a folder');
     return real;
   } catch {
-    throw new DatasetLayoutError(`${root}: the ${format} data set's root is missing or not a folder; pass the folder that holds the data set as 'root'.`, root);
+    throw new DatasetLayoutError(
+      `${root}: the ${format} data set's root is missing or not a folder; pass the folder that holds the data set as 'root'.`,
+      root,
+    );
   }
 }
 

@@ -69,7 +69,12 @@ describe('readImage', () => {
       const column = index % size;
       return [row * 12, column * 12, 128];
     }).flat();
-    await writeFile(file('photo.jpg'), await sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer());
+    await writeFile(
+      file('photo.jpg'),
+      await sharp(Buffer.from(pixels), { raw: { width: size, height: size, channels: 3 } })
+        .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+        .toBuffer(),
+    );
     const image = await readImage(file('photo.jpg'));
     expect([image.height, image.width, image.channels]).toEqual([size, size, 3]);
     const worst = Math.max(...Array.from(image.data, (value, index) => Math.abs(value * 255 - pixels[index]!)));
@@ -79,7 +84,13 @@ describe('readImage', () => {
   it('reads 16-bit gray TIFFs compressed with LZW and with deflate exactly', async () => {
     const values = Uint16Array.from([0, 7, 300, 65535, 40000, 12, 1, 2, 3, 4, 5, 6]);
     for (const compression of ['lzw', 'deflate'] as const) {
-      await writeFile(file(`gray16-${compression}.tif`), await sharp(values, { raw: { width: 4, height: 3, channels: 1 } }).toColourspace('grey16').tiff({ compression }).toBuffer());
+      await writeFile(
+        file(`gray16-${compression}.tif`),
+        await sharp(values, { raw: { width: 4, height: 3, channels: 1 } })
+          .toColourspace('grey16')
+          .tiff({ compression })
+          .toBuffer(),
+      );
       const image = await readImage(file(`gray16-${compression}.tif`));
       expect(image.channels).toBe(1);
       expect(Array.from(image.data)).toEqual(Array.from(values, (value) => Math.fround(value / 65535)));
@@ -90,7 +101,10 @@ describe('readImage', () => {
     const pages = [ramp(width * height, 1, 0), ramp(width * height, 2, 50), ramp(width * height, 3, 100)];
     await writeFile(
       file('stack.tif'),
-      await sharp(Buffer.from(pages.flat()), { raw: { width, height: height * 3, channels: 1, pageHeight: height } }).toColourspace('b-w').tiff({ compression: 'lzw' }).toBuffer(),
+      await sharp(Buffer.from(pages.flat()), { raw: { width, height: height * 3, channels: 1, pageHeight: height } })
+        .toColourspace('b-w')
+        .tiff({ compression: 'lzw' })
+        .toBuffer(),
     );
     expect(await readPageCount(file('stack.tif'))).toBe(3);
     for (let page = 0; page < 3; page++) {
@@ -105,7 +119,9 @@ describe('readImage', () => {
   it('gives typed errors naming the file for a missing, a truncated, a garbage and a float file', async () => {
     await expect(readImage(file('nothing.png'))).rejects.toBeInstanceOf(MissingFileError);
     await expect(readImage(file('nothing.png'))).rejects.toThrow(/nothing\.png: no such file/);
-    const jpeg = await sharp(Buffer.from(ramp(32 * 32 * 3, 5)), { raw: { width: 32, height: 32, channels: 3 } }).jpeg().toBuffer();
+    const jpeg = await sharp(Buffer.from(ramp(32 * 32 * 3, 5)), { raw: { width: 32, height: 32, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     await writeFile(file('cut.jpg'), jpeg.subarray(0, jpeg.length >> 1));
     await expect(readImage(file('cut.jpg'))).rejects.toBeInstanceOf(CorruptFileError);
     await expect(readImage(file('cut.jpg'))).rejects.toThrow(/cut\.jpg: cannot be decoded.*replace it/);

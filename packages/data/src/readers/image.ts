@@ -131,7 +131,10 @@ export async function readImage(file: string, options: ReadImageOptions = {}): P
     else pipeline = pipeline.ensureAlpha().toColourspace(sixteen ? 'rgb16' : 'srgb');
     const { data, info } = await pipeline.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) {
-      throw new UnsupportedImageError(`${file}: asked for ${channels} channels, sharp gave ${info.channels}; re-save the image as 8-bit gray or RGB.`, file);
+      throw new UnsupportedImageError(
+        `${file}: asked for ${channels} channels, sharp gave ${info.channels}; re-save the image as 8-bit gray or RGB.`,
+        file,
+      );
     }
     const samples = sixteen ? asUint16(data) : data;
     const scale = 1 / (sixteen ? 65535 : 255);

@@ -8,7 +8,10 @@ import { encodePng } from './png_encode.js';
 
 // sharp (libvips + libspng) is the independent decoder these tests compare against.
 async function sharpSamples(png: Buffer, colourspace: 'b-w' | 'grey16' | 'srgb' | 'rgb16', sixteen = false): Promise<number[]> {
-  const data = await sharp(png).toColourspace(colourspace).raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer();
+  const data = await sharp(png)
+    .toColourspace(colourspace)
+    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+    .toBuffer();
   return Array.from(sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : data);
 }
 
@@ -30,10 +33,45 @@ describe('decodePng', () => {
     const gray16 = Uint16Array.from(seededBytes(width * height, 65536, 7));
     const rgb16 = Uint16Array.from(seededBytes(width * height * 3, 65536, 9));
     const cases = [
-      { png: await sharp(Buffer.from(gray), { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer(), space: 'b-w', sixteen: false, channels: 1, bitDepth: 8 },
-      { png: await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png().toBuffer(), space: 'srgb', sixteen: false, channels: 3, bitDepth: 8 },
-      { png: await sharp(gray16, { raw: { width, height, channels: 1 } }).toColourspace('grey16').png().toBuffer(), space: 'grey16', sixteen: true, channels: 1, bitDepth: 16 },
-      { png: await sharp(rgb16, { raw: { width, height, channels: 3 } }).toColourspace('rgb16').png().toBuffer(), space: 'rgb16', sixteen: true, channels: 3, bitDepth: 16 },
+      {
+        png: await sharp(Buffer.from(gray), { raw: { width, height, channels: 1 } })
+          .toColourspace('b-w')
+          .png()
+          .toBuffer(),
+        space: 'b-w',
+        sixteen: false,
+        channels: 1,
+        bitDepth: 8,
+      },
+      {
+        png: await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } })
+          .png()
+          .toBuffer(),
+        space: 'srgb',
+        sixteen: false,
+        channels: 3,
+        bitDepth: 8,
+      },
+      {
+        png: await sharp(gray16, { raw: { width, height, channels: 1 } })
+          .toColourspace('grey16')
+          .png()
+          .toBuffer(),
+        space: 'grey16',
+        sixteen: true,
+        channels: 1,
+        bitDepth: 16,
+      },
+      {
+        png: await sharp(rgb16, { raw: { width, height, channels: 3 } })
+          .toColourspace('rgb16')
+          .png()
+          .toBuffer(),
+        space: 'rgb16',
+        sixteen: true,
+        channels: 3,
+        bitDepth: 16,
+      },
     ] as const;
     for (const { png, space, sixteen, channels, bitDepth } of cases) {
       const decoded = decodePng(png);
@@ -41,7 +79,9 @@ describe('decodePng', () => {
       expect(Array.from(decoded.samples)).toEqual(await sharpSamples(png, space, sixteen));
     }
     const rgba = seededBytes(width * height * 4, 256, 11);
-    const rgbaPng = await sharp(Buffer.from(rgba), { raw: { width, height, channels: 4 } }).png().toBuffer();
+    const rgbaPng = await sharp(Buffer.from(rgba), { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
     const decoded = decodePng(rgbaPng);
     expect(decoded.channels).toBe(4);
     expect(Array.from(decoded.samples)).toEqual(rgba);
@@ -78,11 +118,15 @@ describe('decodePng', () => {
     const width = 19;
     const height = 11;
     const rgb = seededBytes(width * height * 3, 256, 17);
-    const png = await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } }).png({ progressive: true }).toBuffer();
+    const png = await sharp(Buffer.from(rgb), { raw: { width, height, channels: 3 } })
+      .png({ progressive: true })
+      .toBuffer();
     expect(png[8 + 8 + 12]).toBe(1); // IHDR's interlace byte
     expect(Array.from(decodePng(png).samples)).toEqual(rgb);
     const indices = seededBytes(width * height, 4, 19);
-    const palettePng = await sharp(Buffer.from(indices.flatMap((index) => [index * 80, 0, 255 - index * 80])), { raw: { width, height, channels: 3 } })
+    const palettePng = await sharp(Buffer.from(indices.flatMap((index) => [index * 80, 0, 255 - index * 80])), {
+      raw: { width, height, channels: 3 },
+    })
       .png({ palette: true, colours: 4, dither: 0, progressive: true })
       .toBuffer();
     const decoded = decodePng(palettePng);

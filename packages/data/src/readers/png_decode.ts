@@ -56,7 +56,10 @@ export function isPng(bytes: Uint8Array): boolean {
  */
 export function decodePng(bytes: Uint8Array, file = '<buffer>'): DecodedPng {
   const corrupt = (what: string) =>
-    new CorruptFileError(`${file}: not a readable PNG (${what}); re-export the file from the tool that made it, or replace it with an intact copy.`, file);
+    new CorruptFileError(
+      `${file}: not a readable PNG (${what}); re-export the file from the tool that made it, or replace it with an intact copy.`,
+      file,
+    );
   if (!isPng(bytes)) throw corrupt('the PNG signature is missing');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
@@ -72,7 +75,8 @@ export function decodePng(bytes: Uint8Array, file = '<buffer>'): DecodedPng {
     const dataEnd = dataStart + length;
     if (dataEnd + 4 > bytes.length) throw corrupt(`chunk ${type} at byte ${offset} runs past the end of the file (truncated)`);
     const expectedCrc = view.getUint32(dataEnd);
-    if (crc32(bytes.subarray(offset + 4, dataEnd)) >>> 0 !== expectedCrc) throw corrupt(`chunk ${type} at byte ${offset} fails its CRC check`);
+    if (crc32(bytes.subarray(offset + 4, dataEnd)) >>> 0 !== expectedCrc)
+      throw corrupt(`chunk ${type} at byte ${offset} fails its CRC check`);
     const data = bytes.subarray(dataStart, dataEnd);
     switch (type) {
       case 'IHDR':
@@ -161,7 +165,8 @@ export function decodePng(bytes: Uint8Array, file = '<buffer>'): DecodedPng {
   if (colourType === 3) {
     const entries = palette!.length / 3;
     for (let index = 0; index < samples.length; index++) {
-      if (samples[index]! >= entries) throw corrupt(`pixel ${index} uses palette index ${samples[index]}, but PLTE has only ${entries} entries`);
+      if (samples[index]! >= entries)
+        throw corrupt(`pixel ${index} uses palette index ${samples[index]}, but PLTE has only ${entries} entries`);
     }
   }
   return { width, height, bitDepth, colourType, channels, samples, ...(palette && colourType === 3 ? { palette } : {}) };

@@ -25,7 +25,13 @@ describe('encodeTiffStack', () => {
 
   it('writes 16-bit pages when a value exceeds 255 (instance labels)', async () => {
     const file = path.join(folder, 'stack16.tif');
-    writeFileSync(file, encodeTiffStack([{ width: 2, height: 2, data: [0, 300, 65535, 1] }, { width: 2, height: 2, data: [5, 0, 0, 0] }]));
+    writeFileSync(
+      file,
+      encodeTiffStack([
+        { width: 2, height: 2, data: [0, 300, 65535, 1] },
+        { width: 2, height: 2, data: [5, 0, 0, 0] },
+      ]),
+    );
     expect((await sharp(file).metadata()).depth).toBe('ushort');
     expect(Array.from((await readLabelImage(file, { page: 0 })).data)).toEqual([0, 300, 65535, 1]);
     expect(Array.from((await readLabelImage(file, { page: 1 })).data)).toEqual([5, 0, 0, 0]);

@@ -16,7 +16,19 @@ export class TiffEncodeError extends Error {
   override readonly name = 'TiffEncodeError';
 }
 
-const TAG = { width: 256, height: 257, bitsPerSample: 258, compression: 259, photometric: 262, stripOffsets: 273, samplesPerPixel: 277, rowsPerStrip: 278, stripByteCounts: 279, planarConfiguration: 284, sampleFormat: 339 } as const;
+const TAG = {
+  width: 256,
+  height: 257,
+  bitsPerSample: 258,
+  compression: 259,
+  photometric: 262,
+  stripOffsets: 273,
+  samplesPerPixel: 277,
+  rowsPerStrip: 278,
+  stripByteCounts: 279,
+  planarConfiguration: 284,
+  sampleFormat: 339,
+} as const;
 const SHORT = 3;
 const LONG = 4;
 

@@ -27,7 +27,8 @@ export interface CellCentres {
  * image and one pitch beyond it (so cells cut by the border look like cells, not like a frame).
  */
 export function jitteredGridCentres(random: Random, height: number, width: number, spacing: number, jitter: number): CellCentres {
-  if (!(jitter >= 0 && jitter <= 0.35)) throw new RangeError(`cell_layout.ts: jitter ${jitter} must be in [0, 0.35] for locateCell's 5 x 5 search`);
+  if (!(jitter >= 0 && jitter <= 0.35))
+    throw new RangeError(`cell_layout.ts: jitter ${jitter} must be in [0, 0.35] for locateCell's 5 x 5 search`);
   const first = -spacing / 2;
   const gridRows = Math.ceil((height + spacing - first) / spacing);
   const gridColumns = Math.ceil((width + spacing - first) / spacing);
@@ -78,32 +79,34 @@ export function locateCell(
   const columnEnd = Math.min(nodeColumn + 2, gridColumns - 1);
   let cell = -1;
   let nearest = Infinity;
-  for (let gridRow = rowStart; gridRow <= rowEnd; gridRow++) for (let gridColumn = columnStart; gridColumn <= columnEnd; gridColumn++) {
-    const i = gridRow * gridColumns + gridColumn;
-    const dr = row - rows[i];
-    const dc = column - columns[i];
-    const squared = dr * dr + dc * dc;
-    if (squared < nearest) {
-      nearest = squared;
-      cell = i;
+  for (let gridRow = rowStart; gridRow <= rowEnd; gridRow++)
+    for (let gridColumn = columnStart; gridColumn <= columnEnd; gridColumn++) {
+      const i = gridRow * gridColumns + gridColumn;
+      const dr = row - rows[i];
+      const dc = column - columns[i];
+      const squared = dr * dr + dc * dc;
+      if (squared < nearest) {
+        nearest = squared;
+        cell = i;
+      }
     }
-  }
   let neighbour = -1;
   let borderDistance = Infinity;
-  for (let gridRow = rowStart; gridRow <= rowEnd; gridRow++) for (let gridColumn = columnStart; gridColumn <= columnEnd; gridColumn++) {
-    const j = gridRow * gridColumns + gridColumn;
-    if (j === cell) continue;
-    const dr = row - rows[j];
-    const dc = column - columns[j];
-    const betweenRows = rows[cell] - rows[j];
-    const betweenColumns = columns[cell] - columns[j];
-    const between = Math.sqrt(betweenRows * betweenRows + betweenColumns * betweenColumns);
-    const distance = (dr * dr + dc * dc - nearest) / (2 * between) - borderOffset(cell, j);
-    if (distance < borderDistance) {
-      borderDistance = distance;
-      neighbour = j;
+  for (let gridRow = rowStart; gridRow <= rowEnd; gridRow++)
+    for (let gridColumn = columnStart; gridColumn <= columnEnd; gridColumn++) {
+      const j = gridRow * gridColumns + gridColumn;
+      if (j === cell) continue;
+      const dr = row - rows[j];
+      const dc = column - columns[j];
+      const betweenRows = rows[cell] - rows[j];
+      const betweenColumns = columns[cell] - columns[j];
+      const between = Math.sqrt(betweenRows * betweenRows + betweenColumns * betweenColumns);
+      const distance = (dr * dr + dc * dc - nearest) / (2 * between) - borderOffset(cell, j);
+      if (distance < borderDistance) {
+        borderDistance = distance;
+        neighbour = j;
+      }
     }
-  }
   out.cell = cell;
   out.neighbour = neighbour;
   out.borderDistance = borderDistance;

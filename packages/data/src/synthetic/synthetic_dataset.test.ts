@@ -94,7 +94,12 @@ describe('the EM kind', () => {
       expect(Math.min(...image.data)).toBeGreaterThanOrEqual(0);
       expect(Math.max(...image.data)).toBeLessThanOrEqual(1);
       // Cells: the non-membrane pixels fall apart into about one component per cell.
-      const cells = labelConnectedComponents(Int32Array.from(mask.data, (value) => 1 - value), 256, 256, 4);
+      const cells = labelConnectedComponents(
+        Int32Array.from(mask.data, (value) => 1 - value),
+        256,
+        256,
+        4,
+      );
       const ids = new Set(instances!.data);
       ids.delete(0);
       expect(ids.size).toBeGreaterThan(25);
@@ -105,7 +110,9 @@ describe('the EM kind', () => {
   it('cannot be segmented by intensity alone: dark organelles inside cells are not membrane', () => {
     // Organelles: non-membrane pixels darker than the median membrane pixel.
     const sample = samples[0];
-    const membraneValues = Array.from(sample.image.data).filter((_, i) => sample.mask.data[i] === 1).sort((a, b) => a - b);
+    const membraneValues = Array.from(sample.image.data)
+      .filter((_, i) => sample.mask.data[i] === 1)
+      .sort((a, b) => a - b);
     const median = membraneValues[membraneValues.length >> 1];
     let darkCellPixels = 0;
     for (let i = 0; i < sample.image.data.length; i++) {
@@ -120,7 +127,7 @@ describe('the EM kind', () => {
 });
 
 describe('the cells kind', () => {
-  it('has touching cells separated by a thin background gap, which the paper\'s weight map weights up', async () => {
+  it("has touching cells separated by a thin background gap, which the paper's weight map weights up", async () => {
     const dataset = createSyntheticDataset({ kind: 'cells', seed: 2 });
     expect(dataset.classNames).toEqual(['background', 'cell']);
     const sample = await dataset.get(0);
@@ -131,7 +138,7 @@ describe('the cells kind', () => {
     for (let row = 2; row < 254; row++) {
       for (let column = 2; column < 254; column++) {
         const i = row * width + column;
-        if ((mask.data[i] === 1) !== (instances!.data[i] > 0)) mismatches++;
+        if ((mask.data[i] === 1) !== instances!.data[i] > 0) mismatches++;
         if (mask.data[i] !== 0) continue;
         // A background pixel with two different cells within 2 px on either side.
         const near = new Set<number>();

@@ -28,7 +28,7 @@ describe('sampleWeightMap', () => {
     expect(weights[0]).toBe(1);
   });
 
-  it('equals core\'s unetWeightMap when nothing is ignored', () => {
+  it("equals core's unetWeightMap when nothing is ignored", () => {
     const mask = [1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 0, 1];
     const instances = [1, 1, 0, 0, 1, 1, 0, 2, 1, 0, 0, 2, 1, 1, 0, 2];
     const ours = sampleWeightMap(sampleOf(mask, 4, 4, instances));

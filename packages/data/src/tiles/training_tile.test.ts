@@ -48,7 +48,11 @@ describe('extractTrainingTile without augmentation', () => {
     const padded = mirrorPadArray(sample.image.data, 100, 90, 1, [margin + 100, margin + 100, margin + 100, margin + 100]);
     const paddedWidth = 90 + 2 * (margin + 100);
     for (let seed = 1; seed <= 6; seed++) {
-      const tile = extractTrainingTile(sample, undefined, createRandom(seed), { inputSize: 252, outputSize: 68, augmentation: NO_AUGMENTATION });
+      const tile = extractTrainingTile(sample, undefined, createRandom(seed), {
+        inputSize: 252,
+        outputSize: 68,
+        augmentation: NO_AUGMENTATION,
+      });
       const { outputTop, outputLeft } = tile;
       expect(outputTop).toBeGreaterThanOrEqual(0);
       expect(outputTop).toBeLessThanOrEqual(100 - 68);
@@ -80,7 +84,11 @@ describe('extractTrainingTile without augmentation', () => {
     const sample = rampSample(20, 30);
     const tile = extractTrainingTile(sample, undefined, createRandom(3), { inputSize: 16, outputSize: 16, augmentation: NO_AUGMENTATION });
     expect(Array.from(tile.image)).toEqual(Array.from(tile.mask));
-    const small = extractTrainingTile(rampSample(10, 10), undefined, createRandom(3), { inputSize: 16, outputSize: 16, augmentation: NO_AUGMENTATION });
+    const small = extractTrainingTile(rampSample(10, 10), undefined, createRandom(3), {
+      inputSize: 16,
+      outputSize: 16,
+      augmentation: NO_AUGMENTATION,
+    });
     expect(small.outputTop).toBe(-3);
     expect(small.mask[0]).toBe(3 * 1000 + 3); // row -3, column -3 mirror to 3, 3
   });
@@ -88,8 +96,12 @@ describe('extractTrainingTile without augmentation', () => {
   it('rejects sizes that no U-Net has', () => {
     const sample = rampSample(20, 20);
     const options = { augmentation: NO_AUGMENTATION };
-    expect(() => extractTrainingTile(sample, undefined, createRandom(1), { ...options, inputSize: 20, outputSize: 9 })).toThrow(TrainingTileError);
-    expect(() => extractTrainingTile(sample, undefined, createRandom(1), { ...options, inputSize: 8, outputSize: 16 })).toThrow(/252 and 68/);
+    expect(() => extractTrainingTile(sample, undefined, createRandom(1), { ...options, inputSize: 20, outputSize: 9 })).toThrow(
+      TrainingTileError,
+    );
+    expect(() => extractTrainingTile(sample, undefined, createRandom(1), { ...options, inputSize: 8, outputSize: 16 })).toThrow(
+      /252 and 68/,
+    );
   });
 });
 

@@ -41,7 +41,13 @@ export interface TrainingTile {
 
 /** Checks the tile sizes and returns the context margin on each side. */
 export function tileMargin(inputSize: number, outputSize: number): number {
-  if (!Number.isInteger(inputSize) || !Number.isInteger(outputSize) || outputSize < 1 || inputSize < outputSize || (inputSize - outputSize) % 2 !== 0) {
+  if (
+    !Number.isInteger(inputSize) ||
+    !Number.isInteger(outputSize) ||
+    outputSize < 1 ||
+    inputSize < outputSize ||
+    (inputSize - outputSize) % 2 !== 0
+  ) {
     throw new TrainingTileError(
       `training_tile.ts: an input tile of ${inputSize} and an output tile of ${outputSize} px do not fit a U-Net: the input must be at least the output and differ from it by an even number (unpadded depth 4: input = output + 184, e.g. 252 and 68; padded: equal).`,
     );

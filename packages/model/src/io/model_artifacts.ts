@@ -16,10 +16,7 @@ export interface SavedUNetMetadata {
 }
 
 /** The model as tfjs's IO handlers take it: the weights and, in its metadata, the config. */
-export async function toModelArtifacts(
-  model: UNet,
-  extra: Record<string, unknown> = {},
-): Promise<tf.io.ModelArtifacts> {
+export async function toModelArtifacts(model: UNet, extra: Record<string, unknown> = {}): Promise<tf.io.ModelArtifacts> {
   const named = model.namedWeights().map(({ name, variable }) => ({ name, tensor: variable as tf.Tensor }));
   const { data, specs } = await tf.io.encodeWeights(named);
   const metadata: SavedUNetMetadata = { formatVersion, config: model.config, extra };

@@ -16,8 +16,7 @@ function describe(location: ModelLocation): string {
 
 function resolveHandler(location: ModelLocation, purpose: 'save' | 'load'): tf.io.IOHandler {
   if (typeof location !== 'string') return location;
-  const handlers =
-    purpose === 'save' ? tf.io.getSaveHandlers(location) : tf.io.getLoadHandlers(location);
+  const handlers = purpose === 'save' ? tf.io.getSaveHandlers(location) : tf.io.getLoadHandlers(location);
   if (handlers.length === 0) {
     throw new ModelFormatError(
       `No handler can ${purpose} '${location}': use an 'indexeddb://', 'localstorage://' or 'http(s)://' URL in a browser, or in Node import '@unet/model/node' and use 'file://' or fileSystem(path)`,

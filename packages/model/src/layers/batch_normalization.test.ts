@@ -64,7 +64,14 @@ describeWithBackends('batchNormTraining', () => {
       const gamma = tf.tensor1d([0.5, 1.5, -2]);
       const beta = tf.tensor1d([0.1, -0.3, 2]);
       const dy = tf.randomNormal(shape, 0, 1, 'float32', 12) as tf.Tensor4D;
-      const expected = reference(x.dataSync() as Float32Array, shape, gamma.dataSync() as Float32Array, beta.dataSync() as Float32Array, dy.dataSync() as Float32Array, relu);
+      const expected = reference(
+        x.dataSync() as Float32Array,
+        shape,
+        gamma.dataSync() as Float32Array,
+        beta.dataSync() as Float32Array,
+        dy.dataSync() as Float32Array,
+        relu,
+      );
       const op = batchNormTraining(undefined, { relu });
       const y = op(x, gamma, beta);
       const [dx, dGamma, dBeta] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>

@@ -30,11 +30,7 @@ export class BatchNormalization {
     this.gamma = context.constantWeight(`${name}/gamma`, tf.ones([channels])) as tf.Variable<tf.Rank.R1>;
     this.beta = context.constantWeight(`${name}/beta`, tf.zeros([channels])) as tf.Variable<tf.Rank.R1>;
     this.movingMean = context.constantWeight(`${name}/moving_mean`, tf.zeros([channels]), false) as tf.Variable<tf.Rank.R1>;
-    this.movingVariance = context.constantWeight(
-      `${name}/moving_variance`,
-      tf.ones([channels]),
-      false,
-    ) as tf.Variable<tf.Rank.R1>;
+    this.movingVariance = context.constantWeight(`${name}/moving_variance`, tf.ones([channels]), false) as tf.Variable<tf.Rank.R1>;
     const update = (mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => this.updateMovingStatistics(mean, variance, count);
     this.normalise = batchNormTraining(update);
     this.normaliseWithRelu = batchNormTraining(update, { relu: true });
@@ -99,9 +95,21 @@ export function batchNormTraining(
       // temporary of the backward pass would stay allocated.
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
-          const [savedX, savedMean, savedVariance, savedGamma, savedY] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D?];
+          const [savedX, savedMean, savedVariance, savedGamma, savedY] = saved as [
+            tf.Tensor4D,
+            tf.Tensor1D,
+            tf.Tensor1D,
+            tf.Tensor1D,
+            tf.Tensor4D?,
+          ];
           if (withKernels) {
-            const inputs: tf.NamedTensorMap = { dy: dy as tf.Tensor4D, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance };
+            const inputs: tf.NamedTensorMap = {
+              dy: dy as tf.Tensor4D,
+              x: savedX,
+              gamma: savedGamma,
+              mean: savedMean,
+              variance: savedVariance,
+            };
             if (savedY !== undefined) inputs.y = savedY;
             return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, inputs, { epsilon } as unknown as tf.NamedAttrMap) as tf.Tensor[];
           }
@@ -123,5 +131,7 @@ export function batchNormTraining(
 /** Whether the current backend registers both kernels of batch_norm_kernels.ts. */
 export function hasBatchNormKernels(): boolean {
   const backend = tf.getBackend();
-  return tf.getKernel(BATCH_NORM_TRAINING_KERNEL, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, backend) !== undefined;
+  return (
+    tf.getKernel(BATCH_NORM_TRAINING_KERNEL, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, backend) !== undefined
+  );
 }

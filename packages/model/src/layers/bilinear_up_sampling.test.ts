@@ -6,7 +6,12 @@ import { doubleBilinear } from './bilinear_up_sampling.js';
 
 describeWithBackends('doubleBilinear', () => {
   it('equals resizeBilinear to twice the size with half-pixel centres', () => {
-    for (const [height, width] of [[1, 1], [1, 3], [4, 5], [7, 2]]) {
+    for (const [height, width] of [
+      [1, 1],
+      [1, 3],
+      [4, 5],
+      [7, 2],
+    ]) {
       const x = tf.randomNormal([2, height, width, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
       const expected = tf.image.resizeBilinear(x, [2 * height, 2 * width], false, true);
       expectTensorsClose(doubleBilinear(x), expected, 1e-5, 1e-5);

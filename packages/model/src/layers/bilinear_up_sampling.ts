@@ -34,10 +34,8 @@ export function doubleBilinear(x: tf.Tensor4D): tf.Tensor4D {
 // (the edge pixel itself at the border).
 function doubleAlongAxis(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
   const size = x.shape[axis];
-  const begin = (start: number): [number, number, number, number] =>
-    axis === 1 ? [0, start, 0, 0] : [0, 0, start, 0];
-  const extent = (length: number): [number, number, number, number] =>
-    axis === 1 ? [-1, length, -1, -1] : [-1, -1, length, -1];
+  const begin = (start: number): [number, number, number, number] => (axis === 1 ? [0, start, 0, 0] : [0, 0, start, 0]);
+  const extent = (length: number): [number, number, number, number] => (axis === 1 ? [-1, length, -1, -1] : [-1, -1, length, -1]);
   const first = tf.slice(x, begin(0), extent(1));
   const last = tf.slice(x, begin(size - 1), extent(1));
   const previous = size > 1 ? tf.concat([first, tf.slice(x, begin(0), extent(size - 1))], axis) : first;

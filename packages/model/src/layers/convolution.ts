@@ -40,10 +40,7 @@ function portableConvolution(padding: 'valid' | 'same'): ConvolutionFunction {
           tf.tidy(() => {
             const [savedInput, savedKernel] = saved as [tf.Tensor4D, tf.Tensor4D];
             const upstream = dy as tf.Tensor4D;
-            return [
-              inputGradient(upstream, savedKernel, padding),
-              kernelGradient(savedInput, upstream, savedKernel.shape[0], padding),
-            ];
+            return [inputGradient(upstream, savedKernel, padding), kernelGradient(savedInput, upstream, savedKernel.shape[0], padding)];
           }),
       };
     }) as ConvolutionFunction;
@@ -56,11 +53,7 @@ function forwardPad(kernelSize: number, padding: 'valid' | 'same'): number {
   return padding === 'valid' ? 0 : (kernelSize - 1) / 2;
 }
 
-function inputGradient(
-  dy: tf.Tensor4D,
-  kernel: tf.Tensor4D,
-  padding: 'valid' | 'same',
-): tf.Tensor4D {
+function inputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, padding: 'valid' | 'same'): tf.Tensor4D {
   const kernelSize = kernel.shape[0];
   const pad = kernelSize - 1 - forwardPad(kernelSize, padding);
   const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
@@ -72,12 +65,7 @@ function inputGradient(
   ]);
 }
 
-function kernelGradient(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  kernelSize: number,
-  padding: 'valid' | 'same',
-): tf.Tensor4D {
+function kernelGradient(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: number, padding: 'valid' | 'same'): tf.Tensor4D {
   const pad = forwardPad(kernelSize, padding);
   const padded =
     pad === 0

@@ -12,30 +12,12 @@ export class DoubleConvolution {
   private readonly convolutions: ConvolutionLayer[] = [];
   private readonly normalizations: (BatchNormalization | undefined)[] = [];
 
-  constructor(
-    context: BuildContext,
-    name: string,
-    inChannels: number,
-    outChannels: number,
-    config: UNetConfig,
-  ) {
+  constructor(context: BuildContext, name: string, inChannels: number, outChannels: number, config: UNetConfig) {
     for (const [index, channelsIn] of [inChannels, outChannels].entries()) {
       const layerName = `${name}/conv${index + 1}`;
-      this.convolutions.push(
-        new ConvolutionLayer(
-          context,
-          layerName,
-          channelsIn,
-          outChannels,
-          3,
-          config.padding,
-          config.convolutionBias,
-        ),
-      );
+      this.convolutions.push(new ConvolutionLayer(context, layerName, channelsIn, outChannels, 3, config.padding, config.convolutionBias));
       this.normalizations.push(
-        config.normalization === 'batch'
-          ? new BatchNormalization(context, `${name}/batch_norm${index + 1}`, outChannels)
-          : undefined,
+        config.normalization === 'batch' ? new BatchNormalization(context, `${name}/batch_norm${index + 1}`, outChannels) : undefined,
       );
     }
   }

@@ -8,7 +8,8 @@ import { canFuseConvolutionBiasRelu, convolveBiasRelu } from './fused_convolutio
 describeWithBackends('convolveBiasRelu', (backend) => {
   for (const padding of ['valid', 'same'] as const) {
     it(`has the value and gradients of relu(conv2d + bias), by tfjs's own ops (${padding})`, (context) => {
-      if (!canFuseConvolutionBiasRelu()) context.skip(`${backend} lacks Conv2DBackpropFilter: the layers do not use convolveBiasRelu there`);
+      if (!canFuseConvolutionBiasRelu())
+        context.skip(`${backend} lacks Conv2DBackpropFilter: the layers do not use convolveBiasRelu there`);
       const x = tf.randomNormal([2, 7, 6, 3], 0, 1, 'float32', 21) as tf.Tensor4D;
       const kernel = tf.randomNormal([3, 3, 3, 4], 0, 0.5, 'float32', 22) as tf.Tensor4D;
       const bias = tf.tensor1d([0.2, -0.4, 0, 0.1]);

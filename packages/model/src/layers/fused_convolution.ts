@@ -35,11 +35,12 @@ function makeOp(padding: 'valid' | 'same'): ConvolveBiasRelu {
   const convolutionAttributes = { strides: [1, 1], pad: padding, dataFormat: 'NHWC', dimRoundingMode: undefined };
   return tf.customGrad((...args) => {
     const [x, kernel, bias, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.GradSaveFunc];
-    const y = tf.engine().runKernel(
-      'FusedConv2D',
-      { x, filter: kernel, bias },
-      { ...convolutionAttributes, dilations: [1, 1], activation: 'relu', leakyreluAlpha: undefined } as unknown as tf.NamedAttrMap,
-    ) as tf.Tensor4D;
+    const y = tf.engine().runKernel('FusedConv2D', { x, filter: kernel, bias }, {
+      ...convolutionAttributes,
+      dilations: [1, 1],
+      activation: 'relu',
+      leakyreluAlpha: undefined,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
     save([x, kernel, y]);
     return {
       value: y,
@@ -50,16 +51,14 @@ function makeOp(padding: 'valid' | 'same'): ConvolveBiasRelu {
           const [savedX, savedKernel, savedY] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
           const upstream = tf.mul(dy as tf.Tensor4D, tf.step(savedY));
           const engine = tf.engine();
-          const dx = engine.runKernel(
-            'Conv2DBackpropInput',
-            { dy: upstream, filter: savedKernel },
-            { ...convolutionAttributes, inputShape: savedX.shape } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor4D;
-          const dKernel = engine.runKernel(
-            'Conv2DBackpropFilter',
-            { x: savedX, dy: upstream },
-            { ...convolutionAttributes, filterShape: savedKernel.shape } as unknown as tf.NamedAttrMap,
-          ) as tf.Tensor4D;
+          const dx = engine.runKernel('Conv2DBackpropInput', { dy: upstream, filter: savedKernel }, {
+            ...convolutionAttributes,
+            inputShape: savedX.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+          const dKernel = engine.runKernel('Conv2DBackpropFilter', { x: savedX, dy: upstream }, {
+            ...convolutionAttributes,
+            filterShape: savedKernel.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
           return [dx, dKernel, tf.sum(upstream, [0, 1, 2])];
         }),
     };

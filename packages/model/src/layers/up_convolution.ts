@@ -32,16 +32,10 @@ export class UpConvolution {
     const [batch, height, width] = x.shape;
     const rows = tf.reshape(x, [batch * height * width, this.inChannels]);
     // [2, 2, out, in] -> [in, 2, 2, out] -> [in, 4 * out]
-    const matrix = tf.reshape(tf.transpose(this.kernel, [3, 0, 1, 2]), [
-      this.inChannels,
-      4 * this.outChannels,
-    ]);
+    const matrix = tf.reshape(tf.transpose(this.kernel, [3, 0, 1, 2]), [this.inChannels, 4 * this.outChannels]);
     const products = tf.matMul(rows, matrix); // [b*h*w, (p, q, out)]
     // [b*h, w, p, (q, out)] -> [b*h, p, w, (q, out)] = [b, 2h, 2w, out]
-    const shuffled = tf.transpose(
-      tf.reshape(products, [batch * height, width, 2, 2 * this.outChannels]),
-      [0, 2, 1, 3],
-    );
+    const shuffled = tf.transpose(tf.reshape(products, [batch * height, width, 2, 2 * this.outChannels]), [0, 2, 1, 3]);
     const upsampled = tf.reshape(shuffled, [batch, 2 * height, 2 * width, this.outChannels]);
     return tf.add(upsampled, this.bias);
   }

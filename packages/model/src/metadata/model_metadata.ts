@@ -61,10 +61,26 @@ export interface ModelMetadata {
  * out on gray microscopy. The trainer's overlays and the demo both use them.
  */
 export const DEFAULT_CLASS_COLOURS: readonly Colour[] = [
-  [230, 25, 75], [60, 180, 75], [0, 130, 200], [255, 225, 25], [245, 130, 48], [145, 30, 180],
-  [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128], [220, 190, 255],
-  [170, 110, 40], [255, 250, 200], [128, 0, 0], [170, 255, 195], [128, 128, 0], [255, 215, 180],
-  [0, 0, 128], [128, 128, 128],
+  [230, 25, 75],
+  [60, 180, 75],
+  [0, 130, 200],
+  [255, 225, 25],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+  [0, 128, 128],
+  [220, 190, 255],
+  [170, 110, 40],
+  [255, 250, 200],
+  [128, 0, 0],
+  [170, 255, 195],
+  [128, 128, 0],
+  [255, 215, 180],
+  [0, 0, 128],
+  [128, 128, 128],
 ];
 
 /**
@@ -92,31 +108,42 @@ export function modelMetadata(model: { config: UNetConfig; metadata: UNetMetadat
   };
   const classCount = Math.max(classes, 2);
   const classNames = metadata.classNames ?? config.classNames ?? Array.from({ length: classCount }, (_, index) => `class ${index}`);
-  if (!Array.isArray(classNames) || !classNames.every((name) => typeof name === 'string')) wrong('classNames', 'a list of names', classNames);
+  if (!Array.isArray(classNames) || !classNames.every((name) => typeof name === 'string'))
+    wrong('classNames', 'a list of names', classNames);
 
   const mapped = metadata.labelMapping?.values;
   const labelValues = mapped ?? defaultLabelValues(metadata.trainedOn?.format, classCount);
-  if (!Array.isArray(labelValues) || labelValues.length < classCount || !labelValues.every((value) => Number.isInteger(value) && value >= 0 && value <= 65535)) {
+  if (
+    !Array.isArray(labelValues) ||
+    labelValues.length < classCount ||
+    !labelValues.every((value) => Number.isInteger(value) && value >= 0 && value <= 65535)
+  ) {
     wrong('labelMapping.values', `${classCount} whole numbers 0-65535, one per class`, mapped);
   }
 
   const { threshold } = metadata;
-  if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold <= 1)) wrong('threshold', 'a probability in [0, 1]', threshold);
-  if (threshold !== undefined && classes > 2) wrong('threshold', 'absent for a model of more than two classes (they take the argmax)', threshold);
+  if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold <= 1))
+    wrong('threshold', 'a probability in [0, 1]', threshold);
+  if (threshold !== undefined && classes > 2)
+    wrong('threshold', 'absent for a model of more than two classes (they take the argmax)', threshold);
 
   const ignoreLabel = metadata.ignoreLabel ?? undefined;
   if (ignoreLabel !== undefined && !Number.isInteger(ignoreLabel)) wrong('ignoreLabel', 'a whole number or null', ignoreLabel);
 
   const inferenceTile = metadata.inferenceTile ?? metadata.tile?.outputSize;
-  if (inferenceTile !== undefined && !(Number.isInteger(inferenceTile) && inferenceTile > 0)) wrong('inferenceTile', 'a whole number of pixels', inferenceTile);
+  if (inferenceTile !== undefined && !(Number.isInteger(inferenceTile) && inferenceTile > 0))
+    wrong('inferenceTile', 'a whole number of pixels', inferenceTile);
 
   const { instanceMethod } = metadata;
-  if (instanceMethod !== undefined && !instanceMethods.includes(instanceMethod)) wrong('instanceMethod', `one of ${instanceMethods.join(', ')}`, instanceMethod);
+  if (instanceMethod !== undefined && !instanceMethods.includes(instanceMethod))
+    wrong('instanceMethod', `one of ${instanceMethods.join(', ')}`, instanceMethod);
 
   const saved = metadata.classColours;
-  if (saved !== undefined && !(Array.isArray(saved) && saved.every(isColour))) wrong('classColours', 'a list of [r, g, b] colours, 0-255', saved);
-  const classColours: Colour[] = Array.from({ length: classCount }, (_, classId) =>
-    saved?.[classId] ?? (classId === 0 ? [0, 0, 0] : DEFAULT_CLASS_COLOURS[(classId - 1) % DEFAULT_CLASS_COLOURS.length]),
+  if (saved !== undefined && !(Array.isArray(saved) && saved.every(isColour)))
+    wrong('classColours', 'a list of [r, g, b] colours, 0-255', saved);
+  const classColours: Colour[] = Array.from(
+    { length: classCount },
+    (_, classId) => saved?.[classId] ?? (classId === 0 ? [0, 0, 0] : DEFAULT_CLASS_COLOURS[(classId - 1) % DEFAULT_CLASS_COLOURS.length]),
   );
 
   return {
@@ -132,5 +159,7 @@ export function modelMetadata(model: { config: UNetConfig; metadata: UNetMetadat
 }
 
 function isColour(value: unknown): value is Colour {
-  return Array.isArray(value) && value.length === 3 && value.every((channel) => Number.isInteger(channel) && channel >= 0 && channel <= 255);
+  return (
+    Array.isArray(value) && value.length === 3 && value.every((channel) => Number.isInteger(channel) && channel >= 0 && channel <= 255)
+  );
 }

@@ -12,7 +12,6 @@ export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';
 }
 
-
 function folderOf(location: string): string {
   const withoutScheme = location.startsWith('file://') ? location.slice('file://'.length) : location;
   return withoutScheme.endsWith(modelFileName) ? path.dirname(withoutScheme) : withoutScheme;
@@ -33,9 +32,7 @@ export function fileSystem(location: string): tf.io.IOHandler {
       }
       const weightData = artifacts.weightData ?? new ArrayBuffer(0);
       const joined = tf.io.CompositeArrayBuffer.join(weightData);
-      const manifest: tf.io.WeightsManifestConfig = [
-        { paths: [weightsFileName], weights: artifacts.weightSpecs ?? [] },
-      ];
+      const manifest: tf.io.WeightsManifestConfig = [{ paths: [weightsFileName], weights: artifacts.weightSpecs ?? [] }];
       const json: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,

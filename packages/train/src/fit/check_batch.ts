@@ -13,9 +13,7 @@ export function checkBatch(batch: TrainingBatch, model: UNet, step: number, igno
   const { batchSize, inputHeight, inputWidth, channels, outputHeight, outputWidth } = batch;
   const expect = (name: string, actual: number, expected: number) => {
     if (actual !== expected) {
-      throw new TrainingBatchError(
-        `${where}: ${name} has ${actual} values, not ${expected}: lay it out as the TrainingBatch type says`,
-      );
+      throw new TrainingBatchError(`${where}: ${name} has ${actual} values, not ${expected}: lay it out as the TrainingBatch type says`);
     }
   };
   expect('images', batch.images.length, batchSize * inputHeight * inputWidth * channels);

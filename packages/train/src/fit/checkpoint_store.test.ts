@@ -6,7 +6,19 @@ function checkpointAt(step: number): TrainingCheckpoint {
   return {
     step,
     model: {
-      config: { inputChannels: 1, classes: 2, baseChannels: 4, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, upSampling: 'transposed', dropout: 0, initialization: 'he', seed: 1 },
+      config: {
+        inputChannels: 1,
+        classes: 2,
+        baseChannels: 4,
+        depth: 2,
+        padding: 'same',
+        normalization: 'batch',
+        convolutionBias: false,
+        upSampling: 'transposed',
+        dropout: 0,
+        initialization: 'he',
+        seed: 1,
+      },
       metadata: {},
       weights: [{ name: 'head/bias', shape: [2], dtype: 'float32', data: Float32Array.from([step, -step]) }],
     },
@@ -21,7 +33,11 @@ describe('memoryCheckpointStore', () => {
   it('keeps the last `keep` and the best, and gives back the latest, the best or a step', async () => {
     const store = memoryCheckpointStore({ keep: 2 });
     for (const step of [1, 2, 3, 4]) await store.save(checkpointAt(step), { best: step === 1 });
-    expect((await store.list()).map(({ step, best }) => [step, best])).toEqual([[1, true], [3, false], [4, false]]);
+    expect((await store.list()).map(({ step, best }) => [step, best])).toEqual([
+      [1, true],
+      [3, false],
+      [4, false],
+    ]);
     expect((await store.load())?.step).toBe(4);
     expect((await store.load('best'))?.step).toBe(1);
     expect(Array.from((await store.load(3))!.model.weights[0]!.data as Float32Array)).toEqual([3, -3]);

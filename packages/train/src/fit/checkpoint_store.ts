@@ -66,9 +66,7 @@ export function memoryCheckpointStore(options: { keep?: number } = {}): Checkpoi
       return decode(held.size === 0 ? undefined : Math.max(...held.keys()));
     },
     async list() {
-      return [...held.keys()]
-        .sort((a, b) => a - b)
-        .map((step) => ({ step, location: location(step), best: step === bestStep }));
+      return [...held.keys()].sort((a, b) => a - b).map((step) => ({ step, location: location(step), best: step === bestStep }));
     },
   };
 }

@@ -48,10 +48,11 @@ function runOptions(model: UNet, optimizerConfig: OptimizerConfig, steps: number
       every: 2,
       monitor: 'loss',
       async run({ model: current }) {
-        const value = tf.tidy(() =>
-          loss(current.apply(tf.tensor4d(validationBatch.images, [2, 16, 16, 1])), {
-            labels: tf.tensor3d(validationBatch.masks, [2, 16, 16], 'int32'),
-          }).dataSync()[0],
+        const value = tf.tidy(
+          () =>
+            loss(current.apply(tf.tensor4d(validationBatch.images, [2, 16, 16, 1])), {
+              labels: tf.tensor3d(validationBatch.masks, [2, 16, 16], 'int32'),
+            }).dataSync()[0],
         );
         return { loss: value };
       },
@@ -59,227 +60,219 @@ function runOptions(model: UNet, optimizerConfig: OptimizerConfig, steps: number
   };
 }
 
-describeWithBackends(
-  'fit',
-  () => {
-    for (const optimizerConfig of [
-      { name: 'momentum', learningRate: 0.05, momentum: 0.99 },
-      { name: 'adam', learningRate: 0.01 },
-    ] satisfies OptimizerConfig[]) {
-      it(`resumes exactly (${optimizerConfig.name}): stopped at step 3 and resumed to 7 = 7 steps straight, bit for bit`, async () => {
-        const straight = createUNet(tinyConfig());
-        const straightOptions = runOptions(straight, optimizerConfig, 7);
-        await fit(straightOptions);
+describeWithBackends('fit', () => {
+  for (const optimizerConfig of [
+    { name: 'momentum', learningRate: 0.05, momentum: 0.99 },
+    { name: 'adam', learningRate: 0.01 },
+  ] satisfies OptimizerConfig[]) {
+    it(`resumes exactly (${optimizerConfig.name}): stopped at step 3 and resumed to 7 = 7 steps straight, bit for bit`, async () => {
+      const straight = createUNet(tinyConfig());
+      const straightOptions = runOptions(straight, optimizerConfig, 7);
+      await fit(straightOptions);
 
-        const store = memoryCheckpointStore();
-        const first = createUNet(tinyConfig());
-        const firstOptions = runOptions(first, optimizerConfig, 3);
-        const firstResult = await fit({ ...firstOptions, checkpoint: { every: 2, store } });
-        expect(firstResult.lastCheckpoint?.step).toBe(3);
-        expect((await store.list()).map((info) => info.step)).toEqual([2, 3]);
-
-        // A fresh network with another initialisation: everything must come from the checkpoint.
-        const resumed = createUNet({ ...tinyConfig(), seed: 7 });
-        const resumedOptions = runOptions(resumed, optimizerConfig, 7);
-        const log = memoryLog();
-        const result = await fit({ ...resumedOptions, checkpoint: { every: 2, store }, resume: true, log });
-        expect(result.steps).toBe(7);
-        expect(log.records[0]).toMatchObject({ type: 'start', step: 3, resumedFrom: 'memory:step-3' });
-        expect(log.records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([4, 5, 6, 7]);
-        expectBitIdentical(weightsOf(resumed), weightsOf(straight));
-        // The plateau schedule's state came along: the last rates agree.
-        expect(resumedOptions.schedule!.state()).toEqual(straightOptions.schedule!.state());
-        for (const item of [straight, first, resumed]) item.dispose();
-        for (const options of [straightOptions, firstOptions, resumedOptions]) options.optimizer.dispose();
-      });
-    }
-
-    it('refuses to resume into a network of another config, naming the field', async () => {
       const store = memoryCheckpointStore();
-      const model = createUNet(tinyConfig());
-      await fit({ ...runOptions(model, { name: 'sgd', learningRate: 0.1 }, 1), checkpoint: { every: 1, store } });
-      const other = createUNet({ ...tinyConfig(), baseChannels: 8 });
-      await expect(
-        fit({ ...runOptions(other, { name: 'sgd', learningRate: 0.1 }, 2), checkpoint: { every: 1, store }, resume: true }),
-      ).rejects.toThrow(/baseChannels 4.*8/);
-      model.dispose();
-      other.dispose();
-    });
+      const first = createUNet(tinyConfig());
+      const firstOptions = runOptions(first, optimizerConfig, 3);
+      const firstResult = await fit({ ...firstOptions, checkpoint: { every: 2, store } });
+      expect(firstResult.lastCheckpoint?.step).toBe(3);
+      expect((await store.list()).map((info) => info.step)).toEqual([2, 3]);
 
-    it('leaks no tensors: tf.memory().numTensors is flat across steps', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
-      const counts: number[] = [];
-      // The first step creates Adam's accumulators; from the second on nothing may be added.
-      await fit({
-        model,
-        optimizer,
-        batches: tinyBatches(),
-        steps: 6,
-        loss: weightedCrossEntropyLoss(),
-        schedule: cosineSchedule({ peak: 0.01, totalSteps: 6, warmupSteps: 2 }),
-        clip: { globalNorm: 1 },
-        callbacks: { onStep: () => void counts.push(tf.memory().numTensors) },
-      });
-      expect(counts).toHaveLength(6);
-      expect(new Set(counts.slice(1)).size).toBe(1);
-      model.dispose();
-      optimizer.dispose();
-    });
-
-    it('stops on a NaN loss with a typed error naming the step and the last good checkpoint, writing none after it', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
-      const store = memoryCheckpointStore({ keep: 10 });
+      // A fresh network with another initialisation: everything must come from the checkpoint.
+      const resumed = createUNet({ ...tinyConfig(), seed: 7 });
+      const resumedOptions = runOptions(resumed, optimizerConfig, 7);
       const log = memoryLog();
-      const good = tinyBatches();
-      const batches = {
-        batch(index: number) {
-          const batch = good.batch(index);
-          if (index === 4) batch.images[5] = Number.NaN; // the fifth step
-          return batch;
-        },
-      };
-      const run = fit({ model, optimizer, batches, steps: 8, loss: weightedCrossEntropyLoss(), checkpoint: { every: 2, store }, log });
-      const error = await run.catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(NonFiniteLossError);
-      const nonFinite = error as NonFiniteLossError;
-      expect(nonFinite.step).toBe(5);
-      expect(nonFinite.lastCheckpoint).toEqual({ step: 4, location: 'memory:step-4' });
-      expect(nonFinite.message).toMatch(/step 5 is NaN.*memory:step-4 \(after step 4\)/);
-      expect((await store.list()).map((info) => info.step)).toEqual([2, 4]);
-      // The checkpoint holds the weights of step 4; they are finite.
-      const restored = modelFromCheckpoint((await store.load('latest'))!);
-      for (const values of weightsOf(restored).values()) expect(values.every(Number.isFinite)).toBe(true);
-      expect(log.records.at(-1)).toMatchObject({ type: 'stop', step: 4, reason: 'error' });
-      for (const item of [model, optimizer, restored]) item.dispose();
+      const result = await fit({ ...resumedOptions, checkpoint: { every: 2, store }, resume: true, log });
+      expect(result.steps).toBe(7);
+      expect(log.records[0]).toMatchObject({ type: 'start', step: 3, resumedFrom: 'memory:step-3' });
+      expect(log.records.filter((record) => record.type === 'step').map((record) => record.step)).toEqual([4, 5, 6, 7]);
+      expectBitIdentical(weightsOf(resumed), weightsOf(straight));
+      // The plateau schedule's state came along: the last rates agree.
+      expect(resumedOptions.schedule!.state()).toEqual(straightOptions.schedule!.state());
+      for (const item of [straight, first, resumed]) item.dispose();
+      for (const options of [straightOptions, firstOptions, resumedOptions]) options.optimizer.dispose();
     });
+  }
 
-    it('keeps the best checkpoint and stops early after `patience` validations without improvement', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
-      const store = memoryCheckpointStore({ keep: 1 });
-      // IoU by validation: best at the second (after step 2), then worse three times.
-      const scores = [0.5, 0.7, 0.6, 0.65, 0.4, 0.9];
-      let calls = 0;
-      const seen: boolean[] = [];
-      const result = await fit({
-        model,
-        optimizer,
-        batches: tinyBatches(),
-        steps: 20,
-        loss: weightedCrossEntropyLoss(),
-        checkpoint: { every: 1, store },
-        validate: { every: 1, run: async () => ({ iou: scores[calls++] }), monitor: 'iou', mode: 'max', patience: 3 },
-        callbacks: { onValidation: (info) => void seen.push(info.best) },
-      });
-      expect(result.stopReason).toBe('early-stopping');
-      expect(result.steps).toBe(5);
-      expect(result.best).toEqual({ step: 2, value: 0.7, measures: { iou: 0.7 } });
-      expect(seen).toEqual([true, true, false, false, false]);
-      // keep: 1 keeps the last and the best.
-      expect(await store.list()).toEqual([
-        { step: 2, location: 'memory:step-2', best: true },
-        { step: 5, location: 'memory:step-5', best: false },
-      ]);
-      expect((await store.load('best'))?.step).toBe(2);
-      model.dispose();
-      optimizer.dispose();
-    });
+  it('refuses to resume into a network of another config, naming the field', async () => {
+    const store = memoryCheckpointStore();
+    const model = createUNet(tinyConfig());
+    await fit({ ...runOptions(model, { name: 'sgd', learningRate: 0.1 }, 1), checkpoint: { every: 1, store } });
+    const other = createUNet({ ...tinyConfig(), baseChannels: 8 });
+    await expect(
+      fit({ ...runOptions(other, { name: 'sgd', learningRate: 0.1 }, 2), checkpoint: { every: 1, store }, resume: true }),
+    ).rejects.toThrow(/baseChannels 4.*8/);
+    model.dispose();
+    other.dispose();
+  });
 
-    it('stops on an abort signal after the current step, with a checkpoint to resume from', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
-      const store = memoryCheckpointStore();
-      const controller = new AbortController();
-      const result = await fit({
-        model,
-        optimizer,
-        batches: tinyBatches(),
-        steps: 10,
-        loss: weightedCrossEntropyLoss(),
-        checkpoint: { every: 5, store },
-        signal: controller.signal,
-        callbacks: { onStep: (info) => (info.step === 3 ? controller.abort() : undefined) },
-      });
-      expect(result).toMatchObject({ steps: 3, stopReason: 'aborted', lastCheckpoint: { step: 3 } });
-      model.dispose();
-      optimizer.dispose();
+  it('leaks no tensors: tf.memory().numTensors is flat across steps', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    const counts: number[] = [];
+    // The first step creates Adam's accumulators; from the second on nothing may be added.
+    await fit({
+      model,
+      optimizer,
+      batches: tinyBatches(),
+      steps: 6,
+      loss: weightedCrossEntropyLoss(),
+      schedule: cosineSchedule({ peak: 0.01, totalSteps: 6, warmupSteps: 2 }),
+      clip: { globalNorm: 1 },
+      callbacks: { onStep: () => void counts.push(tf.memory().numTensors) },
     });
+    expect(counts).toHaveLength(6);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    model.dispose();
+    optimizer.dispose();
+  });
 
-    it('counts epochs of stepsPerEpoch steps, and names a missing monitored measure', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
-      const epochs: number[] = [];
-      const result = await fit({
-        model,
-        optimizer,
-        batches: tinyBatches(),
-        epochs: 2,
-        stepsPerEpoch: 2,
-        loss: weightedCrossEntropyLoss(),
-        callbacks: { onStep: (info) => void epochs.push(info.epoch) },
-      });
-      expect(result.steps).toBe(4);
-      expect(epochs).toEqual([0, 0, 1, 1]);
-      const run = fit({
-        model,
-        optimizer,
-        batches: tinyBatches(),
-        steps: 1,
-        loss: weightedCrossEntropyLoss(),
-        validate: { every: 1, monitor: 'iou', run: async () => ({ loss: 1 }) },
-      });
-      await expect(run).rejects.toThrow(/no measure 'iou' \(it returned loss\)/);
-      model.dispose();
-      optimizer.dispose();
-    });
+  it('stops on a NaN loss with a typed error naming the step and the last good checkpoint, writing none after it', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const store = memoryCheckpointStore({ keep: 10 });
+    const log = memoryLog();
+    const good = tinyBatches();
+    const batches = {
+      batch(index: number) {
+        const batch = good.batch(index);
+        if (index === 4) batch.images[5] = Number.NaN; // the fifth step
+        return batch;
+      },
+    };
+    const run = fit({ model, optimizer, batches, steps: 8, loss: weightedCrossEntropyLoss(), checkpoint: { every: 2, store }, log });
+    const error = await run.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const nonFinite = error as NonFiniteLossError;
+    expect(nonFinite.step).toBe(5);
+    expect(nonFinite.lastCheckpoint).toEqual({ step: 4, location: 'memory:step-4' });
+    expect(nonFinite.message).toMatch(/step 5 is NaN.*memory:step-4 \(after step 4\)/);
+    expect((await store.list()).map((info) => info.step)).toEqual([2, 4]);
+    // The checkpoint holds the weights of step 4; they are finite.
+    const restored = modelFromCheckpoint((await store.load('latest'))!);
+    for (const values of weightsOf(restored).values()) expect(values.every(Number.isFinite)).toBe(true);
+    expect(log.records.at(-1)).toMatchObject({ type: 'stop', step: 4, reason: 'error' });
+    for (const item of [model, optimizer, restored]) item.dispose();
+  });
 
-    it('rejects a mask value that is no class id, naming the step and the value', async () => {
-      const model = createUNet(tinyConfig());
-      const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
-      const batches = {
-        batch(index: number) {
-          const batch = tinyBatches().batch(index);
-          batch.masks[3] = 7;
-          return batch;
-        },
-      };
-      const run = fit({ model, optimizer, batches, steps: 1, loss: weightedCrossEntropyLoss() });
-      await expect(run).rejects.toThrow(TrainingBatchError);
-      await expect(fit({ model, optimizer, batches, steps: 1, loss: weightedCrossEntropyLoss() })).rejects.toThrow(
-        /step 1: mask value 7 at index 3.*0 to 1, or 255/,
-      );
-      await expect(fit({ model, optimizer, batches, loss: weightedCrossEntropyLoss() })).rejects.toThrow(TrainingConfigError);
-      model.dispose();
-      optimizer.dispose();
+  it('keeps the best checkpoint and stops early after `patience` validations without improvement', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const store = memoryCheckpointStore({ keep: 1 });
+    // IoU by validation: best at the second (after step 2), then worse three times.
+    const scores = [0.5, 0.7, 0.6, 0.65, 0.4, 0.9];
+    let calls = 0;
+    const seen: boolean[] = [];
+    const result = await fit({
+      model,
+      optimizer,
+      batches: tinyBatches(),
+      steps: 20,
+      loss: weightedCrossEntropyLoss(),
+      checkpoint: { every: 1, store },
+      validate: { every: 1, run: async () => ({ iou: scores[calls++] }), monitor: 'iou', mode: 'max', patience: 3 },
+      callbacks: { onValidation: (info) => void seen.push(info.best) },
     });
-  },
-  ['wasm'],
-);
+    expect(result.stopReason).toBe('early-stopping');
+    expect(result.steps).toBe(5);
+    expect(result.best).toEqual({ step: 2, value: 0.7, measures: { iou: 0.7 } });
+    expect(seen).toEqual([true, true, false, false, false]);
+    // keep: 1 keeps the last and the best.
+    expect(await store.list()).toEqual([
+      { step: 2, location: 'memory:step-2', best: true },
+      { step: 5, location: 'memory:step-5', best: false },
+    ]);
+    expect((await store.load('best'))?.step).toBe(2);
+    model.dispose();
+    optimizer.dispose();
+  });
 
-describeWithBackends(
-  'fit on a synthetic task',
-  () => {
-    it('lowers the loss clearly: the mean of the last 5 steps is below half that of the first 5', async () => {
-      const model = createUNet(presetConfig('small', { baseChannels: 8, seed: 5 }));
-      const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
-      const losses: number[] = [];
-      await fit({
-        model,
-        optimizer,
-        batches: diskBatches({ size: 32, batchSize: 2, seed: 8 }),
-        steps: 30,
-        loss: weightedCrossEntropyLoss(),
-        callbacks: { onStep: (info) => void losses.push(info.loss) },
-      });
-      const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-      const first = mean(losses.slice(0, 5));
-      const last = mean(losses.slice(-5));
-      expect(last, `first 5: ${first.toFixed(3)}, last 5: ${last.toFixed(3)}`).toBeLessThan(0.5 * first);
-      model.dispose();
-      optimizer.dispose();
+  it('stops on an abort signal after the current step, with a checkpoint to resume from', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const store = memoryCheckpointStore();
+    const controller = new AbortController();
+    const result = await fit({
+      model,
+      optimizer,
+      batches: tinyBatches(),
+      steps: 10,
+      loss: weightedCrossEntropyLoss(),
+      checkpoint: { every: 5, store },
+      signal: controller.signal,
+      callbacks: { onStep: (info) => (info.step === 3 ? controller.abort() : undefined) },
     });
-  },
-  ['wasm'],
-);
+    expect(result).toMatchObject({ steps: 3, stopReason: 'aborted', lastCheckpoint: { step: 3 } });
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('counts epochs of stepsPerEpoch steps, and names a missing monitored measure', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const epochs: number[] = [];
+    const result = await fit({
+      model,
+      optimizer,
+      batches: tinyBatches(),
+      epochs: 2,
+      stepsPerEpoch: 2,
+      loss: weightedCrossEntropyLoss(),
+      callbacks: { onStep: (info) => void epochs.push(info.epoch) },
+    });
+    expect(result.steps).toBe(4);
+    expect(epochs).toEqual([0, 0, 1, 1]);
+    const run = fit({
+      model,
+      optimizer,
+      batches: tinyBatches(),
+      steps: 1,
+      loss: weightedCrossEntropyLoss(),
+      validate: { every: 1, monitor: 'iou', run: async () => ({ loss: 1 }) },
+    });
+    await expect(run).rejects.toThrow(/no measure 'iou' \(it returned loss\)/);
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('rejects a mask value that is no class id, naming the step and the value', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const batches = {
+      batch(index: number) {
+        const batch = tinyBatches().batch(index);
+        batch.masks[3] = 7;
+        return batch;
+      },
+    };
+    const run = fit({ model, optimizer, batches, steps: 1, loss: weightedCrossEntropyLoss() });
+    await expect(run).rejects.toThrow(TrainingBatchError);
+    await expect(fit({ model, optimizer, batches, steps: 1, loss: weightedCrossEntropyLoss() })).rejects.toThrow(
+      /step 1: mask value 7 at index 3.*0 to 1, or 255/,
+    );
+    await expect(fit({ model, optimizer, batches, loss: weightedCrossEntropyLoss() })).rejects.toThrow(TrainingConfigError);
+    model.dispose();
+    optimizer.dispose();
+  });
+}, ['wasm']);
+
+describeWithBackends('fit on a synthetic task', () => {
+  it('lowers the loss clearly: the mean of the last 5 steps is below half that of the first 5', async () => {
+    const model = createUNet(presetConfig('small', { baseChannels: 8, seed: 5 }));
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    const losses: number[] = [];
+    await fit({
+      model,
+      optimizer,
+      batches: diskBatches({ size: 32, batchSize: 2, seed: 8 }),
+      steps: 30,
+      loss: weightedCrossEntropyLoss(),
+      callbacks: { onStep: (info) => void losses.push(info.loss) },
+    });
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const first = mean(losses.slice(0, 5));
+    const last = mean(losses.slice(-5));
+    expect(last, `first 5: ${first.toFixed(3)}, last 5: ${last.toFixed(3)}`).toBeLessThan(0.5 * first);
+    model.dispose();
+    optimizer.dispose();
+  });
+}, ['wasm']);

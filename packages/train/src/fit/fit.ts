@@ -296,9 +296,7 @@ function checkOptions(options: FitOptions): void {
   }
 }
 
-async function checkpointToResume(
-  options: FitOptions,
-): Promise<{ checkpoint: TrainingCheckpoint; location: string } | undefined> {
+async function checkpointToResume(options: FitOptions): Promise<{ checkpoint: TrainingCheckpoint; location: string } | undefined> {
   const { resume, checkpoint } = options;
   if (resume === undefined || resume === false) return undefined;
   if (resume !== true) return { checkpoint: resume, location: `the checkpoint of step ${resume.step}` };

@@ -62,7 +62,5 @@ export function memoryLog(): TrainingLog & { records: LogRecord[] } {
  * are written as strings ("NaN", "Infinity").
  */
 export function formatLogRecord(record: LogRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) =>
-    typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
-  );
+  return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value));
 }

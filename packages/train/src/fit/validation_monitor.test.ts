@@ -8,7 +8,12 @@ describe('judgeValidation', () => {
     expect(first).toMatchObject({ monitor: 'loss', value: 0.5, best: true, stop: false });
     const worse = judgeValidation(first.progress, { loss: 0.6, iou: 0.3 }, 20, { patience: 2 });
     expect(worse.best).toBe(false);
-    expect(worse.progress).toMatchObject({ bestValue: 0.5, bestStep: 10, validationsWithoutImprovement: 1, lastMeasures: { loss: 0.6, iou: 0.3 } });
+    expect(worse.progress).toMatchObject({
+      bestValue: 0.5,
+      bestStep: 10,
+      validationsWithoutImprovement: 1,
+      lastMeasures: { loss: 0.6, iou: 0.3 },
+    });
     const again = judgeValidation(worse.progress, { loss: 0.55 }, 30, { patience: 2 });
     expect(again.stop).toBe(true);
   });

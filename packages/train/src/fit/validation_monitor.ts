@@ -28,7 +28,12 @@ export interface MonitorVerdict {
  * the same progress and measures give the same verdict, which is what lets a resumed run (whose
  * progress comes from its checkpoint) keep or stop exactly as the uninterrupted one would.
  */
-export function judgeValidation(progress: FitProgress, measures: Record<string, number>, step: number, settings: MonitorSettings): MonitorVerdict {
+export function judgeValidation(
+  progress: FitProgress,
+  measures: Record<string, number>,
+  step: number,
+  settings: MonitorSettings,
+): MonitorVerdict {
   const monitor = settings.monitor ?? Object.keys(measures)[0];
   const value = measures[monitor];
   if (typeof value !== 'number') {

@@ -18,11 +18,7 @@ import type { CrossEntropyOptions } from './weighted_cross_entropy.js';
  *
  * @param logits // [batch, height, width, 1]
  */
-export function binaryCrossEntropyWithLogits(
-  logits: tf.Tensor4D,
-  target: LossTarget,
-  options: CrossEntropyOptions = {},
-): tf.Scalar {
+export function binaryCrossEntropyWithLogits(logits: tf.Tensor4D, target: LossTarget, options: CrossEntropyOptions = {}): tf.Scalar {
   checkLossArguments('binaryCrossEntropyWithLogits', logits, target);
   if (logits.shape[3] !== 1) {
     throw new LossArgumentError(

@@ -14,11 +14,8 @@ export function combineLosses(terms: readonly WeightedLossTerm[]): LossFunction 
   if (terms.length === 0) throw new LossArgumentError('combineLosses: no terms: pass at least one { loss, weight }');
   for (const [index, term] of terms.entries()) {
     if (typeof term.loss !== 'function' || !Number.isFinite(term.weight)) {
-      throw new LossArgumentError(
-        `combineLosses: term ${index} needs a loss function and a finite weight, got weight ${term.weight}`,
-      );
+      throw new LossArgumentError(`combineLosses: term ${index} needs a loss function and a finite weight, got weight ${term.weight}`);
     }
   }
-  return (logits, target) =>
-    tf.tidy(() => tf.addN(terms.map((term) => tf.mul(term.loss(logits, target), term.weight))) as tf.Scalar);
+  return (logits, target) => tf.tidy(() => tf.addN(terms.map((term) => tf.mul(term.loss(logits, target), term.weight))) as tf.Scalar);
 }

@@ -22,9 +22,7 @@ export const DEFAULT_IGNORE_LABEL = 255;
 export function checkLossArguments(where: string, logits: tf.Tensor, target: LossTarget): void {
   const { labels, weights } = target;
   if (logits.rank !== 4) {
-    throw new LossArgumentError(
-      `${where}: logits must be [batch, height, width, classes], got shape [${logits.shape}]`,
-    );
+    throw new LossArgumentError(`${where}: logits must be [batch, height, width, classes], got shape [${logits.shape}]`);
   }
   const [batch, height, width] = logits.shape;
   if (labels.rank !== 3 || labels.shape[0] !== batch || labels.shape[1] !== height || labels.shape[2] !== width) {
@@ -38,8 +36,7 @@ export function checkLossArguments(where: string, logits: tf.Tensor, target: Los
   }
   if (weights !== undefined && !tf.util.arraysEqual(weights.shape, labels.shape)) {
     throw new LossArgumentError(
-      `${where}: weights have shape [${weights.shape}] but the labels [${labels.shape}]: ` +
-        'give one weight per output pixel',
+      `${where}: weights have shape [${weights.shape}] but the labels [${labels.shape}]: ` + 'give one weight per output pixel',
     );
   }
 }

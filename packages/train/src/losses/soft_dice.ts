@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LossArgumentError } from '../errors.js';
-import {
-  type LossFunction,
-  type LossTarget,
-  DEFAULT_IGNORE_LABEL,
-  checkLossArguments,
-  validPixels,
-} from './loss_function.js';
+import { type LossFunction, type LossTarget, DEFAULT_IGNORE_LABEL, checkLossArguments, validPixels } from './loss_function.js';
 
 export interface SoftDiceOptions {
   /** Pixels with this label are left out of every sum; 255 (VOC's void); null: none. */

@@ -31,7 +31,7 @@ describeWithBackends('weightedCrossEntropy', () => {
     expectArraysClose(loss, [(5 * LN2 - LN3) / 3], 1e-6);
   });
 
-  it("divides by the sum of weights by default: (2 ln 2 + (ln 4 - ln 3) + 3 ln 4) / 6", () => {
+  it('divides by the sum of weights by default: (2 ln 2 + (ln 4 - ln 3) + 3 ln 4) / 6', () => {
     const { logits, labels, weights } = inputs();
     const loss = weightedCrossEntropy(logits, { labels, weights });
     expectArraysClose(loss, [(10 * LN2 - LN3) / 6], 1e-6);

@@ -35,11 +35,7 @@ export interface CrossEntropyOptions {
  * @param logits // [batch, height, width, classes]
  * @returns a scalar; 0 when every pixel is ignored
  */
-export function weightedCrossEntropy(
-  logits: tf.Tensor4D,
-  target: LossTarget,
-  options: CrossEntropyOptions = {},
-): tf.Scalar {
+export function weightedCrossEntropy(logits: tf.Tensor4D, target: LossTarget, options: CrossEntropyOptions = {}): tf.Scalar {
   checkLossArguments('weightedCrossEntropy', logits, target);
   const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
   const normalization = options.normalization ?? 'weights';

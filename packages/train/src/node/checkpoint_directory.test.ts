@@ -11,7 +11,19 @@ function fakeCheckpoint(step: number): TrainingCheckpoint {
   return {
     step,
     model: {
-      config: { inputChannels: 1, classes: 2, baseChannels: 4, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, upSampling: 'transposed', dropout: 0, initialization: 'he', seed: 1 },
+      config: {
+        inputChannels: 1,
+        classes: 2,
+        baseChannels: 4,
+        depth: 2,
+        padding: 'same',
+        normalization: 'batch',
+        convolutionBias: false,
+        upSampling: 'transposed',
+        dropout: 0,
+        initialization: 'he',
+        seed: 1,
+      },
       metadata: { classNames: ['background', 'cell'] },
       weights: [
         { name: 'down0/conv1/kernel', shape: [2, 3], dtype: 'float32', data: Float32Array.from([1, 2, 3, 4, 5, -0], (v) => v + step / 3) },

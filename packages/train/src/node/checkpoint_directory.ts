@@ -66,9 +66,7 @@ export function directoryCheckpointStore(folder: string, options: { keep?: numbe
       manifest = JSON.parse(await readFile(path.join(location, manifestFile), 'utf8')) as CheckpointManifest;
       data = await readFile(path.join(location, dataFile));
     } catch (error) {
-      throw new CheckpointError(
-        `${location} cannot be read (${(error as Error).message}): delete it to resume from the one before`,
-      );
+      throw new CheckpointError(`${location} cannot be read (${(error as Error).message}): delete it to resume from the one before`);
     }
     return decodeCheckpoint(manifest, data, location);
   };

@@ -18,7 +18,17 @@ describe('jsonlLog', () => {
     const log = await jsonlLog(file);
     const time = '2026-01-01T00:00:00.000Z';
     log.append({ type: 'step', time, step: 1, epoch: 0, loss: 0.7, learningRate: 0.01, gradientNorm: 2, imagesPerSecond: 3, seconds: 0.5 });
-    await log.append({ type: 'step', time, step: 2, epoch: 0, loss: Number.NaN, learningRate: 0.01, gradientNorm: Infinity, imagesPerSecond: 3, seconds: 0.5 });
+    await log.append({
+      type: 'step',
+      time,
+      step: 2,
+      epoch: 0,
+      loss: Number.NaN,
+      learningRate: 0.01,
+      gradientNorm: Infinity,
+      imagesPerSecond: 3,
+      seconds: 0.5,
+    });
     await log.sync?.();
     await log.close();
     // A process killed mid-write leaves half a line.

@@ -61,11 +61,7 @@ export async function captureOptimizerState(optimizer: tf.Optimizer): Promise<Op
  * Gives a fresh optimiser (no step taken yet) a captured state. `source` names the checkpoint
  * in error messages.
  */
-export async function restoreOptimizerState(
-  optimizer: tf.Optimizer,
-  state: OptimizerState,
-  source: string,
-): Promise<void> {
+export async function restoreOptimizerState(optimizer: tf.Optimizer, state: OptimizerState, source: string): Promise<void> {
   if (optimizer.getClassName() !== state.className) {
     throw new CheckpointError(
       `${source} holds the state of a ${state.className} optimizer, not of the ${optimizer.getClassName()} given: ` +
@@ -73,9 +69,7 @@ export async function restoreOptimizerState(
     );
   }
   if (optimizer.iterations !== 0) {
-    throw new CheckpointError(
-      `${source}: the optimizer given has taken ${optimizer.iterations} steps already: pass a fresh one to resume`,
-    );
+    throw new CheckpointError(`${source}: the optimizer given has taken ${optimizer.iterations} steps already: pass a fresh one to resume`);
   }
   const tensors = [
     { name: 'iter', tensor: tf.scalar(state.iterations, 'int32') },

@@ -55,27 +55,23 @@ describeWithBackends('setLearningRate', () => {
   });
 });
 
-describeWithBackends(
-  'createOptimizer',
-  () => {
-    it("defaults momentum to the paper's 0.99 and Adam to 0.9, 0.999, 1e-7", () => {
-      expect(resolveOptimizerConfig({ name: 'momentum', learningRate: 0.01 })).toEqual({
-        name: 'momentum',
-        learningRate: 0.01,
-        momentum: 0.99,
-        nesterov: false,
-      });
-      expect(resolveOptimizerConfig({ name: 'adam', learningRate: 0.001 })).toMatchObject({
-        beta1: 0.9,
-        beta2: 0.999,
-        epsilon: 1e-7,
-      });
+describeWithBackends('createOptimizer', () => {
+  it("defaults momentum to the paper's 0.99 and Adam to 0.9, 0.999, 1e-7", () => {
+    expect(resolveOptimizerConfig({ name: 'momentum', learningRate: 0.01 })).toEqual({
+      name: 'momentum',
+      learningRate: 0.01,
+      momentum: 0.99,
+      nesterov: false,
     });
+    expect(resolveOptimizerConfig({ name: 'adam', learningRate: 0.001 })).toMatchObject({
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
+  });
 
-    it('rejects a momentum of 1 and an unknown name', () => {
-      expect(() => createOptimizer({ name: 'momentum', learningRate: 0.1, momentum: 1 })).toThrow(TrainingConfigError);
-      expect(() => createOptimizer({ name: 'rmsprop', learningRate: 0.1 } as never)).toThrow(/'sgd', 'momentum' or 'adam'/);
-    });
-  },
-  ['cpu'],
-);
+  it('rejects a momentum of 1 and an unknown name', () => {
+    expect(() => createOptimizer({ name: 'momentum', learningRate: 0.1, momentum: 1 })).toThrow(TrainingConfigError);
+    expect(() => createOptimizer({ name: 'rmsprop', learningRate: 0.1 } as never)).toThrow(/'sgd', 'momentum' or 'adam'/);
+  });
+}, ['cpu']);

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingConfigError } from '../errors.js';
-import {
-  type LearningRateSchedule,
-  constantSchedule,
-  cosineSchedule,
-  polySchedule,
-  reduceOnPlateau,
-  stepSchedule,
-} from './schedules.js';
+import { type LearningRateSchedule, constantSchedule, cosineSchedule, polySchedule, reduceOnPlateau, stepSchedule } from './schedules.js';
 
 const rates = (schedule: LearningRateSchedule, steps: number[]) => steps.map((step) => schedule.rate(step));
 

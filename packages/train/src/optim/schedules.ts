@@ -20,10 +20,7 @@ export interface LearningRateSchedule {
 }
 
 /** A schedule whose rate depends on the step alone: its state is only its description. */
-function stateless(
-  description: Record<string, number | string>,
-  rate: (step: number) => number,
-): LearningRateSchedule {
+function stateless(description: Record<string, number | string>, rate: (step: number) => number): LearningRateSchedule {
   return {
     rate,
     state: () => ({ kind: String(description.kind) }),
@@ -57,12 +54,7 @@ export function stepSchedule(options: { initial: number; every: number; factor: 
  * final + (initial - final) (1 - step / totalSteps)^power, then `final` after totalSteps: the
  * "poly" policy of DeepLab (power 0.9).
  */
-export function polySchedule(options: {
-  initial: number;
-  totalSteps: number;
-  power?: number;
-  final?: number;
-}): LearningRateSchedule {
+export function polySchedule(options: { initial: number; totalSteps: number; power?: number; final?: number }): LearningRateSchedule {
   const { initial, totalSteps, power = 0.9, final = 0 } = options;
   checkPositive('poly', 'initial', initial, true);
   checkSteps('poly', 'totalSteps', totalSteps);
@@ -79,12 +71,7 @@ export function polySchedule(options: {
  * gets peak (s + 1) / warmupSteps), then a half cosine from `peak` down to `final` at
  * `totalSteps` (SGDR without restarts), then `final`.
  */
-export function cosineSchedule(options: {
-  peak: number;
-  totalSteps: number;
-  warmupSteps?: number;
-  final?: number;
-}): LearningRateSchedule {
+export function cosineSchedule(options: { peak: number; totalSteps: number; warmupSteps?: number; final?: number }): LearningRateSchedule {
   const { peak, totalSteps, warmupSteps = 0, final = 0 } = options;
   checkPositive('cosine', 'peak', peak, true);
   checkSteps('cosine', 'totalSteps', totalSteps);
@@ -123,15 +110,7 @@ export interface ReduceOnPlateauOptions {
  * its state, saved with each checkpoint.
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): LearningRateSchedule {
-  const {
-    initial,
-    factor = 0.1,
-    patience = 10,
-    mode = 'min',
-    threshold = 1e-4,
-    cooldown = 0,
-    minimum = 0,
-  } = options;
+  const { initial, factor = 0.1, patience = 10, mode = 'min', threshold = 1e-4, cooldown = 0, minimum = 0 } = options;
   checkPositive('reduceOnPlateau', 'initial', initial, true);
   if (!(factor > 0 && factor < 1)) {
     throw new TrainingConfigError(`schedule reduceOnPlateau: factor must lie in (0, 1), got ${factor}`);
@@ -188,9 +167,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): LearningRateSc
 
 function checkPositive(schedule: string, name: string, value: number, zeroAllowed: boolean): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
-    throw new TrainingConfigError(
-      `schedule ${schedule}: ${name} must be a finite number ${zeroAllowed ? '>= 0' : '> 0'}, got ${value}`,
-    );
+    throw new TrainingConfigError(`schedule ${schedule}: ${name} must be a finite number ${zeroAllowed ? '>= 0' : '> 0'}, got ${value}`);
   }
 }
 

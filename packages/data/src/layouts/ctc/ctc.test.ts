@@ -19,7 +19,13 @@ let root: string;
 
 async function tiff(file: string, values: number[], sixteen: boolean, size = { width, height }): Promise<void> {
   const pixels = sixteen ? Uint16Array.from(values) : Buffer.from(values);
-  await writeFile(file, await sharp(pixels, { raw: { ...size, channels: 1 } }).toColourspace(sixteen ? 'grey16' : 'b-w').tiff({ compression: 'lzw' }).toBuffer());
+  await writeFile(
+    file,
+    await sharp(pixels, { raw: { ...size, channels: 1 } })
+      .toColourspace(sixteen ? 'grey16' : 'b-w')
+      .tiff({ compression: 'lzw' })
+      .toBuffer(),
+  );
 }
 
 async function writeSequence(dataset: string, frames: number[], silverFrames: number[], goldFrames: number[]): Promise<void> {
@@ -74,7 +80,9 @@ describe('loadCtcDataset', () => {
     const dataset = path.join(scratch, 'missing-frame');
     await writeSequence(dataset, [0], [0, 1], []);
     await expect(loadCtcDataset({ format: 'ctc', root: dataset })).rejects.toBeInstanceOf(MissingFileError);
-    await expect(loadCtcDataset({ format: 'ctc', root: dataset })).rejects.toThrow(/man_seg001\.tif: truth for frame 1, but .*01 has no t001\.tif/);
+    await expect(loadCtcDataset({ format: 'ctc', root: dataset })).rejects.toThrow(
+      /man_seg001\.tif: truth for frame 1, but .*01 has no t001\.tif/,
+    );
   });
 
   it('a truth image of another size than its frame gives SizeMismatchError', async () => {
@@ -88,10 +96,16 @@ describe('loadCtcDataset', () => {
     const bare = path.join(scratch, 'bare');
     await writeSequence(bare, [0, 1], [], []);
     await expect(loadCtcDataset({ format: 'ctc', root: bare })).rejects.toBeInstanceOf(DatasetLayoutError);
-    await expect(loadCtcDataset({ format: 'ctc', root: bare, truth: 'gold' })).rejects.toThrow(/no frame has gold segmentation truth.*try truth: 'silver'/);
+    await expect(loadCtcDataset({ format: 'ctc', root: bare, truth: 'gold' })).rejects.toThrow(
+      /no frame has gold segmentation truth.*try truth: 'silver'/,
+    );
     await mkdir(path.join(scratch, 'nothing'));
     await expect(loadCtcDataset({ format: 'ctc', root: path.join(scratch, 'nothing') })).rejects.toThrow(/no sequence folders/);
-    await expect(loadCtcDataset({ format: 'ctc', root, sequences: ['02'] })).rejects.toThrow(new DatasetOptionError(`loadDataset ctc: sequence '02' is not a folder of ${await realpath(root)}; the sequences there are '01'.`));
-    await expect(loadCtcDataset({ format: 'ctc', root, truth: 'bronze' as never })).rejects.toThrow(/option 'truth' must be one of "gold", "silver", "auto", got "bronze"/);
+    await expect(loadCtcDataset({ format: 'ctc', root, sequences: ['02'] })).rejects.toThrow(
+      new DatasetOptionError(`loadDataset ctc: sequence '02' is not a folder of ${await realpath(root)}; the sequences there are '01'.`),
+    );
+    await expect(loadCtcDataset({ format: 'ctc', root, truth: 'bronze' as never })).rejects.toThrow(
+      /option 'truth' must be one of "gold", "silver", "auto", got "bronze"/,
+    );
   });
 });

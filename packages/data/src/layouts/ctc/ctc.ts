@@ -39,24 +39,34 @@ export async function loadCtcDataset(options: CtcDatasetOptions): Promise<Datase
   const realRoot = await resolveRoot(options.root, 'Cell Tracking Challenge');
   const truth = options.truth ?? 'auto';
   const entries = await readdir(realRoot, { withFileTypes: true });
-  const numbered = entries.filter((entry) => /^\d+$/.test(entry.name)).map((entry) => entry.name).sort(naturalCompare);
+  const numbered = entries
+    .filter((entry) => /^\d+$/.test(entry.name))
+    .map((entry) => entry.name)
+    .sort(naturalCompare);
   const sequences = options.sequences ?? numbered;
   if (sequences.length === 0) {
-    throw new DatasetLayoutError(`${realRoot}: no sequence folders (01, 02, ...) found; pass the data set's folder (e.g. DIC-C2DH-HeLa) that holds 01/ and 01_GT/ or 01_ST/.`, realRoot);
+    throw new DatasetLayoutError(
+      `${realRoot}: no sequence folders (01, 02, ...) found; pass the data set's folder (e.g. DIC-C2DH-HeLa) that holds 01/ and 01_GT/ or 01_ST/.`,
+      realRoot,
+    );
   }
   const frames: CtcFrame[] = [];
   const wanted = options.frames ? new Set(options.frames) : undefined;
   const found = new Set<number>();
   for (const sequence of sequences) {
     if (!/^\d+$/.test(sequence) || !(await isFolder(path.join(realRoot, sequence)))) {
-      throw new DatasetOptionError(`loadDataset ctc: sequence '${sequence}' is not a folder of ${realRoot}; the sequences there are ${numbered.map((name) => `'${name}'`).join(', ') || 'none'}.`);
+      throw new DatasetOptionError(
+        `loadDataset ctc: sequence '${sequence}' is not a folder of ${realRoot}; the sequences there are ${numbered.map((name) => `'${name}'`).join(', ') || 'none'}.`,
+      );
     }
     frames.push(...(await listSequence(realRoot, sequence, truth, wanted, found)));
   }
   if (wanted) {
     const missing = [...wanted].filter((frame) => !found.has(frame));
     if (missing.length) {
-      throw new DatasetOptionError(`loadDataset ctc: frames ${missing.join(', ')} have no ${truth === 'auto' ? 'gold or silver' : truth} truth in sequence(s) ${sequences.join(', ')}; drop them from 'frames' or choose another 'truth'.`);
+      throw new DatasetOptionError(
+        `loadDataset ctc: frames ${missing.join(', ')} have no ${truth === 'auto' ? 'gold or silver' : truth} truth in sequence(s) ${sequences.join(', ')}; drop them from 'frames' or choose another 'truth'.`,
+      );
     }
   }
   if (frames.length === 0) {
@@ -78,7 +88,13 @@ export async function loadCtcDataset(options: CtcDatasetOptions): Promise<Datase
       const borders = touchingInstanceBorders(labels.data, labels.height, labels.width);
       const mask = new Int32Array(labels.data.length);
       for (let pixel = 0; pixel < mask.length; pixel++) mask[pixel] = labels.data[pixel]! > 0 && borders[pixel] === 0 ? 1 : 0;
-      return { id: frame.id, image, mask: { data: mask, height: labels.height, width: labels.width }, instances, classNames: CTC_CLASS_NAMES };
+      return {
+        id: frame.id,
+        image,
+        mask: { data: mask, height: labels.height, width: labels.width },
+        instances,
+        classNames: CTC_CLASS_NAMES,
+      };
     },
   });
 }
@@ -95,7 +111,13 @@ async function truthFiles(realRoot: string, folder: string): Promise<Map<number,
   return files;
 }
 
-async function listSequence(realRoot: string, sequence: string, truth: 'gold' | 'silver' | 'auto', wanted: Set<number> | undefined, found: Set<number>): Promise<CtcFrame[]> {
+async function listSequence(
+  realRoot: string,
+  sequence: string,
+  truth: 'gold' | 'silver' | 'auto',
+  wanted: Set<number> | undefined,
+  found: Set<number>,
+): Promise<CtcFrame[]> {
   const gold = truth === 'silver' ? new Map<number, string>() : await truthFiles(realRoot, `${sequence}_GT`);
   const silver = truth === 'gold' ? new Map<number, string>() : await truthFiles(realRoot, `${sequence}_ST`);
   const imageFolder = path.join(realRoot, sequence);
@@ -104,7 +126,11 @@ async function listSequence(realRoot: string, sequence: string, truth: 'gold' | 
     const match = FRAME_PATTERN.exec(name);
     if (match) images.set(Number(match[1]), name);
   }
-  if (images.size === 0) throw new DatasetLayoutError(`${imageFolder}: holds no frames named tTTT.tif; is this a Cell Tracking Challenge sequence?`, imageFolder);
+  if (images.size === 0)
+    throw new DatasetLayoutError(
+      `${imageFolder}: holds no frames named tTTT.tif; is this a Cell Tracking Challenge sequence?`,
+      imageFolder,
+    );
   const frames: CtcFrame[] = [];
   const numbers = [...new Set([...gold.keys(), ...silver.keys()])].sort((a, b) => a - b);
   for (const number of numbers) {
@@ -112,7 +138,10 @@ async function listSequence(realRoot: string, sequence: string, truth: 'gold' | 
     const truthFile = gold.get(number) ?? silver.get(number)!;
     const imageName = images.get(number);
     if (!imageName) {
-      throw new MissingFileError(`${truthFile}: truth for frame ${number}, but ${imageFolder} has no t${String(number).padStart(3, '0')}.tif; restore the frame or remove the truth file.`, truthFile);
+      throw new MissingFileError(
+        `${truthFile}: truth for frame ${number}, but ${imageFolder} has no t${String(number).padStart(3, '0')}.tif; restore the frame or remove the truth file.`,
+        truthFile,
+      );
     }
     const imageFile = path.join(imageFolder, imageName);
     await checkInside(realRoot, imageFile);

@@ -54,21 +54,32 @@ export async function loadFolderDataset(options: FolderDatasetOptions): Promise<
   if (options.ids) {
     const byId = new Map(pairs.map((pair) => [pair.id, pair]));
     const unknown = options.ids.filter((id) => !byId.has(id));
-    if (unknown.length) throw new DatasetOptionError(`loadDataset folder: ids ${unknown.slice(0, 5).join(', ')} have no image in ${imageFolder}; the ids are file stems, e.g. ${pairs.slice(0, 3).map((pair) => pair.id).join(', ')}.`);
+    if (unknown.length)
+      throw new DatasetOptionError(
+        `loadDataset folder: ids ${unknown.slice(0, 5).join(', ')} have no image in ${imageFolder}; the ids are file stems, e.g. ${pairs
+          .slice(0, 3)
+          .map((pair) => pair.id)
+          .join(', ')}.`,
+      );
     pairs = options.ids.map((id) => byId.get(id)!);
   }
   const ignoreValue = options.ignoreValue;
   const scanned = options.labelValues ? { values: [...options.labelValues], colour: false } : await scanMaskValues(pairs, ignoreValue);
   const values = scanned.values;
   if (ignoreValue !== undefined && values.includes(ignoreValue)) {
-    throw new DatasetOptionError(`loadDataset folder: ignoreValue ${ignoreValue} is also in labelValues; a value is either a class or ignored.`);
+    throw new DatasetOptionError(
+      `loadDataset folder: ignoreValue ${ignoreValue} is also in labelValues; a value is either a class or ignored.`,
+    );
   }
   if (ignoreValue !== undefined && values.length >= FOLDER_IGNORE_LABEL) {
     throw new DatasetOptionError(`loadDataset folder: ${values.length} classes leave no room for the ignore label ${FOLDER_IGNORE_LABEL}.`);
   }
-  const classNames = options.classNames ?? values.map((value) => (scanned.colour ? `#${value.toString(16).padStart(6, '0')}` : String(value)));
+  const classNames =
+    options.classNames ?? values.map((value) => (scanned.colour ? `#${value.toString(16).padStart(6, '0')}` : String(value)));
   if (classNames.length !== values.length) {
-    throw new DatasetOptionError(`loadDataset folder: ${classNames.length} classNames for ${values.length} mask values (${values.join(', ')}); give one name per value.`);
+    throw new DatasetOptionError(
+      `loadDataset folder: ${classNames.length} classNames for ${values.length} mask values (${values.join(', ')}); give one name per value.`,
+    );
   }
   const classOf = new Map(values.map((value, classId) => [value, classId]));
   const channels = options.channels ?? (await readImageHeader(pairs[0]!.imageFile)).channels;
@@ -102,12 +113,20 @@ async function findFolder(base: string, names: readonly string[], what: string):
 /** Pairs every image with the mask of the same stem (plus `suffix`); anything unpaired is an error. */
 async function pairFiles(realRoot: string, imageFolder: string, labelFolder: string, suffix: string): Promise<FolderPair[]> {
   const images = await listFiles(imageFolder);
-  if (images.length === 0) throw new DatasetLayoutError(`${imageFolder}: the folder holds no images (PNG, JPEG, TIFF, ...); put the training images there.`, imageFolder);
+  if (images.length === 0)
+    throw new DatasetLayoutError(
+      `${imageFolder}: the folder holds no images (PNG, JPEG, TIFF, ...); put the training images there.`,
+      imageFolder,
+    );
   const masksByStem = new Map<string, string>();
   for (const name of await listFiles(labelFolder)) {
     const stem = fileStem(name);
     const previous = masksByStem.get(stem);
-    if (previous) throw new DatasetLayoutError(`${path.join(labelFolder, name)}: two masks share the stem '${stem}' (${previous}, ${name}); keep one.`, path.join(labelFolder, name));
+    if (previous)
+      throw new DatasetLayoutError(
+        `${path.join(labelFolder, name)}: two masks share the stem '${stem}' (${previous}, ${name}); keep one.`,
+        path.join(labelFolder, name),
+      );
     masksByStem.set(stem, name);
   }
   const pairs: FolderPair[] = [];
@@ -115,11 +134,15 @@ async function pairFiles(realRoot: string, imageFolder: string, labelFolder: str
   for (const name of images) {
     const id = fileStem(name);
     const imageFile = path.join(imageFolder, name);
-    if (seen.has(id)) throw new DatasetLayoutError(`${imageFile}: two images share the stem '${id}' (${seen.get(id)}, ${name}); keep one.`, imageFile);
+    if (seen.has(id))
+      throw new DatasetLayoutError(`${imageFile}: two images share the stem '${id}' (${seen.get(id)}, ${name}); keep one.`, imageFile);
     seen.set(id, name);
     const maskName = masksByStem.get(`${id}${suffix}`);
     if (!maskName) {
-      throw new MissingFileError(`${imageFile}: no mask named ${id}${suffix}.* in ${labelFolder}; add it, or remove the image${suffix ? '' : " (masks named like '<stem>_mask.png' need maskSuffix: '_mask')"}.`, imageFile);
+      throw new MissingFileError(
+        `${imageFile}: no mask named ${id}${suffix}.* in ${labelFolder}; add it, or remove the image${suffix ? '' : " (masks named like '<stem>_mask.png' need maskSuffix: '_mask')"}.`,
+        imageFile,
+      );
     }
     masksByStem.delete(`${id}${suffix}`);
     const maskFile = path.join(labelFolder, maskName);
@@ -136,7 +159,10 @@ async function pairFiles(realRoot: string, imageFolder: string, labelFolder: str
 }
 
 /** The distinct values of all masks, ascending, and whether they are colours; one read of every mask. */
-async function scanMaskValues(pairs: readonly FolderPair[], ignoreValue: number | undefined): Promise<{ values: number[]; colour: boolean }> {
+async function scanMaskValues(
+  pairs: readonly FolderPair[],
+  ignoreValue: number | undefined,
+): Promise<{ values: number[]; colour: boolean }> {
   const found = new Set<number>();
   let firstKind: { kind: LabelImage['kind']; file: string } | undefined;
   for (const pair of pairs) {
@@ -162,7 +188,13 @@ async function scanMaskValues(pairs: readonly FolderPair[], ignoreValue: number 
   return { values: [...found].sort((a, b) => a - b), colour: firstKind?.kind === 'colour' };
 }
 
-function toClasses(labels: LabelImage, file: string, classOf: Map<number, number>, ignoreValue: number | undefined, values: readonly number[]): LabelArray {
+function toClasses(
+  labels: LabelImage,
+  file: string,
+  classOf: Map<number, number>,
+  ignoreValue: number | undefined,
+  values: readonly number[],
+): LabelArray {
   const data = new Int32Array(labels.data.length);
   for (let pixel = 0; pixel < data.length; pixel++) {
     const value = labels.data[pixel]!;

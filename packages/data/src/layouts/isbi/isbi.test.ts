@@ -13,7 +13,8 @@ const pageCount = 3;
 // Label files as the challenge stores them: 0 = membrane, 255 = cell interior. Page p has a
 // vertical membrane at column p + 1 splitting the slice into two cells (none on the last page, whose
 // membrane is the left border column).
-const labelPage = (page: number) => Array.from({ length: width * height }, (_, index) => (index % width === page + 1 || (page === 2 && index % width === 0) ? 0 : 255));
+const labelPage = (page: number) =>
+  Array.from({ length: width * height }, (_, index) => (index % width === page + 1 || (page === 2 && index % width === 0) ? 0 : 255));
 const imagePage = (page: number) => Array.from({ length: width * height }, (_, index) => (index * 11 + page * 40) % 256);
 
 let scratch: string;
@@ -23,7 +24,10 @@ let folderRoot: string;
 async function writeStack(file: string, pages: number[][], pageHeight = height): Promise<void> {
   await writeFile(
     file,
-    await sharp(Buffer.from(pages.flat()), { raw: { width, height: pageHeight * pages.length, channels: 1, pageHeight } }).toColourspace('b-w').tiff({ compression: 'lzw' }).toBuffer(),
+    await sharp(Buffer.from(pages.flat()), { raw: { width, height: pageHeight * pages.length, channels: 1, pageHeight } })
+      .toColourspace('b-w')
+      .tiff({ compression: 'lzw' })
+      .toBuffer(),
   );
 }
 
@@ -78,14 +82,18 @@ describe('loadIsbiDataset', () => {
     }
   });
 
-  it("picks slices by number or by id, so training and validation can split the volume", async () => {
+  it('picks slices by number or by id, so training and validation can split the volume', async () => {
     const train = await loadIsbiDataset({ format: 'isbi', root: stackRoot, slices: [0, 1] });
     const validation = await loadIsbiDataset({ format: 'isbi', root: folderRoot, ids: ['02'] });
     expect(train.ids).toEqual(['00', '01']);
     expect(validation.ids).toEqual(['02']);
     expect(Array.from((await validation.get(0)).mask.data)).toEqual(labelPage(2).map((value) => (value === 0 ? 1 : 0)));
-    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, slices: [2, 3] })).rejects.toThrow(/slices 3 do not exist; .* has 3 slices, 0\.\.2/);
-    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, ids: ['07'] })).rejects.toThrow(/ids 07 do not exist; the slices are 00\.\.02/);
+    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, slices: [2, 3] })).rejects.toThrow(
+      /slices 3 do not exist; .* has 3 slices, 0\.\.2/,
+    );
+    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, ids: ['07'] })).rejects.toThrow(
+      /ids 07 do not exist; the slices are 00\.\.02/,
+    );
     await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, ids: ['00'], slices: [0] })).rejects.toBeInstanceOf(DatasetOptionError);
   });
 
@@ -108,7 +116,9 @@ describe('loadIsbiDataset', () => {
     const dataset = await loadIsbiDataset({ format: 'isbi', root });
     await expect(dataset.get(0)).resolves.toBeDefined();
     await expect(dataset.get(1)).rejects.toBeInstanceOf(MaskValueError);
-    await expect(dataset.get(1)).rejects.toThrow(/train-labels\.tif page 1: value 128 at row 1, column 1; ISBI labels hold only 0 \(membrane\) and 255/);
+    await expect(dataset.get(1)).rejects.toThrow(
+      /train-labels\.tif page 1: value 128 at row 1, column 1; ISBI labels hold only 0 \(membrane\) and 255/,
+    );
   });
 
   it('stacks with different page counts, a slice without a label and a missing layout give typed errors', async () => {
@@ -117,7 +127,9 @@ describe('loadIsbiDataset', () => {
     await writeStack(path.join(pagesRoot, 'train-volume.tif'), [imagePage(0), imagePage(1)]);
     await writeStack(path.join(pagesRoot, 'train-labels.tif'), [labelPage(0)]);
     await expect(loadIsbiDataset({ format: 'isbi', root: pagesRoot })).rejects.toBeInstanceOf(SizeMismatchError);
-    await expect(loadIsbiDataset({ format: 'isbi', root: pagesRoot })).rejects.toThrow(/train-labels\.tif: has 1 pages but .*train-volume\.tif has 2/);
+    await expect(loadIsbiDataset({ format: 'isbi', root: pagesRoot })).rejects.toThrow(
+      /train-labels\.tif: has 1 pages but .*train-volume\.tif has 2/,
+    );
 
     const unlabelled = path.join(scratch, 'unlabelled');
     await writeFolders(unlabelled, 2);
@@ -131,7 +143,11 @@ describe('loadIsbiDataset', () => {
     await expect(loadIsbiDataset({ format: 'isbi', root: noStackLabels })).rejects.toThrow(/train-labels\.tif: missing/);
 
     await expect(loadIsbiDataset({ format: 'isbi', root: scratch })).rejects.toBeInstanceOf(DatasetLayoutError);
-    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, split: 'test' as never })).rejects.toThrow(/option 'split' must be one of "train"/);
-    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, slice: [1] } as never)).rejects.toThrow(/unknown option 'slice'; the options are 'split', 'form', 'slices', 'ids', 'instances'/);
+    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, split: 'test' as never })).rejects.toThrow(
+      /option 'split' must be one of "train"/,
+    );
+    await expect(loadIsbiDataset({ format: 'isbi', root: stackRoot, slice: [1] } as never)).rejects.toThrow(
+      /unknown option 'slice'; the options are 'split', 'form', 'slices', 'ids', 'instances'/,
+    );
   });
 });

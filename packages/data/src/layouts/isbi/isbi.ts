@@ -61,14 +61,18 @@ export async function loadIsbiDataset(options: IsbiDatasetOptions): Promise<Data
   if (options.slices) {
     const outside = options.slices.filter((slice) => slice >= slices.length);
     if (outside.length) {
-      throw new DatasetOptionError(`loadDataset isbi: slices ${outside.join(', ')} do not exist; ${realRoot} has ${slices.length} slices, 0..${slices.length - 1}.`);
+      throw new DatasetOptionError(
+        `loadDataset isbi: slices ${outside.join(', ')} do not exist; ${realRoot} has ${slices.length} slices, 0..${slices.length - 1}.`,
+      );
     }
     slices = options.slices.map((slice) => slices[slice]!);
   } else if (options.ids) {
     const byId = new Map(slices.map((slice) => [slice.id, slice]));
     const unknown = options.ids.filter((id) => !byId.has(id));
     if (unknown.length) {
-      throw new DatasetOptionError(`loadDataset isbi: ids ${unknown.join(', ')} do not exist; the slices are ${slices[0]!.id}..${slices[slices.length - 1]!.id}.`);
+      throw new DatasetOptionError(
+        `loadDataset isbi: ids ${unknown.join(', ')} do not exist; the slices are ${slices[0]!.id}..${slices[slices.length - 1]!.id}.`,
+      );
     }
     slices = options.ids.map((id) => byId.get(id)!);
   }
@@ -101,16 +105,21 @@ async function listSliceFolders(realRoot: string, folders: string): Promise<Isbi
   const imageFolder = path.join(folders, 'image');
   const labelFolder = path.join(folders, 'label');
   for (const folder of [imageFolder, labelFolder]) {
-    if (!(await isFolder(folder))) throw new DatasetLayoutError(`${folder}: missing; per-slice ISBI data needs train/image/ and train/label/.`, folder);
+    if (!(await isFolder(folder)))
+      throw new DatasetLayoutError(`${folder}: missing; per-slice ISBI data needs train/image/ and train/label/.`, folder);
   }
   const images = await listFiles(imageFolder);
   const labels = await listFiles(labelFolder);
-  if (images.length === 0) throw new DatasetLayoutError(`${imageFolder}: holds no image files (PNG or TIFF); put one file per slice there.`, imageFolder);
+  if (images.length === 0)
+    throw new DatasetLayoutError(`${imageFolder}: holds no image files (PNG or TIFF); put one file per slice there.`, imageFolder);
   const labelByStem = new Map(labels.map((name) => [fileStem(name), name]));
   const imageStems = new Set(images.map(fileStem));
   for (const name of labels) {
     if (!imageStems.has(fileStem(name))) {
-      throw new MissingFileError(`${path.join(labelFolder, name)}: a label without an image; add ${path.join(imageFolder, fileStem(name))}.png or remove the label.`, path.join(labelFolder, name));
+      throw new MissingFileError(
+        `${path.join(labelFolder, name)}: a label without an image; add ${path.join(imageFolder, fileStem(name))}.png or remove the label.`,
+        path.join(labelFolder, name),
+      );
     }
   }
   const slices: IsbiSlice[] = [];
@@ -118,7 +127,11 @@ async function listSliceFolders(realRoot: string, folders: string): Promise<Isbi
     const id = fileStem(name);
     const label = labelByStem.get(id);
     const imageFile = path.join(imageFolder, name);
-    if (!label) throw new MissingFileError(`${imageFile}: no label for this slice in ${labelFolder}; add ${id}.png there or remove the image.`, imageFile);
+    if (!label)
+      throw new MissingFileError(
+        `${imageFile}: no label for this slice in ${labelFolder}; add ${id}.png there or remove the image.`,
+        imageFile,
+      );
     const labelFile = path.join(labelFolder, label);
     await checkInside(realRoot, imageFile);
     await checkInside(realRoot, labelFile);
@@ -129,16 +142,28 @@ async function listSliceFolders(realRoot: string, folders: string): Promise<Isbi
 
 async function listStackPages(realRoot: string, imageFile: string, labelFile: string): Promise<IsbiSlice[]> {
   if (!(await isFile(labelFile))) {
-    throw new MissingFileError(`${labelFile}: missing; the training volume needs its label stack beside it (the test volume has no public labels).`, labelFile);
+    throw new MissingFileError(
+      `${labelFile}: missing; the training volume needs its label stack beside it (the test volume has no public labels).`,
+      labelFile,
+    );
   }
   await checkInside(realRoot, imageFile);
   await checkInside(realRoot, labelFile);
   const [imageHeader, labelHeader] = await Promise.all([readImageHeader(imageFile), readImageHeader(labelFile)]);
   if (imageHeader.pages !== labelHeader.pages) {
-    throw new SizeMismatchError(`${labelFile}: has ${labelHeader.pages} pages but ${imageFile} has ${imageHeader.pages}; use the label stack that belongs to this volume.`, labelFile);
+    throw new SizeMismatchError(
+      `${labelFile}: has ${labelHeader.pages} pages but ${imageFile} has ${imageHeader.pages}; use the label stack that belongs to this volume.`,
+      labelFile,
+    );
   }
   const digits = Math.max(2, String(imageHeader.pages - 1).length);
-  return Array.from({ length: imageHeader.pages }, (_, page) => ({ id: String(page).padStart(digits, '0'), imageFile, labelFile, page, stack: true }));
+  return Array.from({ length: imageHeader.pages }, (_, page) => ({
+    id: String(page).padStart(digits, '0'),
+    imageFile,
+    labelFile,
+    page,
+    stack: true,
+  }));
 }
 
 /** Class ids from an ISBI label image: 0 (membrane) -> 1, 255 (cell interior) -> 0. */

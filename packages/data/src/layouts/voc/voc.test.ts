@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetLayoutError, DatasetOptionError, MaskValueError, MissingFileError, PathEscapeError, SizeMismatchError } from '../../errors.js';
+import {
+  DatasetLayoutError,
+  DatasetOptionError,
+  MaskValueError,
+  MissingFileError,
+  PathEscapeError,
+  SizeMismatchError,
+} from '../../errors.js';
 import { encodePng } from '../../readers/png_encode.js';
 import { vocColourMap } from './colour_map.js';
 import { VOC_CLASS_NAMES, loadVocDataset } from './voc.js';
@@ -20,22 +27,36 @@ const masks: Record<string, number[]> = {
 let scratch: string;
 
 /** Writes a VOC 2012 tree under `root`; `edit` changes it before the files are written. */
-async function writeVoc(root: string, edit: (tree: { masks: Record<string, Buffer>; splits: Record<string, string> }) => void = () => {}): Promise<string> {
+async function writeVoc(
+  root: string,
+  edit: (tree: { masks: Record<string, Buffer>; splits: Record<string, string> }) => void = () => {},
+): Promise<string> {
   const base = path.join(root, 'VOCdevkit', 'VOC2012');
   await mkdir(path.join(base, 'JPEGImages'), { recursive: true });
   await mkdir(path.join(base, 'SegmentationClass'), { recursive: true });
   await mkdir(path.join(base, 'ImageSets', 'Segmentation'), { recursive: true });
   const tree = {
-    masks: Object.fromEntries(Object.entries(masks).map(([id, indices]) => [id, encodePng({ width, height, channels: 1, data: indices, palette: vocColourMap() })])),
-    splits: { train: '2007_000032\n2007_000039\n', val: '2007_000063\n', trainval: '2007_000032\n2007_000039\n2007_000063\n' } as Record<string, string>,
+    masks: Object.fromEntries(
+      Object.entries(masks).map(([id, indices]) => [id, encodePng({ width, height, channels: 1, data: indices, palette: vocColourMap() })]),
+    ),
+    splits: { train: '2007_000032\n2007_000039\n', val: '2007_000063\n', trainval: '2007_000032\n2007_000039\n2007_000063\n' } as Record<
+      string,
+      string
+    >,
   };
   edit(tree);
   for (const id of Object.keys(masks)) {
     const pixels = Buffer.from(Array.from({ length: width * height * 3 }, (_, index) => (index * 29) % 256));
-    await writeFile(path.join(base, 'JPEGImages', `${id}.jpg`), await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer());
+    await writeFile(
+      path.join(base, 'JPEGImages', `${id}.jpg`),
+      await sharp(pixels, { raw: { width, height, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
   }
   for (const [id, png] of Object.entries(tree.masks)) await writeFile(path.join(base, 'SegmentationClass', `${id}.png`), png);
-  for (const [split, text] of Object.entries(tree.splits)) await writeFile(path.join(base, 'ImageSets', 'Segmentation', `${split}.txt`), text);
+  for (const [split, text] of Object.entries(tree.splits))
+    await writeFile(path.join(base, 'ImageSets', 'Segmentation', `${split}.txt`), text);
   return base;
 }
 
@@ -118,7 +139,9 @@ describe('loadVocDataset', () => {
     await writeVoc(root, (tree) => {
       delete tree.masks['2007_000039'];
     });
-    await expect(loadVocDataset({ format: 'voc', root })).rejects.toThrow(/SegmentationClass\/2007_000039\.png: missing .*has no mask; restore/);
+    await expect(loadVocDataset({ format: 'voc', root })).rejects.toThrow(
+      /SegmentationClass\/2007_000039\.png: missing .*has no mask; restore/,
+    );
   });
 
   it("refuses a split line that leads out of the root ('../../etc/passwd') and a symlinked mask pointing outside", async () => {
@@ -127,7 +150,9 @@ describe('loadVocDataset', () => {
       tree.splits.train = '2007_000032\n../../../../../../etc/passwd\n';
     });
     await expect(loadVocDataset({ format: 'voc', root })).rejects.toBeInstanceOf(PathEscapeError);
-    await expect(loadVocDataset({ format: 'voc', root })).rejects.toThrow(/train\.txt: '\.\.\/\.\.\/.*passwd\.jpg' leads out of the data set root/);
+    await expect(loadVocDataset({ format: 'voc', root })).rejects.toThrow(
+      /train\.txt: '\.\.\/\.\.\/.*passwd\.jpg' leads out of the data set root/,
+    );
 
     const linked = path.join(scratch, 'linked');
     const base = await writeVoc(linked, (tree) => {
@@ -136,7 +161,9 @@ describe('loadVocDataset', () => {
     const outside = path.join(scratch, 'outside.png');
     await writeFile(outside, encodePng({ width, height, channels: 1, data: masks['2007_000039']!, palette: vocColourMap() }));
     await symlink(outside, path.join(base, 'SegmentationClass', '2007_000039.png'));
-    await expect(loadVocDataset({ format: 'voc', root: linked })).rejects.toThrow(/2007_000039\.png: is a link to .*outside\.png, outside the data set root/);
+    await expect(loadVocDataset({ format: 'voc', root: linked })).rejects.toThrow(
+      /2007_000039\.png: is a link to .*outside\.png, outside the data set root/,
+    );
   });
 
   it('a mask value outside 0..20 and 255 gives MaskValueError naming the file, the value and where it is', async () => {
@@ -162,13 +189,19 @@ describe('loadVocDataset', () => {
   });
 
   it('names the available splits for an unknown one, the allowed options for an unknown option, and the layout when it is absent', async () => {
-    await expect(loadVocDataset({ format: 'voc', root: good, split: 'test' })).rejects.toThrow(/test\.txt: split file missing; the splits here are .*'train'/);
+    await expect(loadVocDataset({ format: 'voc', root: good, split: 'test' })).rejects.toThrow(
+      /test\.txt: split file missing; the splits here are .*'train'/,
+    );
     await expect(loadVocDataset({ format: 'voc', root: good, spilt: 'val' } as never)).rejects.toThrow(
       new DatasetOptionError("loadDataset voc: unknown option 'spilt'; the options are 'split', 'mode', 'ids'."),
     );
-    await expect(loadVocDataset({ format: 'voc', root: good, mode: 'multi' as never })).rejects.toThrow(/option 'mode' must be one of "classes", "binary"/);
+    await expect(loadVocDataset({ format: 'voc', root: good, mode: 'multi' as never })).rejects.toThrow(
+      /option 'mode' must be one of "classes", "binary"/,
+    );
     await mkdir(path.join(scratch, 'empty'), { recursive: true });
     await expect(loadVocDataset({ format: 'voc', root: path.join(scratch, 'empty') })).rejects.toBeInstanceOf(DatasetLayoutError);
-    await expect(loadVocDataset({ format: 'voc', root: path.join(scratch, 'nowhere') })).rejects.toThrow(/nowhere: the VOC data set's root is missing/);
+    await expect(loadVocDataset({ format: 'voc', root: path.join(scratch, 'nowhere') })).rejects.toThrow(
+      /nowhere: the VOC data set's root is missing/,
+    );
   });
 });

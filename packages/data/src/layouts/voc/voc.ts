@@ -60,12 +60,15 @@ export async function loadVocDataset(options: VocDatasetOptions): Promise<Datase
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
-  if (ids.length === 0) throw new DatasetLayoutError(`${splitFile}: the split file lists no ids; it needs one image id per line.`, splitFile);
+  if (ids.length === 0)
+    throw new DatasetLayoutError(`${splitFile}: the split file lists no ids; it needs one image id per line.`, splitFile);
   if (options.ids) {
     const known = new Set(ids);
     const unknown = options.ids.filter((id) => !known.has(id));
     if (unknown.length) {
-      throw new DatasetOptionError(`loadDataset voc: ids ${unknown.slice(0, 5).join(', ')} are not in ${splitFile}; pick ids the split lists, e.g. ${ids.slice(0, 3).join(', ')}.`);
+      throw new DatasetOptionError(
+        `loadDataset voc: ids ${unknown.slice(0, 5).join(', ')} are not in ${splitFile}; pick ids the split lists, e.g. ${ids.slice(0, 3).join(', ')}.`,
+      );
     }
     ids = [...options.ids];
   }
@@ -76,12 +79,16 @@ export async function loadVocDataset(options: VocDatasetOptions): Promise<Datase
     await checkInside(base, image);
     await checkInside(base, mask);
     await requireFile(image, `${splitFile} names id '${id}'; restore the image or remove the id from the split file`);
-    await requireFile(mask, `${splitFile} names id '${id}' but it has no mask; restore SegmentationClass/${id}.png or remove the id from the split file`);
+    await requireFile(
+      mask,
+      `${splitFile} names id '${id}' but it has no mask; restore SegmentationClass/${id}.png or remove the id from the split file`,
+    );
     pairs.push({ image, mask });
   }
   const colourToIndex = new Map<number, number>();
   const colours = vocColourMap();
-  for (let index = 255; index >= 0; index--) colourToIndex.set((colours[3 * index]! << 16) | (colours[3 * index + 1]! << 8) | colours[3 * index + 2]!, index);
+  for (let index = 255; index >= 0; index--)
+    colourToIndex.set((colours[3 * index]! << 16) | (colours[3 * index + 1]! << 8) | colours[3 * index + 2]!, index);
 
   return createDataset({
     name: `voc ${split}${binary ? ' binary' : ''}`,
@@ -93,7 +100,12 @@ export async function loadVocDataset(options: VocDatasetOptions): Promise<Datase
       const { image: imageFile, mask: maskFile } = pairs[index]!;
       const [image, labels] = await Promise.all([readImage(imageFile, { channels: 3 }), readLabelImage(maskFile)]);
       checkSameSize(image, imageFile, labels, maskFile);
-      return { id: ids[index]!, image, mask: vocClasses(labels, maskFile, colourToIndex, binary), classNames: binary ? VOC_BINARY_CLASS_NAMES : VOC_CLASS_NAMES };
+      return {
+        id: ids[index]!,
+        image,
+        mask: vocClasses(labels, maskFile, colourToIndex, binary),
+        classNames: binary ? VOC_BINARY_CLASS_NAMES : VOC_CLASS_NAMES,
+      };
     },
   });
 }
@@ -121,4 +133,3 @@ function vocClasses(labels: LabelImage, file: string, colourToIndex: Map<number,
   }
   return { data, height: labels.height, width: labels.width };
 }
-
