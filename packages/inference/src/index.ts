@@ -3,8 +3,9 @@ export {
   type SegmentImageOptions,
   type SegmentationResult,
   segmentImage,
-  tileSizes,
 } from './segment_image.js';
+export { tileSizes } from './tile_sizes.js';
+export { type ImageTilePlan, type ImageTilePlanOptions, planImageTiles } from './image_tile_plan.js';
 export { type NetworkGeometry, type TileBatchShape, type TileNetwork, tfjsTileNetwork } from './tile_network.js';
 export { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './dihedral.js';
 export { gaussianWindow } from './gaussian_window.js';

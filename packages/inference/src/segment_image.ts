@@ -1,7 +1,8 @@
-import { type ImageArray, type Tile, createStitcher, extractTile, inputSizeForOutput, outputSize, planAlignedTiles } from '@unet/core';
+import { type ImageArray, type Tile, createStitcher, extractTile } from '@unet/core';
 import { UNet } from '@unet/model';
 import { SegmentImageError } from './errors.js';
 import { gaussianWindow2d } from './gaussian_window.js';
+import { planImageTiles } from './image_tile_plan.js';
 import { type NetworkGeometry, type TileNetwork, tfjsTileNetwork } from './tile_network.js';
 
 export interface SegmentImageOptions {
@@ -46,33 +47,6 @@ export interface SegmentationResult {
   classes: number;
 }
 
-/** The tile geometry segmentImage uses for a network and a requested output tile. */
-export function tileSizes(
-  network: UNet | TileNetwork | NetworkGeometry,
-  requestedOutputTileSize: number,
-  contextMargin?: number,
-): { inputTileSize: number; outputTileSize: number; margin: number; alignment: number } {
-  const { depth, padding } = geometryOf(network);
-  const alignment = 2 ** depth;
-  if (!Number.isInteger(requestedOutputTileSize) || requestedOutputTileSize < 1) {
-    throw new SegmentImageError(
-      `segmentImage: outputTileSize ${requestedOutputTileSize} is not a size: pass a whole number of pixels, at least 1`,
-    );
-  }
-  if (padding === 'valid') {
-    const inputTileSize = inputSizeForOutput(requestedOutputTileSize, depth, padding);
-    const outputTileSize = outputSize(inputTileSize, depth, padding);
-    return { inputTileSize, outputTileSize, margin: (inputTileSize - outputTileSize) / 2, alignment };
-  }
-  const outputTileSize = Math.ceil(requestedOutputTileSize / alignment) * alignment;
-  const requestedMargin = contextMargin ?? 4 * alignment;
-  if (!Number.isInteger(requestedMargin) || requestedMargin < 0) {
-    throw new SegmentImageError(`segmentImage: contextMargin ${requestedMargin} must be a whole number of pixels >= 0`);
-  }
-  const margin = Math.ceil(requestedMargin / alignment) * alignment;
-  return { inputTileSize: outputTileSize + 2 * margin, outputTileSize, margin, alignment };
-}
-
 /**
  * Segments an image of any size with the overlap-tile strategy (Ronneberger et al. 2015,
  * fig. 2): input tiles (square, or cut to the image along a shorter axis) with mirrored context beyond the image's border, predicted a
@@ -102,37 +76,12 @@ export async function segmentImage(
   if (!(overlap >= 0 && overlap < 1)) {
     throw new SegmentImageError(`segmentImage: overlap must lie in [0, 1), got ${overlap}`);
   }
-  const defaultTile = geometry.padding === 'valid' ? 388 : 256;
-  const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
-  // Along an axis shorter than the tile, the tile shrinks to the image (rounded up to a size the
-  // network takes): an image of 1000 x 1500 in one tile needs no 1500 x 1500 square.
-  const alongRows = tileSizes(geometry, Math.min(requested, height), options.contextMargin);
-  const alongColumns = tileSizes(geometry, Math.min(requested, width), options.contextMargin);
-  const alignment = alongRows.alignment;
-  const strideOf = (outputTileSize: number) => {
-    const wantedStride = blend === 'gaussian' ? outputTileSize * (1 - overlap) : outputTileSize;
-    const stride = Math.max(alignment, Math.floor(wantedStride / alignment) * alignment);
-    if (stride > outputTileSize) {
-      throw new SegmentImageError(
-        `segmentImage: an output tile of ${outputTileSize} pixels is smaller than the ${alignment}-pixel grid its ` +
-          'origins must lie on: ask for a larger outputTileSize',
-      );
-    }
-    return stride;
-  };
-  const tiles = planAlignedTiles({
-    imageHeight: height,
-    imageWidth: width,
-    inputTileSize: alongRows.inputTileSize,
-    outputTileSize: alongRows.outputTileSize,
-    stride: strideOf(alongRows.outputTileSize),
-    inputTileWidth: alongColumns.inputTileSize,
-    outputTileWidth: alongColumns.outputTileSize,
-    strideWidth: strideOf(alongColumns.outputTileSize),
-    mode: blend === 'none' ? 'partition' : 'overlap',
+  const { tiles, inputTileHeight, inputTileWidth, outputTileHeight, outputTileWidth } = planImageTiles(geometry, height, width, {
+    outputTileSize: options.outputTileSize,
+    contextMargin: options.contextMargin,
+    blend,
+    overlap,
   });
-  const [inputTileHeight, inputTileWidth] = [alongRows.inputTileSize, alongColumns.inputTileSize];
-  const [outputTileHeight, outputTileWidth] = [alongRows.outputTileSize, alongColumns.outputTileSize];
 
   const sink =
     blend === 'none' ? partitionSink(height, width, classes) : gaussianSink(height, width, classes, outputTileHeight, outputTileWidth);
@@ -205,11 +154,6 @@ function gaussianSink(height: number, width: number, classes: number, tileHeight
       return sums;
     },
   };
-}
-
-function geometryOf(network: UNet | TileNetwork | NetworkGeometry): NetworkGeometry {
-  if (network instanceof UNet) return network.config;
-  return 'geometry' in network ? network.geometry : network;
 }
 
 function checkImage(geometry: NetworkGeometry, image: ImageArray): void {

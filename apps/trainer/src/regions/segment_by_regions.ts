@@ -1,5 +1,5 @@
-import { planAlignedTiles, reflectIndex, type Tile } from '@unet/core';
-import { labelsFromProbabilities, type TileNetwork, tfjsTileNetwork, tileSizes } from '@unet/inference';
+import { reflectIndex, type Tile } from '@unet/core';
+import { labelsFromProbabilities, planImageTiles, type TileNetwork, tfjsTileNetwork } from '@unet/inference';
 import { UNet } from '@unet/model';
 import type { ImageRegions } from './image_regions.js';
 
@@ -41,23 +41,10 @@ export async function segmentByRegions(
       `segmentByRegions: ${image.file} is read with ${channels} channels but the network takes ${geometry.inputChannels}`,
     );
   }
-  // The geometry segmentImage chooses (@unet/inference's segment_image.ts), for blend 'none'.
-  const defaultTile = geometry.padding === 'valid' ? 388 : 256;
-  const requested = options.outputTileSize ?? Math.min(defaultTile, Math.max(height, width));
-  const alongRows = tileSizes(geometry, Math.min(requested, height), options.contextMargin);
-  const alongColumns = tileSizes(geometry, Math.min(requested, width), options.contextMargin);
-  const alignment = alongRows.alignment;
-  const strideOf = (outputTileSize: number) => Math.max(alignment, Math.floor(outputTileSize / alignment) * alignment);
-  const tiles = planAlignedTiles({
-    imageHeight: height,
-    imageWidth: width,
-    inputTileSize: alongRows.inputTileSize,
-    outputTileSize: alongRows.outputTileSize,
-    stride: strideOf(alongRows.outputTileSize),
-    inputTileWidth: alongColumns.inputTileSize,
-    outputTileWidth: alongColumns.outputTileSize,
-    strideWidth: strideOf(alongColumns.outputTileSize),
-    mode: 'partition',
+  // segmentImage's own plan (blend 'none'), so that each tile is the one it would predict.
+  const { tiles } = planImageTiles(geometry, height, width, {
+    outputTileSize: options.outputTileSize,
+    contextMargin: options.contextMargin,
   });
   const bands = new Map<number, Tile[]>();
   for (const tile of tiles) bands.set(tile.output.top, [...(bands.get(tile.output.top) ?? []), tile]);
