@@ -128,7 +128,7 @@ function reflectedIndices(size: number, before: number, after: number): number[]
 function checkPads(pads: MirrorPads): void {
   if (pads.length !== 4 || !pads.every((pad) => Number.isInteger(pad) && pad >= 0)) {
     throw new MirrorPadError(
-      `mirror_pad: pads [${pads.join(', ')}] are not valid: ` + 'pass [top, bottom, left, right] as whole numbers, each 0 or more',
+      `mirror_pad: pads [${pads.join(', ')}] are not valid: pass [top, bottom, left, right] as whole numbers, each 0 or more`,
     );
   }
 }

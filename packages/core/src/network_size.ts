@@ -55,9 +55,7 @@ export class InvalidDepthError extends Error {
   override readonly name = 'InvalidDepthError';
 
   constructor(readonly depth: number) {
-    super(
-      `network_size: depth ${depth} is not a valid U-Net depth: ` + 'use a whole number of 2x2 poolings, at least 1 (the paper uses 4)',
-    );
+    super(`network_size: depth ${depth} is not a valid U-Net depth: use a whole number of 2x2 poolings, at least 1 (the paper uses 4)`);
   }
 }
 
@@ -137,7 +135,7 @@ export function inputSizeForOutput(requestedOutputSize: number, depth: number, p
   checkDepth(depth);
   if (!Number.isInteger(requestedOutputSize) || requestedOutputSize < 1) {
     throw new InvalidTileSizeError(
-      `network_size: an output size of ${requestedOutputSize} cannot be asked for: ` + 'ask for a whole number of pixels, at least 1',
+      `network_size: an output size of ${requestedOutputSize} cannot be asked for: ask for a whole number of pixels, at least 1`,
       requestedOutputSize,
       depth,
       padding,

@@ -142,7 +142,7 @@ export function createStitcher(height: number, width: number, channels: number):
         const twice = written.subarray(rowStart, rowStart + output.width).indexOf(1);
         if (twice !== -1) {
           throw new TileStitchError(
-            `overlap_tile: pixel (${output.top + row}, ${output.left + twice}) is already written: ` + 'stitch each tile of one plan once',
+            `overlap_tile: pixel (${output.top + row}, ${output.left + twice}) is already written: stitch each tile of one plan once`,
           );
         }
       }

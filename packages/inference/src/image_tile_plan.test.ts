@@ -22,6 +22,8 @@ describe('planImageTiles', () => {
     const plan = planImageTiles(padded, 64, 64, { outputTileSize: 32, contextMargin: 0, blend: 'gaussian', overlap: 0.5 });
     expect(plan.tiles.map((tile) => tile.output.top).filter((top, index, all) => all.indexOf(top) === index)).toEqual([0, 16, 32]);
     // An unpadded depth-4 network returning 4-pixel tiles cannot put them on its 16-pixel grid.
-    expect(() => planImageTiles({ ...padded, depth: 4, padding: 'valid' }, 64, 64, { outputTileSize: 4 })).toThrow(/smaller than the 16-pixel grid/);
+    expect(() => planImageTiles({ ...padded, depth: 4, padding: 'valid' }, 64, 64, { outputTileSize: 4 })).toThrow(
+      /smaller than the 16-pixel grid/,
+    );
   });
 });

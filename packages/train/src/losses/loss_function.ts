@@ -36,7 +36,7 @@ export function checkLossArguments(where: string, logits: tf.Tensor, target: Los
   }
   if (weights !== undefined && !tf.util.arraysEqual(weights.shape, labels.shape)) {
     throw new LossArgumentError(
-      `${where}: weights have shape [${weights.shape}] but the labels [${labels.shape}]: ` + 'give one weight per output pixel',
+      `${where}: weights have shape [${weights.shape}] but the labels [${labels.shape}]: give one weight per output pixel`,
     );
   }
 }
