@@ -7,7 +7,13 @@ import { describeSelection, selectBackend, type BackendName } from '../backends/
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { recordMeasures } from '../evaluate/record_measures.js';
 import { datasetOptions } from '../evaluate/dataset_options.js';
-import { createMeasureAccumulator, foregroundKindOf, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
+import {
+  createMeasureAccumulator,
+  foregroundKindOf,
+  type SegmentationMeasures,
+  type EvaluatedImage,
+  measureImages,
+} from '../evaluate/segmentation_measures.js';
 import { measureOnQueue } from '../jobs/eval_on_queue.js';
 import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile } from '../prediction/model_files.js';
@@ -162,9 +168,9 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
   const modelThreshold = decisionThreshold(thresholdFlag, labels.threshold, model.config.classes);
   const measureOptions = { classNames: dataset.classNames, ignoreLabel: dataset.ignoreLabel, instanceMethod };
-  let accumulator = createMeasureAccumulator({ ...measureOptions, threshold: pickFor === undefined ? modelThreshold : undefined });
+  const accumulator = createMeasureAccumulator({ ...measureOptions, threshold: pickFor === undefined ? modelThreshold : undefined });
   // --pick-threshold measures twice: once to find the best thresholds, once for the masks cut at the one picked.
-  const kept: Array<{ probabilities: Float32Array; height: number; width: number; truth: Int32Array; instances?: Int32Array }> = [];
+  const kept: EvaluatedImage[] = [];
   const started = performance.now();
   let measures: SegmentationMeasures;
   if (values.queue !== undefined) {
@@ -192,21 +198,15 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     for (const [position, index] of indices.entries()) {
       const sample = await dataset.get(index);
       const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
-      if (pickFor !== undefined)
-        kept.push({
-          probabilities: result.probabilities,
-          height: result.height,
-          width: result.width,
-          truth: sample.mask.data,
-          instances: sample.instances?.data,
-        });
-      const perImage = accumulator.add({
+      const image: EvaluatedImage = {
         probabilities: result.probabilities,
         height: result.height,
         width: result.width,
         truth: sample.mask.data,
         instances: sample.instances?.data,
-      });
+      };
+      if (pickFor !== undefined) kept.push(image);
+      const perImage = accumulator.add(image);
       const parts = Object.entries(perImage).map(([name, value]) => `${name} ${value.toFixed(4)}`);
       log(`[${position + 1}/${indices.length}] ${sample.id}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`);
     }
@@ -219,9 +219,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
       throw new UsageError(
         `--pick-threshold: ${dataset.name} has ${dataset.classNames.length} classes; a threshold applies to two-class models`,
       );
-    accumulator = createMeasureAccumulator({ ...measureOptions, threshold });
-    for (const image of kept) accumulator.add(image);
-    measures = accumulator.result();
+    measures = measureImages(kept, { ...measureOptions, threshold });
     log(`decision threshold: ${threshold} (best ${pickFor} on these ${indices.length} image(s))`);
   }
   // Objects are cut out only for SEG (data with instances); elsewhere the method played no part.

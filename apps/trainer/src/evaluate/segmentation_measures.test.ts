@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMeasureAccumulator, foregroundKindOf } from './segmentation_measures.js';
+import { createMeasureAccumulator, foregroundKindOf, measureImages } from './segmentation_measures.js';
 
 /** Two-class probabilities `[pixels, 2]` from the foreground probability of each pixel. */
 function twoClass(foreground: number[]): Float32Array {
@@ -73,6 +73,17 @@ describe('segmentation measures', () => {
     expect(result.threshold).toBe(0.8);
     expect(result.pixelError).toBeCloseTo(0.2, 12);
     expect(result.atBestThreshold?.pixelError).toBeCloseTo(0.2, 12);
+  });
+
+  it('measures images already segmented at another threshold (measureImages), as the hand count says', () => {
+    // The two images above at 0.8: TP 2, FP 1 -> F 0.8, pixel error 0.2.
+    const truth = Int32Array.from([0, 1]);
+    const images = [
+      { probabilities: twoClass([0.2, 0.6]), height: 1, width: 2, truth },
+      { probabilities: twoClass([0.7, 0.9]), height: 1, width: 2, truth },
+    ];
+    expect(measureImages(images, { classNames: ['cell', 'membrane'], threshold: 0.8 }).pixelError).toBeCloseTo(0.2, 12);
+    expect(measureImages(images, { classNames: ['cell', 'membrane'] }).pixelError).toBeCloseTo(1 / 3, 12);
   });
 
   it('scores merged touching cells with SEG 0.5 each, from the instances', () => {

@@ -331,3 +331,14 @@ export function createMeasureAccumulator(options: MeasureOptions) {
 
   return { add, result, state, merge };
 }
+
+/**
+ * The measures of images already segmented: what measuring them again costs when only the
+ * decision threshold changes (eval --pick-threshold, the end of unet train), instead of
+ * segmenting them again.
+ */
+export function measureImages(images: readonly EvaluatedImage[], options: MeasureOptions): SegmentationMeasures {
+  const accumulator = createMeasureAccumulator(options);
+  for (const image of images) accumulator.add(image);
+  return accumulator.result();
+}

@@ -6,7 +6,8 @@ import { createUNet, defaultLabelValues, presetConfig, saveUNet, type UNet } fro
 import { fileSystem } from '@unet/model/node';
 import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
 import { openRunFolder, readJsonlLog } from '@unet/train/node';
-import { foregroundKindOf } from '../evaluate/segmentation_measures.js';
+import { foregroundKindOf, measureImages } from '../evaluate/segmentation_measures.js';
+import { labelsFromProbabilities } from '@unet/inference';
 import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import type { TrainOptions } from '../options/train_options.js';
 import type { ProgressWriter } from '../progress/progress_line.js';
@@ -178,13 +179,25 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   const kept = modelFromCheckpoint(checkpoint, folder);
   const modelFolder = path.join(folder, 'model');
   try {
-    const final = await validateModel(kept, validation, { outputTileSize, keepPredictions: 3 });
+    const final = await validateModel(kept, validation, { outputTileSize, keepPredictions: 3, keepImages: true });
     const measures = flattenMeasures(final.measures);
     // The masks users get are cut at the threshold that served the monitored measure on these
     // images; the recorded validation is that of those masks.
     const threshold = pickDecisionThreshold(final.measures, monitor.name, metadata.foreground);
+    // Measured again from the probabilities already made, not segmented again.
     const atThreshold =
-      threshold === undefined ? final : await validateModel(kept, validation, { outputTileSize, threshold, keepPredictions: 3 });
+      threshold === undefined
+        ? final
+        : {
+            measures: measureImages(final.images, { classNames: validation.classNames, ignoreLabel: validation.ignoreLabel, threshold }),
+            predictions: final.predictions.map(({ sample }, index) => {
+              const { probabilities, height, width } = final.images[index];
+              return {
+                sample,
+                predicted: labelsFromProbabilities(probabilities, height, width, probabilities.length / (height * width), { threshold }),
+              };
+            }),
+          };
     if (threshold !== undefined)
       io.print(`decision threshold: ${threshold} (best ${monitor.name} on the ${validation.size} validation image(s))`);
     await saveUNet(kept, fileSystem(modelFolder), {

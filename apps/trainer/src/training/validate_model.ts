@@ -1,7 +1,7 @@
 import type { Dataset, Sample } from '@unet/data';
 import type { UNet } from '@unet/model';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
-import { createMeasureAccumulator, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
+import { createMeasureAccumulator, type EvaluatedImage, type SegmentationMeasures } from '../evaluate/segmentation_measures.js';
 
 export interface ValidationPrediction {
   sample: Sample;
@@ -12,6 +12,8 @@ export interface ValidationPrediction {
 export interface ValidationResult {
   measures: SegmentationMeasures;
   predictions: ValidationPrediction[];
+  /** Each sample with its probabilities, where keepImages asked for them, to measure again at another threshold. */
+  images: Array<EvaluatedImage & { sample: Sample }>;
 }
 
 export interface ValidateOptions {
@@ -22,6 +24,8 @@ export interface ValidateOptions {
   threshold?: number;
   /** Predictions kept for the preview picture. */
   keepPredictions?: number;
+  /** Keep every sample's probabilities in the result (`images`). */
+  keepImages?: boolean;
   onImage?: (done: number, total: number) => void;
 }
 
@@ -33,13 +37,16 @@ export async function validateModel(model: UNet, dataset: Dataset, options: Vali
   const classNames = dataset.classNames;
   const accumulator = createMeasureAccumulator({ classNames, ignoreLabel: dataset.ignoreLabel, threshold: options.threshold });
   const predictions: ValidationPrediction[] = [];
+  const images: ValidationResult['images'] = [];
   for (let index = 0; index < dataset.size; index++) {
     const sample = await dataset.get(index);
     const { probabilities, height, width, classes } = await segmentImage(model, sample.image, {
       outputTileSize: options.outputTileSize,
       tta: options.tta,
     });
-    accumulator.add({ probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data });
+    const image = { probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data };
+    accumulator.add(image);
+    if (options.keepImages) images.push({ ...image, sample });
     if (predictions.length < (options.keepPredictions ?? 0)) {
       predictions.push({
         sample,
@@ -48,7 +55,7 @@ export async function validateModel(model: UNet, dataset: Dataset, options: Vali
     }
     options.onImage?.(index + 1, dataset.size);
   }
-  return { measures: accumulator.result(), predictions };
+  return { measures: accumulator.result(), predictions, images };
 }
 
 /**
