@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SegmentImageError } from './errors.js';
 import type { ImageArray } from '@unet/core';
 import { segmentImage } from './segment_image.js';
-import type { TileNetwork } from './tile_network.js';
+import { type TileNetwork, asTileNetwork } from './tile_network.js';
 
 /** A seeded image of uniform noise plus a smooth ramp // [height, width, channels] */
 function randomImage(height: number, width: number, channels = 1, seed = 1): ImageArray {
@@ -236,6 +236,10 @@ describe('segmentImage with another engine (a TileNetwork)', () => {
     const result = await segmentImage(identity, image, { outputTileSize: 8, contextMargin: 4, batchSize: 3 });
     expect(result.classes).toBe(1);
     expect(Array.from(result.probabilities)).toEqual(Array.from(image.data));
+  });
+
+  it('takes an engine as it is, where a U-Net is wrapped (asTileNetwork)', () => {
+    expect(asTileNetwork(identity)).toBe(identity);
   });
 
   it('names the engine that returns the wrong number of values', async () => {

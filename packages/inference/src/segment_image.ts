@@ -1,9 +1,9 @@
 import { type ImageArray, type Tile, createStitcher, extractTile } from '@unet/core';
-import { UNet } from '@unet/model';
+import type { UNet } from '@unet/model';
 import { SegmentImageError } from './errors.js';
 import { gaussianWindow2d } from './gaussian_window.js';
 import { planImageTiles } from './image_tile_plan.js';
-import { type NetworkGeometry, type TileNetwork, tfjsTileNetwork } from './tile_network.js';
+import { type NetworkGeometry, type TileNetwork, asTileNetwork } from './tile_network.js';
 
 export interface SegmentImageOptions {
   /**
@@ -60,7 +60,7 @@ export async function segmentImage(
   options: SegmentImageOptions = {},
 ): Promise<SegmentationResult> {
   const { height, width, channels, data } = image;
-  const tileNetwork = network instanceof UNet ? tfjsTileNetwork(network) : network;
+  const tileNetwork = asTileNetwork(network);
   const geometry = tileNetwork.geometry;
   const classes = geometry.classes;
   checkImage(geometry, image);

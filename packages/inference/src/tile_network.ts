@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvolutionPadding, sumTensors } from '@unet/core';
-import type { UNet } from '@unet/model';
+import { UNet } from '@unet/model';
 import { DIHEDRAL_TRANSFORMS, dihedralTransform, inverseDihedralTransform } from './dihedral.js';
 
 /** What overlap-tile inference must know of a network to plan its tiles. */
@@ -39,6 +39,11 @@ export interface TileNetwork {
    * @returns // [tiles, outputHeight, outputWidth, classes]
    */
   predictTiles(input: Float32Array, shape: TileBatchShape, options: { tta: boolean }): Promise<Float32Array>;
+}
+
+/** The network as a TileNetwork: a U-Net runs on the current tfjs backend, an engine's network as it is. */
+export function asTileNetwork(network: UNet | TileNetwork): TileNetwork {
+  return network instanceof UNet ? tfjsTileNetwork(network) : network;
 }
 
 /** The tiles' predictions of a U-Net on the current tfjs backend, in tensors until the end. */

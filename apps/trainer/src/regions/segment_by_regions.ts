@@ -1,6 +1,6 @@
 import { reflectIndex, type Tile } from '@unet/core';
-import { labelsFromProbabilities, planImageTiles, type TileNetwork, tfjsTileNetwork } from '@unet/inference';
-import { UNet } from '@unet/model';
+import { asTileNetwork, labelsFromProbabilities, planImageTiles, type TileNetwork } from '@unet/inference';
+import type { UNet } from '@unet/model';
 import type { ImageRegions } from './image_regions.js';
 
 export interface RegionSegmentOptions {
@@ -33,7 +33,7 @@ export async function segmentByRegions(
   options: RegionSegmentOptions = {},
 ): Promise<void> {
   const { height, width, channels } = image;
-  const tileNetwork = network instanceof UNet ? tfjsTileNetwork(network) : network;
+  const tileNetwork = asTileNetwork(network);
   const geometry = tileNetwork.geometry;
   const classes = geometry.classes;
   if (channels !== geometry.inputChannels) {
