@@ -142,7 +142,8 @@ export function createMeasureAccumulator(options: MeasureOptions) {
   const maskCounts: PixelCounts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   const maskRandErrors: number[] = [];
   const maskInformations: number[] = [];
-  const { threshold } = options;
+  // A threshold decides between two classes; more take the argmax.
+  const threshold = classes === 2 ? options.threshold : undefined;
   let twoClassImages = 0;
   let images = 0;
 
@@ -154,7 +155,7 @@ export function createMeasureAccumulator(options: MeasureOptions) {
       );
     }
     images++;
-    const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes, classes === 2 ? { threshold } : {});
+    const predicted = labelsFromProbabilities(image.probabilities, image.height, image.width, classes, { threshold });
     const matrix = confusionMatrix(predicted, image.truth, classes, ignoreLabel);
     for (let entry = 0; entry < matrix.length; entry++) confusion[entry] += matrix[entry];
     const perImage: PerImageMeasures = {};
@@ -244,7 +245,7 @@ export function createMeasureAccumulator(options: MeasureOptions) {
     const named = (values: number[]) => Object.fromEntries(options.classNames.map((name, index) => [name, values[index]]));
     const measures: SegmentationMeasures = {
       images,
-      ...(threshold === undefined || classes !== 2 ? {} : { threshold }),
+      ...(threshold === undefined ? {} : { threshold }),
       iou: { mean: meanIou, perClass: named(iou) },
       dice: { mean: meanDice, perClass: named(dice) },
     };
