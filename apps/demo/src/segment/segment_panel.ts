@@ -98,6 +98,7 @@ export async function segment(): Promise<SegmentedImage | null> {
   ui.progress.value = 0;
   ui.segmentCancel.disabled = false;
   const started = performance.now();
+  const metadata = modelMetadata(model);
   const input = {
     data: toChannels(image.image, model.config.inputChannels),
     height: image.image.height,
@@ -111,8 +112,8 @@ export async function segment(): Promise<SegmentedImage | null> {
       backend: requested,
       wasmFolder: new URL(`${__WASM_FOLDER__}/`, document.baseURI).href,
       // The tile `unet predict` would use, so that the page's mask is the command's.
-      outputTileSize: modelMetadata(model).inferenceTile,
-      threshold: modelMetadata(model).threshold,
+      outputTileSize: metadata.inferenceTile,
+      threshold: metadata.threshold,
       onProgress: (tilesDone, tiles) => {
         ui.progress.value = tilesDone / tiles;
       },
