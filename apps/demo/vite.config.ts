@@ -86,6 +86,10 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  // onnxruntime-web finds its .wasm at `new URL('ort-wasm-simd-threaded.jsep.wasm', import.meta.url)`:
+  // the build copies that file into assets/ and rewrites the URL (no CDN); in dev it must be served
+  // from the package's own dist/, so it is not pre-bundled into .vite/deps (where the file is not).
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   // The segmentation worker is a module worker (segment_client.ts), so that it can share chunks with the page.
   worker: { format: 'es' },
   define: { __WASM_FOLDER__: JSON.stringify(WASM_FOLDER) },

@@ -22,7 +22,10 @@ export interface ImportedUNet {
 export function decodeOnnxModel(bytes: Uint8Array, source: string): OnnxTypes.ModelProto {
   let model: OnnxTypes.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    // A plain Uint8Array view, never Node's Buffer: protobufjs reads a Buffer with another reader,
+    // whose errors put a truncation elsewhere, so `unet import` and the demo would word the same
+    // file differently.
+    model = onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     throw new OnnxFormatError(
       `${source} is not an ONNX model, or it is truncated: ${(error as Error).message} (${bytes.length} bytes read)`,

@@ -11,6 +11,7 @@ export const ui = {
   backendSkipped: element('backend-skipped'),
   modelSelect: element<HTMLSelectElement>('model-select'),
   modelFiles: element<HTMLInputElement>('model-files'),
+  onnxFile: element<HTMLInputElement>('onnx-file'),
   modelInfo: element('model-info'),
   samples: element('samples'),
   imageFile: element<HTMLInputElement>('image-file'),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isBackendName } from '../backends/select_backend.js';
 import { addModelOption, loadShipped, switchBackend, useModel } from '../model/model_panel.js';
-import { loadModelFiles } from '../model/model_source.js';
+import { loadModelFiles, loadOnnxFile } from '../model/model_source.js';
 import { downloadBatchZip, segmentBatch } from '../segment/batch_panel.js';
 import { cancelSegmentation, downloadMask, drawResult, openImage, segment, workerMemory } from '../segment/segment_panel.js';
 import { wireTrainPanel } from '../train/train_panel.js';
@@ -13,9 +13,25 @@ function firstFile(list: FileList | null | undefined): File | undefined {
   return list?.[0] ?? undefined;
 }
 
-/** One file opens as before; several are segmented in turn (batch_panel.ts). */
+/** An .onnx file becomes the current model (a menu entry of its own) and segments the current image. */
+function openOnnxModel(file: File): void {
+  void exclusive(async () => {
+    setStatus(`Reading the ONNX model ${file.name}…`, 'busy');
+    const source = await loadOnnxFile(file);
+    const value = `onnx-${state.sources.size}`;
+    addModelOption(value, `${file.name} (ONNX, onnxruntime-web)`);
+    await useModel(value, source);
+  }).catch(reportError);
+}
+
+const isOnnxFile = (file: File) => file.name.toLowerCase().endsWith('.onnx');
+
+/** One file opens as before; several are segmented in turn (batch_panel.ts); an .onnx file is a model. */
 function openFiles(list: FileList | null | undefined): void {
-  const files = Array.from(list ?? []);
+  const all = Array.from(list ?? []);
+  const onnxFiles = all.filter(isOnnxFile);
+  if (onnxFiles.length > 0) openOnnxModel(onnxFiles[0]);
+  const files = all.filter((file) => !isOnnxFile(file));
   if (files.length === 1) void exclusive(() => openImage(files[0], files[0].name)).catch(reportError);
   else if (files.length > 1) void exclusive(() => segmentBatch(files)).catch(reportError);
 }
@@ -47,6 +63,11 @@ export function wire(): void {
       addModelOption(value, `${source.description} (your files)`);
       await useModel(value, source);
     }).catch(reportError);
+  });
+  ui.onnxFile.addEventListener('change', () => {
+    const file = firstFile(ui.onnxFile.files);
+    ui.onnxFile.value = '';
+    if (file !== undefined) openOnnxModel(file);
   });
   ui.imageFile.addEventListener('change', () => {
     const files = ui.imageFile.files;
@@ -107,6 +128,8 @@ export const api = {
   /** Segments the current image again; resolves with its summary. */
   segment: () => exclusive(segment).then(summary),
   lastResult: () => summary(state.result),
+  /** The last segmentation's class probabilities // [height, width, classes] */
+  lastProbabilities: () => (state.result === null ? null : Array.from(state.result.probabilities)),
   losses: () => [...state.losses],
   /** The images segmented together: names, status and mask file names. */
   batch: () => state.batch.map(({ name, maskName, status }) => ({ name, maskName, status })),

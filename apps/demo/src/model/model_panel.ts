@@ -21,7 +21,7 @@ export function rebuildModel(): void {
     return;
   }
   state.model = buildModel(state.source);
-  ui.modelInfo.textContent = describeModel(state.model);
+  ui.modelInfo.textContent = `${state.source.onnx === undefined ? '' : 'ONNX, segments in onnxruntime-web: '}${describeModel(state.model)}`;
   // A model measured on objects (it saved how it cuts them out, as models/dic-hela did) shows them.
   ui.overlayMode.value = modelMetadata(state.model).instanceMethod === undefined ? 'classes' : 'objects';
 }

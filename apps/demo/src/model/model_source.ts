@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fromModelArtifacts, type UNet } from '@unet/model';
+import { fromModelArtifacts, toModelArtifacts, type UNet, type UNetConfig } from '@unet/model';
 import { type ByteProgress, fetchWithProgress } from './fetch_with_progress.js';
 import { cacheKey, readCachedModel, writeCachedModel } from './model_cache.js';
 
@@ -42,6 +42,15 @@ export interface ModelSource {
   /** Where it came from, for the page and for error messages. */
   description: string;
   artifacts: tf.io.ModelArtifacts;
+  /** An .onnx file's model, which segments in ONNX Runtime (the artifacts give the page its metadata). */
+  onnx?: OnnxModel;
+}
+
+/** What the segmentation worker needs to run an .onnx model in ONNX Runtime. */
+export interface OnnxModel {
+  /** exportUNetToOnnx's graph of the imported model: input `image`, output `probabilities`, any valid size. */
+  graph: Uint8Array;
+  config: UNetConfig;
 }
 
 async function loadArtifacts(handler: tf.io.IOHandler, description: string): Promise<ModelSource> {
@@ -158,4 +167,23 @@ export async function loadModelFiles(files: File[]): Promise<ModelSource> {
 /** The network of a source, on the current backend. */
 export function buildModel(source: ModelSource): UNet {
   return fromModelArtifacts(source.artifacts, source.description);
+}
+
+/**
+ * An .onnx file (ours, or a PyTorch U-Net's): read by @unet/onnx's import, as `unet import
+ * --onnx` reads it, so that its config comes from metadata_props where our export wrote them and
+ * from the graph otherwise, and a file that is not a U-Net fails with the command's message. It
+ * runs as the graph that exportUNetToOnnx writes of it, as `unet predict --engine onnxruntime`
+ * runs a .onnx file: a PyTorch graph may have fixed sizes and other input and output names.
+ */
+export async function loadOnnxFile(file: File): Promise<ModelSource> {
+  // Loaded on first use: a page that never opens an .onnx file does not pay for the protobuf code.
+  const { exportUNetToOnnx, unetFromOnnx } = await import('@unet/onnx');
+  const model = unetFromOnnx(new Uint8Array(await file.arrayBuffer()), file.name);
+  try {
+    const artifacts = await toModelArtifacts(model, model.metadata);
+    return { description: file.name, artifacts, onnx: { graph: exportUNetToOnnx(model), config: model.config } };
+  } finally {
+    model.dispose();
+  }
 }

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { ImageArray } from '@unet/core';
 import type { BackendChoice, BackendName } from '../backends/select_backend.js';
 import type { ModelSource } from '../model/model_source.js';
-import type { FromSegmentWorker, ToSegmentWorker } from './segment_protocol.js';
+import type { FromSegmentWorker, OnnxEngineChoice, ToSegmentWorker } from './segment_protocol.js';
 import type { Segmentation } from './segment_tiles.js';
 
 /** A segmentation stopped by `cancel()`; not a failure, the page says so and carries on. */
@@ -18,6 +18,8 @@ export interface WorkerSegmentation {
   segmentation: Segmentation;
   /** The backend the worker ran on, with those it skipped. */
   backend: BackendChoice;
+  /** Where the model was an .onnx file: the ONNX Runtime provider that ran it instead of the backend. */
+  onnx?: OnnxEngineChoice;
   /** How long each tile took in the worker, in milliseconds. */
   tileMs: number[];
 }
@@ -70,9 +72,12 @@ export class SegmentClient {
       return;
     }
     this.pending.delete(message.id);
-    if (message.type === 'error') pending.reject(new Error(message.message));
-    else if (message.type === 'memory') pending.resolve(message.memory);
-    else pending.resolve({ segmentation: message.segmentation, backend: message.backend, tileMs: message.tileMs });
+    if (message.type === 'error') {
+      // The worker may have failed to build the model (an ONNX Runtime session that did not start): send it again next time.
+      this.workerModelKey = null;
+      pending.reject(new Error(message.message));
+    } else if (message.type === 'memory') pending.resolve(message.memory);
+    else pending.resolve({ segmentation: message.segmentation, backend: message.backend, onnx: message.onnx, tileMs: message.tileMs });
   }
 
   private failAll(error: Error): void {
@@ -110,7 +115,9 @@ export class SegmentClient {
         wasmFolder: options.wasmFolder,
         backend: options.backend,
         modelKey,
-        artifacts: sendModel ? source.artifacts : undefined,
+        // An .onnx model's graph goes instead of its weights: the worker runs it in ONNX Runtime.
+        artifacts: sendModel && source.onnx === undefined ? source.artifacts : undefined,
+        onnx: sendModel ? source.onnx : undefined,
         image,
         outputTileSize: options.outputTileSize,
         threshold: options.threshold,

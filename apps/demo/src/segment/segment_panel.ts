@@ -94,7 +94,7 @@ export async function segment(): Promise<SegmentedImage | null> {
     return null;
   }
   const requested = state.backend?.name ?? 'wasm';
-  setStatus(`Segmenting ${image.name} on ${requested}…`, 'busy');
+  setStatus(`Segmenting ${image.name} on ${source.onnx === undefined ? requested : 'onnxruntime-web'}…`, 'busy');
   ui.progress.value = 0;
   ui.segmentCancel.disabled = false;
   const started = performance.now();
@@ -107,6 +107,7 @@ export async function segment(): Promise<SegmentedImage | null> {
   };
   let segmentation: Segmentation;
   let backend: string;
+  let skipped = '';
   try {
     const done = await worker.segment(source, input, {
       backend: requested,
@@ -119,7 +120,9 @@ export async function segment(): Promise<SegmentedImage | null> {
       },
     });
     segmentation = done.segmentation;
-    backend = done.backend.name;
+    // An .onnx model ran in ONNX Runtime: say on which provider, and why WebGPU was not it.
+    backend = done.onnx?.description ?? done.backend.name;
+    skipped = (done.onnx?.skipped ?? []).map((entry) => `; ${entry.name} skipped: ${entry.reason}`).join('');
     state.lastTileMs = done.tileMs;
   } catch (error) {
     if (!(error instanceof SegmentationCancelledError)) throw error;
@@ -133,7 +136,7 @@ export async function segment(): Promise<SegmentedImage | null> {
   drawResult();
   ui.downloadMask.disabled = false;
   setStatus(
-    `${image.name}: ${segmentation.width} x ${segmentation.height} pixels in ${(elapsedMs / 1000).toFixed(2)} s on ${backend} (${segmentation.tiles} tile${segmentation.tiles === 1 ? '' : 's'}).`,
+    `${image.name}: ${segmentation.width} x ${segmentation.height} pixels in ${(elapsedMs / 1000).toFixed(2)} s on ${backend} (${segmentation.tiles} tile${segmentation.tiles === 1 ? '' : 's'}${skipped}).`,
     'segmented',
   );
   return state.result;

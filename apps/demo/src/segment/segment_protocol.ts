@@ -1,7 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ImageArray } from '@unet/core';
 import type { BackendChoice, BackendName } from '../backends/select_backend.js';
+import type { OnnxModel } from '../model/model_source.js';
 import type { Segmentation } from './segment_tiles.js';
+
+/** The ONNX Runtime session that segmented, where the model was an .onnx file. */
+export interface OnnxEngineChoice {
+  description: string;
+  skipped: { name: string; reason: string }[];
+}
 
 /** The messages between the page (segment_client.ts) and the segmentation worker (segment_worker.ts). */
 export type ToSegmentWorker =
@@ -12,9 +19,11 @@ export type ToSegmentWorker =
       wasmFolder: string;
       /** The page's backend: the worker runs on the same one where it can. */
       backend: BackendName;
-      /** Names the model; `artifacts` come only when the worker does not hold this model yet. */
+      /** Names the model; `artifacts` (or `onnx`) come only when the worker does not hold this model yet. */
       modelKey: number;
       artifacts?: tf.io.ModelArtifacts;
+      /** An .onnx model: it runs in ONNX Runtime, not on the tfjs backend. */
+      onnx?: OnnxModel;
       image: ImageArray;
       outputTileSize?: number;
       threshold?: number;
@@ -23,6 +32,6 @@ export type ToSegmentWorker =
 
 export type FromSegmentWorker =
   | { type: 'progress'; id: number; tilesDone: number; tiles: number; tileMs: number }
-  | { type: 'result'; id: number; segmentation: Segmentation; backend: BackendChoice; tileMs: number[] }
+  | { type: 'result'; id: number; segmentation: Segmentation; backend: BackendChoice; onnx?: OnnxEngineChoice; tileMs: number[] }
   | { type: 'memory'; id: number; memory: tf.MemoryInfo }
   | { type: 'error'; id: number; message: string };

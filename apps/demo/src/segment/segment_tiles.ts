@@ -1,6 +1,6 @@
 import type { ImageArray } from '@unet/core';
 import type { UNet } from '@unet/model';
-import { labelsFromProbabilities, segmentImage } from '@unet/inference';
+import { labelsFromProbabilities, segmentImage, type TileNetwork } from '@unet/inference';
 
 export interface SegmentTilesOptions {
   /**
@@ -35,9 +35,10 @@ export interface Segmentation {
 /**
  * Overlap-tile segmentation with @unet/inference's segmentImage (no test-time augmentation, no
  * blending: the paper's seamless tiles, as `unet predict` runs by default), one tile at a time
- * with a pause between tiles so that the page stays responsive.
+ * with a pause between tiles so that the page stays responsive. `model` is a U-Net on the tfjs
+ * backend, or another engine's tile network (an .onnx model's ONNX Runtime session).
  */
-export async function segmentTiles(model: UNet, image: ImageArray, options: SegmentTilesOptions = {}): Promise<Segmentation> {
+export async function segmentTiles(model: UNet | TileNetwork, image: ImageArray, options: SegmentTilesOptions = {}): Promise<Segmentation> {
   let tiles = 0;
   const { probabilities, height, width, classes } = await segmentImage(model, image, {
     outputTileSize: options.outputTileSize,
