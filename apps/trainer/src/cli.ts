@@ -29,7 +29,7 @@ Commands:
   import    read a U-Net from ONNX (exported from PyTorch, or by unet export) as a model folder
   worker    run the jobs of a queue (unet predict --queue redis://...) on this machine
   queue     status, retry-failed, clean: show and manage a queue's jobs
-  bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch)
+  bench     time forward passes and training steps per backend (JSON lines; --vs-pytorch, --vs-onnxruntime)
   forward   build the paper's network (or --preset small), run one forward pass, print shapes
             and the parameter count
   info      the backends that load here, the one chosen, and why others were skipped

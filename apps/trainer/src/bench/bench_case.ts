@@ -20,6 +20,8 @@ export interface BenchCase {
   engine?: BenchEngine;
   /** ONNX Runtime's intra-op threads (default: every core). */
   threads?: number;
+  /** An ONNX file (torch_unet.py --export-onnx's) that ONNX Runtime times as it is: onnx_file_case.ts. */
+  onnxFile?: string;
   /** After the timed runs, one more run under tf.profile: the kernels that took the most time. */
   profile?: boolean;
 }
@@ -231,12 +233,12 @@ async function profileStep(step: () => Promise<void>): Promise<KernelTime[]> {
     .map((entry) => ({ ...entry, ms: round(entry.ms, 3) }));
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function round(value: number, digits: number): number {
+export function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }

@@ -1,7 +1,9 @@
 // The child process of runBenchmarks: runs one BenchCase given as JSON in argv[2] and prints
 // `RESULT {json}`, as ../shared/bench/torch_unet.py does.
 import { runBenchCase, type BenchCase } from './bench_case.js';
+import { runOnnxFileCase } from './onnx_file_case.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as BenchCase;
-const result = await runBenchCase(options);
+const result =
+  options.onnxFile === undefined ? await runBenchCase(options) : await runOnnxFileCase({ ...options, onnxFile: options.onnxFile });
 console.log(`RESULT ${JSON.stringify(result)}`);

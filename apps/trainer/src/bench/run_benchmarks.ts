@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PresetName } from '@unet/model';
 import type { BenchBackend, BenchCase, BenchEngine, BenchMode, BenchResult } from './bench_case.js';
+import { onnxFileBackend } from './onnx_file_case.js';
+import { type BenchRatio, ratioLines } from './ratios.js';
 
 export type { BenchBackend, BenchEngine, BenchMode, BenchResult } from './bench_case.js';
+export type { BenchRatio } from './ratios.js';
 
 export interface BenchmarkOptions {
   /** Backends to time; one that does not load gives a `failed` line. Default native, wasm, cpu. */
@@ -18,6 +24,11 @@ export interface BenchmarkOptions {
   warmup?: number;
   /** ../shared/bench/torch_unet.py: also time PyTorch on each case and report our/PyTorch ratios. */
   vsPytorch?: string;
+  /**
+   * ../shared/bench/torch_unet.py: export each preset with its --export-onnx (into a temporary
+   * folder), time ONNX Runtime's forward pass of that file and report ours/onnxruntime ratios.
+   */
+  vsOnnxRuntime?: string;
   /** The Python that has torch (Debian's python3-torch is /usr/bin/python3). */
   python?: string;
   /** The device torch_unet.py runs on: cpu (default) or cuda, beside webgpu on a GPU machine. */
@@ -44,16 +55,6 @@ export interface BenchFailure {
   failed: string;
 }
 
-/** ours / PyTorch for one case: time (lower is better) and peak memory. */
-export interface BenchRatio {
-  ratio: 'vs-pytorch';
-  backend: string;
-  preset: PresetName;
-  mode: BenchMode;
-  timeRatio: number;
-  peakRssRatio: number;
-}
-
 export type BenchLine = BenchResult | BenchFailure | BenchRatio;
 
 const caseMain = fileURLToPath(new URL('./case_main.js', import.meta.url));
@@ -61,7 +62,8 @@ const caseMain = fileURLToPath(new URL('./case_main.js', import.meta.url));
 /**
  * The speed benchmark of issue 6: for each backend, preset and mode, one child process (so that
  * peak RSS is the case's own and a wasm heap abort ends only that case), then PyTorch on the
- * same cases and the ratios. Each line goes to `onResult` as soon as it is known.
+ * same cases and the ratios, then (issue 16) ONNX Runtime on PyTorch's export of the preset and
+ * those ratios. Each line goes to `onResult` as soon as it is known.
  */
 export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: BenchLine) => void): Promise<BenchLine[]> {
   const engines = options.engines ?? ['tfjs', 'onnxruntime'];
@@ -80,6 +82,9 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
     OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'passive',
     ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}),
   };
+  // ONNX Runtime on PyTorch's graph keeps its own defaults: none of the OpenMP settings above.
+  const referenceEnvironment = process.env;
+  const threads = options.threads ?? os.availableParallelism();
   const lines: BenchLine[] = [];
   const emit = (line: BenchLine) => {
     lines.push(line);
@@ -118,53 +123,78 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
           emit({ framework: 'onnxruntime', backend: 'onnxruntime', preset, mode, failed: outcome.failed });
         }
       }
-      if (options.vsPytorch === undefined) continue;
-      const threads = options.threads ?? (await import('node:os')).availableParallelism();
-      const outcome = await runChild(
-        options.python ?? '/usr/bin/python3',
-        [
-          options.vsPytorch,
-          '--preset',
-          preset,
-          '--mode',
-          mode,
-          '--runs',
-          String(runs),
-          '--warmup',
-          String(warmup),
-          '--threads',
-          String(threads),
-          '--device',
-          options.torchDevice ?? 'cpu',
-        ],
-        environment,
-        timeoutMs,
-      );
-      if (!('result' in outcome)) {
-        emit({ framework: 'pytorch', backend: 'pytorch', preset, mode, failed: outcome.failed });
-        continue;
-      }
-      const torch = { ...outcome.result, backend: options.torchDevice === 'cuda' ? 'pytorch-cuda' : 'pytorch' };
-      emit(torch);
-      for (const result of ours.filter((entry) => entry.preset === preset && entry.mode === mode)) {
-        emit({
-          ratio: 'vs-pytorch',
-          backend: result.backend,
-          preset,
-          mode,
-          timeRatio: Number((result.medianMs / torch.medianMs).toFixed(2)),
-          peakRssRatio: Number((result.peakRssMiB / torch.peakRssMiB).toFixed(2)),
-        });
-      }
+      if (options.vsPytorch !== undefined) await comparePytorch(options.vsPytorch, preset, mode);
+      if (options.vsOnnxRuntime !== undefined && mode === 'forward') await compareOnnxRuntime(options.vsOnnxRuntime, preset);
     }
   }
   return lines;
+
+  async function comparePytorch(script: string, preset: PresetName, mode: BenchMode): Promise<void> {
+    const outcome = await runChild(
+      options.python ?? '/usr/bin/python3',
+      [
+        script,
+        '--preset',
+        preset,
+        '--mode',
+        mode,
+        '--runs',
+        String(runs),
+        '--warmup',
+        String(warmup),
+        '--threads',
+        String(threads),
+        '--device',
+        options.torchDevice ?? 'cpu',
+      ],
+      environment,
+      timeoutMs,
+    );
+    if (!('result' in outcome)) {
+      emit({ framework: 'pytorch', backend: 'pytorch', preset, mode, failed: outcome.failed });
+      return;
+    }
+    const torch = { ...outcome.result, backend: options.torchDevice === 'cuda' ? 'pytorch-cuda' : 'pytorch' };
+    emit(torch);
+    for (const ratio of ratioLines(ours, torch, 'vs-pytorch')) emit(ratio);
+  }
+
+  /** torch_unet.py --export-onnx of the preset, in a folder of its own that is removed after, timed in ONNX Runtime. */
+  async function compareOnnxRuntime(script: string, preset: PresetName): Promise<void> {
+    const mode = 'forward';
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'unet-bench-onnx-'));
+    try {
+      const onnxFile = path.join(folder, `torch_unet-${preset}.onnx`);
+      const exported = await runWriter(
+        options.python ?? '/usr/bin/python3',
+        [script, '--preset', preset, '--export-onnx', onnxFile],
+        onnxFile,
+        referenceEnvironment,
+        timeoutMs,
+      );
+      if (exported.failed !== undefined) {
+        emit({ framework: 'onnxruntime', backend: onnxFileBackend, preset, mode, failed: `${script} --export-onnx: ${exported.failed}` });
+        return;
+      }
+      const benchCase: BenchCase = { backend: 'cpu', engine: 'onnxruntime', onnxFile, preset, mode, runs, warmup, threads };
+      const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], referenceEnvironment, timeoutMs);
+      if (!('result' in outcome)) {
+        emit({ framework: 'onnxruntime', backend: onnxFileBackend, preset, mode, failed: outcome.failed });
+        return;
+      }
+      emit(outcome.result);
+      for (const ratio of ratioLines(ours, outcome.result, 'vs-onnxruntime')) emit(ratio);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
 }
 
 type ChildOutcome = { result: BenchResult } | { failed: string };
 
-// Runs a process that ends with a `RESULT {json}` line (case_main.js or torch_unet.py).
-function runChild(command: string, args: string[], environment: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildOutcome> {
+type ProcessEnd = { output: string; code: number | null; signal: NodeJS.Signals | null } | { failed: string };
+
+function runProcess(command: string, args: string[], environment: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProcessEnd> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -177,14 +207,37 @@ function runChild(command: string, args: string[], environment: NodeJS.ProcessEn
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const line = output.split('\n').find((text) => text.startsWith('RESULT '));
-      if (line !== undefined) {
-        resolve({ result: JSON.parse(line.slice('RESULT '.length)) as BenchResult });
-        return;
-      }
-      const tail = output.trim().split('\n').slice(-3).join(' | ');
-      const why = signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000} s` : `exit ${code ?? signal}`;
-      resolve({ failed: `${why}: ${tail}` });
+      resolve({ output, code, signal });
     });
   });
+}
+
+/** Why a process failed: how it ended, and the last lines it wrote. */
+function failure(end: Exclude<ProcessEnd, { failed: string }>, timeoutMs: number): string {
+  const tail = end.output.trim().split('\n').slice(-3).join(' | ');
+  const why = end.signal === 'SIGKILL' ? `killed after ${timeoutMs / 1000} s` : `exit ${end.code ?? end.signal}`;
+  return `${why}: ${tail}`;
+}
+
+// Runs a process that ends with a `RESULT {json}` line (case_main.js or torch_unet.py).
+async function runChild(command: string, args: string[], environment: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildOutcome> {
+  const end = await runProcess(command, args, environment, timeoutMs);
+  if ('failed' in end) return end;
+  const line = end.output.split('\n').find((text) => text.startsWith('RESULT '));
+  if (line !== undefined) return { result: JSON.parse(line.slice('RESULT '.length)) as BenchResult };
+  return { failed: failure(end, timeoutMs) };
+}
+
+// Runs a process that succeeds by exiting 0 and leaving `file` (torch_unet.py --export-onnx).
+async function runWriter(
+  command: string,
+  args: string[],
+  file: string,
+  environment: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ failed?: string }> {
+  const end = await runProcess(command, args, environment, timeoutMs);
+  if ('failed' in end) return end;
+  if (end.code !== 0) return { failed: failure(end, timeoutMs) };
+  return existsSync(file) ? {} : { failed: `exit 0 without writing ${file}: ${end.output.trim().split('\n').slice(-2).join(' | ')}` };
 }

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeAddonStatus } from '@unet/backend-native/status';
@@ -10,11 +11,27 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', '..', 'dist', 'cli.js');
 const fakeTorch = path.join(here, '__fixtures__', 'fake_torch_unet.mjs');
 const failingTorch = path.join(here, '__fixtures__', 'failing_torch_unet.mjs');
+const fakeTorchExport = path.join(here, '__fixtures__', 'fake_torch_export.mjs');
+// The real reference: ../shared/bench/torch_unet.py with Debian's python3-torch.
+const torchUnet = path.resolve(here, '..', '..', '..', '..', '..', 'shared', 'bench', 'torch_unet.py');
+const hasTorch = (() => {
+  if (!existsSync(torchUnet)) return false;
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasTorch) console.warn(`bench.test: the torch_unet.py --export-onnx case is skipped: it needs ${torchUnet} and python3-torch`);
 const nativeLoads = nativeAddonStatus().available;
+
+// OMP_WAIT_POLICY is left unset, as a user's shell has it: the ONNX Runtime reference must not get it from unet bench.
+const { OMP_WAIT_POLICY: _unset, ...environment } = process.env;
 
 function bench(...args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, 'bench', ...args], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, 'bench', ...args], { timeout: 120_000, env: environment }, (error, stdout, stderr) => {
       const lines = stdout
         .trim()
         .split('\n')
@@ -104,6 +121,78 @@ describe('unet bench', () => {
     });
     expect(ours.medianMs).toBeGreaterThan(0);
     expect(lines[2]).toMatchObject({ backend: 'onnxruntime', timeRatio: Number((ours.medianMs! / 1000).toFixed(2)) });
+  });
+
+  it('times ONNX Runtime on the file that --vs-onnxruntime PATH exports (without OMP_WAIT_POLICY), with ours/onnxruntime ratios', {
+    timeout: 120_000,
+  }, async () => {
+    const quick = oneQuickCase.slice(2);
+    const { code, lines, stderr } = await bench(
+      '--engines',
+      'onnxruntime',
+      ...quick,
+      '--vs-onnxruntime',
+      fakeTorchExport,
+      '--threads',
+      '2',
+    );
+    expect(code, stderr).toBe(0);
+    expect(lines.map((line) => line.framework ?? line.ratio)).toEqual(['onnxruntime', 'onnxruntime', 'vs-onnxruntime']);
+    const [ours, reference, ratio] = lines as [Record<string, number>, Record<string, number>, Record<string, unknown>];
+    expect(ours).toMatchObject({ backend: 'onnxruntime', parameters: 1_942_306 });
+    expect(reference).toMatchObject({
+      framework: 'onnxruntime',
+      backend: 'onnxruntime-pytorch-graph',
+      version: '1.30.0',
+      preset: 'small',
+      mode: 'forward',
+      threads: 2,
+      outputShape: [4, 2, 256, 256],
+      // The weights the file stores (base 2, batch norm's four vectors each), read from the graph: not the preset's.
+      // By hand: 3x3 convolutions 27,594, up-convolutions 2,750, head 6, batch norm 4 x 184 channels.
+      parameters: 31_086,
+    });
+    expect(reference.medianMs).toBeGreaterThan(0);
+    expect(ratio).toEqual({
+      ratio: 'vs-onnxruntime',
+      backend: 'onnxruntime',
+      preset: 'small',
+      mode: 'forward',
+      timeRatio: Number((ours.medianMs! / reference.medianMs!).toFixed(2)),
+      peakRssRatio: Number((ours.peakRssMiB! / reference.peakRssMiB!).toFixed(2)),
+    });
+  });
+
+  it('says why the ONNX export gave no file, and prints no ratio', { timeout: 120_000 }, async () => {
+    const quick = oneQuickCase.slice(2);
+    const { code, lines, stderr } = await bench('--engines', 'onnxruntime', ...quick, '--vs-onnxruntime', failingTorch);
+    expect(code, stderr).toBe(0);
+    expect(lines.map((line) => line.backend)).toEqual(['onnxruntime', 'onnxruntime-pytorch-graph']);
+    expect(lines[1]!.failed).toMatch(/failing_torch_unet\.mjs --export-onnx: exit 1: .*No module named 'torch'/);
+  });
+
+  it.skipIf(!hasTorch)(
+    'exports the small preset with the real torch_unet.py and times it in ONNX Runtime',
+    { timeout: 180_000 },
+    async () => {
+      const quick = oneQuickCase.slice(2, -2);
+      const { code, lines, stderr } = await bench('--engines', 'onnxruntime', ...quick, '--vs-onnxruntime', torchUnet, '--threads', '2');
+      expect(code, stderr).toBe(0);
+      expect(lines.map((line) => line.backend)).toEqual(['onnxruntime', 'onnxruntime-pytorch-graph', 'onnxruntime']);
+      // PyTorch's eval export folds batch norm into the convolutions, which gain a bias each: the
+      // preset's 1,942,306 trainable parameters less batch norm's 2 x 1,472, plus 1,472 biases.
+      expect(lines[1]).toMatchObject({ outputShape: [4, 2, 256, 256], parameters: 1_940_834, threads: 2 });
+      expect(lines[2]).toMatchObject({ ratio: 'vs-onnxruntime', preset: 'small', mode: 'forward' });
+    },
+  );
+
+  it('rejects --vs-onnxruntime without the script, or without forward passes to time', async () => {
+    const missing = await bench('--vs-onnxruntime', path.join(here, 'no-such-torch_unet.py'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--vs-onnxruntime .*no-such-torch_unet\.py: no such file; pass \.\.\/shared\/bench\/torch_unet\.py/);
+    const trainOnly = await bench('--modes', 'train', '--vs-onnxruntime', fakeTorchExport);
+    expect(trainOnly.code).not.toBe(0);
+    expect(trainOnly.stderr).toMatch(/--vs-onnxruntime times forward passes only, and --modes train has none; add forward/);
   });
 
   it('rejects an unknown backend with the list to choose from', async () => {

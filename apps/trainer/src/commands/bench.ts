@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PresetName } from '@unet/model';
@@ -6,8 +7,8 @@ import { UsageError } from '../usage_error.js';
 export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
 
 Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
-                  [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--python PATH]
-                  [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
+                  [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--vs-onnxruntime PATH]
+                  [--python PATH] [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
   256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
@@ -18,9 +19,13 @@ Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--p
   peak RSS and GFLOP/s. A backend that does not load gives a line saying why.
   --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
                      python3-torch) on the same cases and print our/PyTorch ratios
-  --python PATH      the Python that runs it (default /usr/bin/python3, Debian's python3-torch)
+  --vs-onnxruntime PATH  also export each preset with PATH --export-onnx (torch_unet.py: PyTorch's
+                     eval-mode graph, into a temporary folder), time ONNX Runtime's forward pass
+                     of that file (onnxruntime-node, its own defaults but --threads intra-op
+                     threads, no OMP_WAIT_POLICY) and print our/onnxruntime ratios (forward only)
+  --python PATH      the Python that runs PATH (default /usr/bin/python3, Debian's python3-torch)
   --torch-device D   the device it runs on: cpu (default) or cuda
-  --threads N        OpenMP and PyTorch threads (default: every core)
+  --threads N        OpenMP, PyTorch and ONNX Runtime threads (default: every core)
   --slow-cpu         also time the cpu backend's train steps (tens of minutes)
   --timeout-seconds  a case that runs longer is stopped and reported as failed (default 1800)
   --profile          also give each case's top kernels of one step by time (topKernels; on
@@ -42,6 +47,7 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       warmup: { type: 'string' },
       threads: { type: 'string' },
       'vs-pytorch': { type: 'string' },
+      'vs-onnxruntime': { type: 'string' },
       python: { type: 'string' },
       'torch-device': { type: 'string' },
       'slow-cpu': { type: 'boolean', default: false },
@@ -70,17 +76,30 @@ export async function benchCommand(argv: string[], print: (line: string) => void
     if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag}: expected a whole number, got '${text}'`);
     return value;
   };
+  const modes = list('modes', values.modes, ['forward', 'train']);
+  const vsOnnxRuntime = values['vs-onnxruntime'];
+  if (vsOnnxRuntime !== undefined) {
+    if (!existsSync(vsOnnxRuntime)) {
+      throw new UsageError(
+        `--vs-onnxruntime ${vsOnnxRuntime}: no such file; pass ../shared/bench/torch_unet.py (it writes the ONNX files)`,
+      );
+    }
+    if (modes !== undefined && !modes.includes('forward')) {
+      throw new UsageError(`--vs-onnxruntime times forward passes only, and --modes ${values.modes} has none; add forward`);
+    }
+  }
   const { runBenchmarks } = await import('../bench/run_benchmarks.js');
   await runBenchmarks(
     {
       backends: list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']) as never,
       engines: list('engines', values.engines, ['tfjs', 'onnxruntime']) as never,
       presets: list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined,
-      modes: list('modes', values.modes, ['forward', 'train']) as never,
+      modes: modes as never,
       runs: count('runs', values.runs),
       warmup: count('warmup', values.warmup),
       threads: count('threads', values.threads),
       vsPytorch: values['vs-pytorch'] === undefined ? undefined : path.resolve(values['vs-pytorch']),
+      vsOnnxRuntime: vsOnnxRuntime === undefined ? undefined : path.resolve(vsOnnxRuntime),
       python: values.python,
       torchDevice: list('torch-device', values['torch-device'], ['cpu', 'cuda'])?.[0] as 'cpu' | 'cuda' | undefined,
       slowCpu: values['slow-cpu'],
