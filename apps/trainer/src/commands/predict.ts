@@ -12,6 +12,7 @@ import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile } from '../prediction/model_files.js';
+import { ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -21,12 +22,11 @@ import { goesByRegions, predictByRegions, regionFlags, regionHelp } from '../reg
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
 
-Usage: unet predict --model DIR INPUT... --out DIR [options]
+Usage: unet predict --model DIR[,DIR...] INPUT... --out DIR [options]
 
   INPUT             image files (PNG, JPEG, TIFF; 8/16-bit; every page of a TIFF stack) or
                     folders of them
-  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train, or a
-                    .onnx file that unet import reads (a U-Net exported from PyTorch)
+${modelListHelp}
   --out DIR         where the masks go: NAME.png in the training data's own label values
                     (ISBI: membrane 0, cell 255; VOC: palette indices); a TIFF stack gives
                     NAME.tif, one page per slice (and NAME_pPPP_*.png for the extras)
@@ -101,15 +101,20 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const tiling = tilingOptions(values, undefined);
   const thresholdFlag = parseThreshold(values.threshold);
 
-  modelFile(values.model);
+  const folders = modelFolders(values.model);
+  for (const folder of folders) modelFile(folder);
   if (values.queue !== undefined)
-    return predictOnQueue({ ...values, model: values.model, out: values.out, thresholdFlag }, files, tiling, print);
+    return predictOnQueue({ ...values, models: folders, out: values.out, thresholdFlag }, files, tiling, print);
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
-  const model = opened.model;
+  const members = [];
+  for (const folder of folders) {
+    const opened = await openSegmentationEngine(folder, engine, values['ort-providers']);
+    members.push({ folder, opened, model: opened.model, network: opened.network, labels: modelMetadata(opened.model, folder) });
+  }
+  const network = ensembleNetwork(members, tiling);
+  const { model, labels, opened } = members[0]!;
   if (engine !== 'tfjs') print(`engine: ${opened.description}`);
-  const labels = modelMetadata(model, values.model);
   const channels = model.config.inputChannels;
   const outputTileSize = tiling.outputTileSize ?? labels.inferenceTile;
   const instanceMethod = instanceMethodOf(values['instance-method'], labels.instanceMethod);
@@ -117,14 +122,15 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const decision =
     threshold === undefined
       ? 'the most probable class'
-      : `class 1 at probability >= ${threshold}${thresholdFlag === undefined ? " (the model's)" : ''}`;
-  print(`model: ${values.model} (${labels.classNames.join(', ')}); ${decision}; ${files.length} file(s)`);
+      : `class 1 at probability >= ${threshold}${thresholdFlag === undefined ? (folders.length > 1 ? " (the first model's)" : " (the model's)") : ''}`;
+  const ensemble = folders.length > 1 ? `the mean of ${folders.length} models' probabilities (${folders.join(', ')})` : folders[0];
+  print(`model: ${ensemble} (${labels.classNames.join(', ')}); ${decision}; ${files.length} file(s)`);
 
   const started = performance.now();
   let images = 0;
   for (const file of files) {
     if (await goesByRegions(file, { ...values, byRegions: values['by-regions'], blend: tiling.blend })) {
-      print(await predictByRegions(model, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta, threshold }));
+      print(await predictByRegions(network, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta, threshold }));
       images++;
       continue;
     }
@@ -136,7 +142,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       // Gray and colour are converted to what the model takes (luminance, or gray repeated).
       const image = await readImage(file, { page, channels: channels as 1 | 3 | 4 });
       const imageStarted = performance.now();
-      const result = await segmentImage(opened.network, image, { ...tiling, outputTileSize, tta: values.tta });
+      const result = await segmentImage(network, image, { ...tiling, outputTileSize, tta: values.tta });
       const mask = labelsFromProbabilities(result.probabilities, result.height, result.width, result.classes, { threshold });
       const target = path.join(values.out, `${name}.png`);
       const written: string[] = [];
@@ -185,8 +191,10 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
       print(`${file}: ${stackPages.length} pages -> ${stackFile}`);
     }
   }
-  await opened.release();
-  model.dispose();
+  for (const member of members) {
+    await member.opened.release();
+    member.model.dispose();
+  }
   print(
     `segmented ${images} image(s) in ${((performance.now() - started) / 1000).toFixed(1)} s on ${engine === 'tfjs' ? selection.chosen : opened.description}`,
   );

@@ -28,7 +28,8 @@ export interface QueuedPredictValues {
   queue?: string;
   detach?: boolean;
   attempts?: string;
-  model: string;
+  /** The model folders (one, or an ensemble's). */
+  models: string[];
   out: string;
   overlay: boolean;
   probabilities: boolean;
@@ -46,7 +47,7 @@ export interface QueuedPredictValues {
  */
 export function segmentationJobs(
   files: readonly string[],
-  model: string,
+  models: string | readonly string[],
   out: string,
   options: SegmentationJobOptions,
   byRegions: ReadonlySet<number> = new Set(),
@@ -59,7 +60,7 @@ export function segmentationJobs(
     if (earlier !== undefined)
       throw new UsageError(`${earlier} and ${file} would both write ${output}; segment them into different --out folders`);
     byOutput.set(output, file);
-    return segmentationJob(file, model, output, regions ? { ...options, byRegions: true } : options);
+    return segmentationJob(file, models, output, regions ? { ...options, byRegions: true } : options);
   });
 }
 
@@ -86,7 +87,7 @@ export async function predictOnQueue(
   }
   const jobs = segmentationJobs(
     files,
-    values.model,
+    values.models,
     values.out,
     {
       ...(tiling.outputTileSize === undefined ? {} : { outputTileSize: tiling.outputTileSize }),

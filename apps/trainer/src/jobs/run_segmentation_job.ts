@@ -10,6 +10,7 @@ import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { decisionThreshold } from '../prediction/threshold_flag.js';
+import { ensembleNetwork } from '../prediction/model_ensemble.js';
 import { UsageError } from '../usage_error.js';
 import { segmentLargeFile } from '../regions/segment_large_file.js';
 import { checkAllowedPath } from './allowed_roots.js';
@@ -49,23 +50,30 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
     const started = performance.now();
     if (context.allowedRoots !== undefined) {
       checkAllowedPath(job.input, context.allowedRoots, 'input');
-      checkAllowedPath(job.model, context.allowedRoots, 'model');
+      for (const model of job.models) checkAllowedPath(model, context.allowedRoots, 'model');
       checkAllowedPath(job.output, context.allowedRoots, 'output');
     }
     if (existsSync(job.output)) return { skipped: true, written: [], seconds: (performance.now() - started) / 1000 };
     if (!existsSync(job.input)) throw new JobRefusedError(`input ${job.input}: no such file`);
-    const model = await models.get(job.model);
-    const labels = modelMetadata(model, job.model);
+    const members = [];
+    for (const folder of job.models) {
+      const model = await models.get(folder);
+      members.push({ folder, model, labels: modelMetadata(model, folder) });
+    }
+    const { model, labels } = members[0]!;
     const { options } = job;
     let threshold: number | undefined;
+    let network: ReturnType<typeof ensembleNetwork>;
     try {
+      // The same members, checks and first model's threshold as unet predict in one process.
+      network = ensembleNetwork(members, options);
       threshold = decisionThreshold(options.threshold, labels.threshold, model.config.classes);
     } catch (error) {
-      if (error instanceof UsageError) throw new JobRefusedError(`model ${job.model}: ${error.message}`);
+      if (error instanceof UsageError) throw new JobRefusedError(`model ${job.models.join(', ')}: ${error.message}`);
       throw error;
     }
     if (options.byRegions) {
-      const { width, height } = await segmentLargeFile(model, labels, job.input, job.output, {
+      const { width, height } = await segmentLargeFile(network, labels, job.input, job.output, {
         ...(options.outputTileSize === undefined ? {} : { outputTileSize: options.outputTileSize }),
         ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
         tta: options.tta,
@@ -80,7 +88,7 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
       );
     // Gray and colour are converted to what the model takes (luminance, or gray repeated), as unet predict does.
     const image = await readImage(job.input, { channels: model.config.inputChannels as 1 | 3 | 4 });
-    const result = await segmentImage(model, image, {
+    const result = await segmentImage(network, image, {
       outputTileSize: options.outputTileSize ?? labels.inferenceTile,
       ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
       blend: options.blend,

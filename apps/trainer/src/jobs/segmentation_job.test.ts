@@ -11,7 +11,7 @@ describe('segmentationJob', () => {
       version: SEGMENTATION_JOB_VERSION,
       kind: 'segment',
       input: `${process.cwd()}/images/a.png`,
-      model: `${process.cwd()}/run/model`,
+      models: [`${process.cwd()}/run/model`],
       output: `${process.cwd()}/out/a.png`,
       options: { ...options, outputTileSize: 64 },
     });
@@ -22,7 +22,10 @@ describe('segmentationJob', () => {
 describe('parseSegmentationJob', () => {
   const job = segmentationJob('/data/a.png', '/models/m', '/out/a.png', options);
   it.each([
-    ['a job of another version', { ...job, version: 2 }, /version 2, this worker runs version 1/],
+    ['a job of another version', { ...job, version: 1 }, /version 1, this worker runs version 2/],
+    ['a job of one model (version 1)', { ...job, models: undefined, model: '/models/m' }, /models must be a list of absolute paths/],
+    ['an empty list of models', { ...job, models: [] }, /models must be a list of absolute paths, got \[\]/],
+    ['a relative model', { ...job, models: ['/models/m', 'fold-1'] }, /models must be a list of absolute paths/],
     ['a relative path', { ...job, input: 'a.png' }, /input must be an absolute path, got "a.png"/],
     ['a missing option', { ...job, options: { ...options, tta: undefined } }, /options.tta must be true or false/],
     ['an unknown blend', { ...job, options: { ...options, blend: 'max' } }, /blend must be none or gaussian/],

@@ -3,8 +3,12 @@ import type { InstanceMethod } from '@unet/core';
 import { instanceMethods } from '@unet/core';
 import { JobFormatError } from './job_errors.js';
 
-/** The version of the job's JSON; a worker refuses jobs of another version rather than guess. */
-export const SEGMENTATION_JOB_VERSION = 1;
+/**
+ * The version of the job's JSON; a worker refuses jobs of another version rather than guess.
+ * 2: a segmentation job names a list of models (an ensemble), so that a worker of version 1,
+ * which would read one model and ignore the rest, refuses it instead.
+ */
+export const SEGMENTATION_JOB_VERSION = 2;
 
 /** How one image is segmented: the flags of `unet predict`, as data. */
 export interface SegmentationJobOptions {
@@ -36,19 +40,24 @@ export interface SegmentationJob {
   kind: 'segment';
   /** The image file. */
   input: string;
-  /** The model folder (model.json + weights). */
-  model: string;
+  /** The model folders (model.json + weights); more than one: their class probabilities are averaged, the first's metadata used. */
+  models: string[];
   /** The mask file (NAME.png); the extras the options ask for go beside it. */
   output: string;
   options: SegmentationJobOptions;
 }
 
-export function segmentationJob(input: string, model: string, output: string, options: SegmentationJobOptions): SegmentationJob {
+export function segmentationJob(
+  input: string,
+  models: string | readonly string[],
+  output: string,
+  options: SegmentationJobOptions,
+): SegmentationJob {
   return {
     version: SEGMENTATION_JOB_VERSION,
     kind: 'segment',
     input: path.resolve(input),
-    model: path.resolve(model),
+    models: (typeof models === 'string' ? [models] : models).map((model) => path.resolve(model)),
     output: path.resolve(output),
     options,
   };
@@ -66,11 +75,17 @@ export function parseSegmentationJob(value: unknown): SegmentationJob {
     );
   }
   if (job.kind !== 'segment') throw new JobFormatError(`job ${describe()}: kind ${String(job.kind)} is not 'segment'`);
-  for (const key of ['input', 'model', 'output'] as const) {
+  for (const key of ['input', 'output'] as const) {
     const file = job[key];
     if (typeof file !== 'string' || !path.isAbsolute(file))
       throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
   }
+  if (
+    !Array.isArray(job.models) ||
+    job.models.length === 0 ||
+    !job.models.every((model) => typeof model === 'string' && path.isAbsolute(model))
+  )
+    throw new JobFormatError(`job ${describe()}: models must be a list of absolute paths, got ${JSON.stringify(job.models)}`);
   const options = job.options as Partial<SegmentationJobOptions> | undefined;
   if (options === undefined || typeof options !== 'object') throw new JobFormatError(`job ${describe()}: no options`);
   if (options.blend !== 'none' && options.blend !== 'gaussian')

@@ -1,3 +1,4 @@
+import type { TileNetwork } from '@unet/inference';
 import type { ModelMetadata, UNet } from '@unet/model';
 import { UsageError } from '../usage_error.js';
 import { isLargeImage, LARGE_IMAGE_PIXELS, largeMaskFile, segmentLargeFile } from './segment_large_file.js';
@@ -33,7 +34,7 @@ export async function goesByRegions(file: string, request: ByRegionsRequest): Pr
 
 /** unet predict's line for one image segmented region by region into OUT/NAME.tif. */
 export async function predictByRegions(
-  model: UNet,
+  network: UNet | TileNetwork,
   labels: ModelMetadata,
   file: string,
   out: string,
@@ -41,6 +42,6 @@ export async function predictByRegions(
 ): Promise<string> {
   const started = performance.now();
   const target = largeMaskFile(out, file);
-  const { width, height } = await segmentLargeFile(model, labels, file, target, options);
+  const { width, height } = await segmentLargeFile(network, labels, file, target, options);
   return `${file}: ${width}x${height} region by region in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${target}`;
 }

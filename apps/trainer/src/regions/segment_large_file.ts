@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { asTileNetwork, type TileNetwork } from '@unet/inference';
 import type { ModelMetadata, UNet } from '@unet/model';
 import { imageSize, openImageRegions } from './image_regions.js';
 import { segmentByRegions, type RegionSegmentOptions } from './segment_by_regions.js';
@@ -27,20 +28,22 @@ export function largeMaskFile(out: string, input: string): string {
  * label values (8-bit when they fit, else 16-bit), holding one band of tiles at a time.
  */
 export async function segmentLargeFile(
-  model: UNet,
+  network: UNet | TileNetwork,
   labels: Pick<ModelMetadata, 'labelValues' | 'inferenceTile'>,
   input: string,
   output: string,
   options: RegionSegmentOptions = {},
 ): Promise<{ width: number; height: number }> {
-  const image = await openImageRegions(input, model.config.inputChannels as 1 | 3 | 4);
+  const tileNetwork = asTileNetwork(network);
+  const { inputChannels, classes } = tileNetwork.geometry;
+  const image = await openImageRegions(input, inputChannels as 1 | 3 | 4);
   const values = labels.labelValues;
-  const largest = Math.max(model.config.classes - 1, ...values);
+  const largest = Math.max(classes - 1, ...values);
   const eightBit = largest <= 255;
   const writer = await createTiledTiffWriter(output, { width: image.width, height: image.height, bitsPerSample: eightBit ? 8 : 16 });
   try {
     await segmentByRegions(
-      model,
+      tileNetwork,
       image,
       async (band, _top, rows) => {
         const samples = eightBit ? new Uint8Array(band.length) : new Uint16Array(band.length);

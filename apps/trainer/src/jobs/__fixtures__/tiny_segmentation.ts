@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { encodePng } from '@unet/data/node';
-import { createUNet, presetConfig, saveUNet } from '@unet/model';
+import { createUNet, presetConfig, saveUNet, type UNetMetadata } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 
 /** The built command line (the tests run `pnpm build` output, as a user would). */
@@ -17,13 +17,14 @@ export const cheapJobFlags = ['--tile', '32', '--context-margin', '16'];
 
 /**
  * A model folder with an untrained small U-Net of 4 base channels (seeded: its masks are
- * arbitrary but fixed), the metadata unet train writes for 0/255 masks.
+ * arbitrary but fixed), the metadata unet train writes for 0/255 masks; `seed` and
+ * `metadata` make other members of an ensemble.
  */
-export async function saveTinyModel(folder: string): Promise<string> {
+export async function saveTinyModel(folder: string, seed = 3, metadata: UNetMetadata = {}): Promise<string> {
   tf.enableProdMode();
   await tf.setBackend('cpu');
-  const model = createUNet(presetConfig('small', { baseChannels: 4, seed: 3 }));
-  await saveUNet(model, fileSystem(folder), { classNames: ['background', 'object'], labelMapping: { values: [0, 255] } });
+  const model = createUNet(presetConfig('small', { baseChannels: 4, seed }));
+  await saveUNet(model, fileSystem(folder), { classNames: ['background', 'object'], labelMapping: { values: [0, 255] }, ...metadata });
   model.dispose();
   return folder;
 }
