@@ -7,6 +7,7 @@ import { createProgressWriter, formatDuration } from '../progress/progress_line.
 import { runTraining } from '../training/run_training.js';
 import { commandPrefix } from '../cli/command_prefix.js';
 import { UsageError } from '../usage_error.js';
+import { trainFoldsCommand } from '../training/train_folds_command.js';
 
 export const trainHelp = `unet train: train a U-Net; with no --data, on the embedded synthetic EM images
 
@@ -18,6 +19,13 @@ Data
   --voc-mode MODE      voc only: classes (21) or binary (object vs background)
   --val-split N        validation share: a fraction (0.2) or a count (5); the LAST samples in
                        order are held out (ISBI: --val-split 5 validates on slices 20-24)
+  --folds K            K-fold cross-validation (nnU-Net's 5) instead of --val-split: the samples
+                       are shuffled by --seed and dealt into K folds (OUT/fold-i/folds.json);
+                       fold i validates on fold i and trains on the others, into OUT/fold-i.
+                       A rerun skips the folds whose model exists and continues started ones
+                       from their last checkpoint. unet predict --model OUT averages the folds.
+                       Not for the synthetic data (it is drawn, not a set of images)
+  --fold I             with --folds: train fold I only (0 .. K-1)
 Network and training
   --preset NAME        small (default; padded, batch norm, 1.9M parameters) or paper
   --tile N             output tile side in px (default 128); the paper net's input is 184 px larger
@@ -48,6 +56,12 @@ Run
   --backend NAME       tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors
+  --queue URL          with --folds: one job per fold on a BullMQ queue on Redis
+                       (redis://HOST:PORT/DB) for unet worker processes (which see --data and
+                       --out at the same paths); waits until every fold is trained. A killed
+                       worker's fold goes back to the queue and resumes from its last checkpoint
+  --detach             with --queue: return once the folds are queued
+  --attempts N         with --queue: tries per fold (default 3)
 Ctrl-C stops after the current step with a checkpoint; --resume continues from there.
 `;
 
@@ -105,7 +119,14 @@ export async function trainCommand(argv: string[], print: (line: string) => void
   );
   const { values } = parseArgs({
     args: argv,
-    options: { ...options, config: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      ...options,
+      config: { type: 'string' },
+      queue: { type: 'string' },
+      detach: { type: 'boolean', default: false },
+      attempts: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -113,7 +134,11 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     print(trainHelp);
     return;
   }
-  const { config, help: _help, ...flags } = values as Record<string, string | boolean | undefined>;
+  const { config, help: _help, queue, detach, attempts, ...flags } = values as Record<string, string | boolean | undefined>;
+  if (queue !== undefined && flags.folds === undefined)
+    throw new UsageError('--queue trains the folds of --folds K as jobs; one run trains in this process (leave out --queue)');
+  if (flags.resume === true && flags.folds !== undefined)
+    throw new UsageError('--resume with --folds: rerun the same command without --resume; started folds continue from their checkpoints');
   let trainOptions: TrainOptions;
   if (flags.resume === true) {
     if (config !== undefined) throw new UsageError('--resume takes the options of the run it continues; leave out --config');
@@ -125,6 +150,13 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     }
   }
 
+  if (trainOptions.folds !== undefined) {
+    return trainFoldsCommand(
+      trainOptions as TrainOptions & { folds: number },
+      { queue: queue as string | undefined, detach: detach === true, attempts },
+      print,
+    );
+  }
   const selection = await selectBackend(trainOptions.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
 

@@ -6,13 +6,13 @@ import { startQueueWorker } from '../jobs/queue_worker.js';
 import { createJobHandler } from '../jobs/job_handler.js';
 import { UsageError } from '../usage_error.js';
 
-export const workerHelp = `unet worker: run the jobs of a queue (unet predict --queue) on this machine
+export const workerHelp = `unet worker: run the jobs of a queue (unet predict, eval and train --folds with --queue) on this machine
 
 Usage: unet worker --queue redis://HOST:PORT/DB --allow-root DIR... [options]
 
-  --queue URL       the Redis (or Valkey) server the jobs are on (unet predict --queue and
-                    unet eval --queue put them there)
-  --allow-root DIR  a folder whose images, models and outputs jobs may name (repeatable); a job
+  --queue URL       the Redis (or Valkey) server the jobs are on (unet predict --queue,
+                    unet eval --queue and unet train --folds K --queue put them there)
+  --allow-root DIR  a folder whose images, models, data and outputs jobs may name (repeatable); a job
                     naming a path outside them fails with the reason. The machines must see the
                     files at the same paths (a shared file system).
   --concurrency N   jobs at once in this process (default 1; run one worker per core instead:
@@ -56,7 +56,7 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
 
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const handler = createJobHandler({ allowedRoots: roots });
+  const handler = createJobHandler({ allowedRoots: roots, backend: selection.chosen, print });
   let lastError = '';
   const worker = startQueueWorker(address, handler, {
     concurrency,
@@ -64,6 +64,12 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
     onJob: ({ id, input, result, error }) => {
       if (result === undefined) print(`failed ${id}: ${input}: ${error}`);
       else if (!('skipped' in result)) print(`measured ${id}: ${input} (${result.id})`);
+      else if ('fold' in result)
+        print(
+          result.skipped
+            ? `skipped ${id}: ${input}: its model exists already`
+            : `trained ${id}: ${input}${result.resumed ? ' (resumed from its last checkpoint)' : ''}, model of step ${result.steps} in ${result.seconds.toFixed(1)} s`,
+        );
       else if (result.skipped) print(`skipped ${id}: ${input}: its output is complete already`);
       else print(`done ${id}: ${input} -> ${result.written.join(', ')} in ${result.seconds.toFixed(2)} s`);
     },

@@ -1,13 +1,15 @@
 import { createEvaluationJobHandler, type EvaluationJobResult } from './run_evaluation_job.js';
 import { createSegmentationJobHandler, type SegmentationJobResult } from './run_segmentation_job.js';
+import { createTrainingJobHandler, type TrainingJobResult } from './run_training_job.js';
 import type { UnetJob } from './unet_job.js';
 
 /** A worker's handler for every kind of job, each kind's models and data sets kept between jobs. */
-export function createJobHandler(context: { allowedRoots?: readonly string[] } = {}) {
+export function createJobHandler(context: { allowedRoots?: readonly string[]; backend?: string; print?: (line: string) => void } = {}) {
   const segment = createSegmentationJobHandler(context);
   const evaluate = createEvaluationJobHandler(context);
-  const handler = (job: UnetJob): Promise<SegmentationJobResult | EvaluationJobResult> =>
-    job.kind === 'segment' ? segment(job) : evaluate(job);
+  const train = createTrainingJobHandler({ ...context, backend: context.backend ?? 'cpu' });
+  const handler = (job: UnetJob): Promise<SegmentationJobResult | EvaluationJobResult | TrainingJobResult> =>
+    job.kind === 'segment' ? segment(job) : job.kind === 'evaluate' ? evaluate(job) : train(job);
   return Object.assign(handler, {
     dispose() {
       segment.dispose();

@@ -45,6 +45,10 @@ export interface TrainOptions {
   backend?: string;
   /** Stop after this many minutes (with a checkpoint and the model saved), whatever --steps says. */
   timeLimit?: number;
+  /** K-fold cross-validation (nnU-Net's 5): the samples dealt into K folds by the seed; replaces valSplit. */
+  folds?: number;
+  /** The one fold this run trains (it validates on fold `fold`, trains on the others); absent with `folds`: every fold, one run folder each. */
+  fold?: number;
 }
 
 export const trainDefaults: TrainOptions = {
@@ -106,6 +110,8 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   resume: { kind: 'boolean' },
   backend: { kind: 'string' },
   timeLimit: { kind: 'number', min: 0 },
+  folds: { kind: 'integer', min: 2 },
+  fold: { kind: 'integer', min: 0 },
 };
 
 /** The command-line spelling of each key (`learningRate` is `--lr`). */
@@ -136,6 +142,8 @@ export const flagNames: Record<keyof TrainOptions, string> = {
   resume: 'resume',
   backend: 'backend',
   timeLimit: 'time-limit',
+  folds: 'folds',
+  fold: 'fold',
 };
 
 function checkValue(key: keyof TrainOptions, value: unknown, where: string): unknown {
@@ -213,6 +221,15 @@ export function resolveTrainOptions(
   }
   if (merged.data !== undefined && fromFlags.format === undefined && fromFile.format === undefined) {
     throw new UsageError(`--data ${merged.data}: say its layout with --format isbi|ctc|voc|folder`);
+  }
+  if (merged.fold !== undefined && merged.folds === undefined)
+    throw new UsageError(`--fold ${merged.fold}: say how many folds with --folds K`);
+  if (merged.fold !== undefined && merged.fold >= merged.folds!)
+    throw new UsageError(`--fold ${merged.fold}: the folds are numbered 0 to ${merged.folds! - 1}`);
+  if (merged.folds !== undefined && merged.format === 'synthetic') {
+    throw new UsageError(
+      `--folds ${merged.folds}: the synthetic data is drawn afresh, not a set of images to deal into folds; give --data DIR --format isbi|ctc|voc|folder`,
+    );
   }
   if (merged.valSplit >= 1 && !Number.isInteger(merged.valSplit)) {
     throw new UsageError(`--val-split ${merged.valSplit}: give a fraction below 1 (e.g. 0.2) or a whole number of samples`);

@@ -2,6 +2,7 @@ import type { Dataset, LoadDatasetOptions } from '@unet/data';
 import { loadDataset } from '@unet/data/node';
 import { UsageError } from '../usage_error.js';
 import type { TrainOptions } from '../options/train_options.js';
+import { foldSplit, type FoldSplit } from './fold_split.js';
 
 /**
  * The training and validation halves of a data set, each as plain loadDataset options (worker
@@ -18,6 +19,8 @@ export interface DatasetSplit {
   dataset: Dataset;
   trainingSize: number;
   validationSize: number;
+  /** With --folds: the folds, and which one validates. */
+  folds?: FoldSplit;
 }
 
 /** Synthetic images per run: enough variety for the small preset, few enough to generate fast. */
@@ -55,6 +58,17 @@ function framesOf(ids: readonly string[]): number[] {
 export async function splitDataset(options: TrainOptions): Promise<DatasetSplit> {
   const base = baseDatasetOptions(options);
   const dataset = await loadDataset(base);
+  if (options.folds !== undefined) {
+    const folds = foldSplit(dataset.ids, options.folds, options.fold ?? 0, options.seed);
+    return {
+      training: pickSamples(base, dataset, folds.training),
+      validation: pickSamples(base, dataset, folds.validation),
+      dataset,
+      trainingSize: folds.training.length,
+      validationSize: folds.validation.length,
+      folds,
+    };
+  }
   if (options.format === 'voc') {
     const validation = await loadDataset({ ...base, split: 'val' } as LoadDatasetOptions);
     return {
@@ -81,18 +95,27 @@ export async function splitDataset(options: TrainOptions): Promise<DatasetSplit>
   const validationSize = validationCount(dataset.size, options.valSplit);
   const trainingIds = dataset.ids.slice(0, dataset.size - validationSize);
   const validationIds = dataset.ids.slice(dataset.size - validationSize);
-  const mapping = dataset.labelMapping === undefined ? {} : { labelValues: dataset.labelMapping.values };
-  const pick = (ids: readonly string[]): LoadDatasetOptions => {
-    switch (base.format) {
-      case 'isbi':
-        return { ...base, ids: [...ids] };
-      case 'ctc':
-        return { ...base, frames: framesOf(ids) };
-      case 'folder':
-        return { ...base, ...mapping, ids: [...ids] };
-      default:
-        return base;
-    }
+  return {
+    training: pickSamples(base, dataset, trainingIds),
+    validation: pickSamples(base, dataset, validationIds),
+    dataset,
+    trainingSize: trainingIds.length,
+    validationSize,
   };
-  return { training: pick(trainingIds), validation: pick(validationIds), dataset, trainingSize: trainingIds.length, validationSize };
+}
+
+/** The loadDataset options of some of the data set's samples, by id. */
+function pickSamples(base: LoadDatasetOptions, dataset: Dataset, ids: readonly string[]): LoadDatasetOptions {
+  const mapping = dataset.labelMapping === undefined ? {} : { labelValues: dataset.labelMapping.values };
+  switch (base.format) {
+    case 'isbi':
+    case 'voc':
+      return { ...base, ids: [...ids] };
+    case 'ctc':
+      return { ...base, frames: framesOf(ids) };
+    case 'folder':
+      return { ...base, ...mapping, ids: [...ids] };
+    default:
+      return base;
+  }
 }

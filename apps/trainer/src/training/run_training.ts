@@ -4,6 +4,7 @@ import { createBatchSource, type BatchSource, type Dataset } from '@unet/data';
 import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
 import { createUNet, defaultLabelValues, presetConfig, saveUNet, type UNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
+import { writeFileAtomically } from '@unet/core/node';
 import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
 import { openRunFolder, readJsonlLog } from '@unet/train/node';
 import { foregroundKindOf, measureImages } from '../evaluate/segmentation_measures.js';
@@ -120,6 +121,13 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
   );
 
   const run = await openRunFolder(folder, { keep: 3 });
+  if (split.folds !== undefined) {
+    // The split beside the run, so that what fold i validated on can be read (and checked) later.
+    await writeFileAtomically(path.join(folder, 'folds.json'), `${JSON.stringify(split.folds, null, 2)}\n`);
+    io.print(
+      `fold ${split.folds.fold} of ${split.folds.count} (seed ${split.folds.seed}): validates on ${split.folds.validation.join(', ')}`,
+    );
+  }
   await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
   const outputTileSize = inferenceTileSize(geometry.outputSize, config.padding);
   let result: FitResult;
@@ -139,7 +147,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
         run: async ({ model: current }) => flattenMeasures((await validateModel(current, validation, { outputTileSize })).measures),
       },
       callbacks: {
-        onStep: (info) =>
+        onStep: async (info) => {
           io.progress.update({
             step: info.step,
             totalSteps: info.totalSteps,
@@ -147,7 +155,11 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
             learningRate: info.learningRate,
             imagesPerSecond: info.imagesPerSecond,
             secondsElapsed: (performance.now() - started) / 1000,
-          }),
+          });
+          // The CPU backends train without returning to the event loop: yield after each step, so
+          // that a queue worker renews its fold job's lock (else the job is taken for stalled).
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        },
         onValidation: (info) =>
           io.progress.message(
             `validation at step ${info.step}: ` +

@@ -43,6 +43,8 @@ export async function validateModel(model: UNet, dataset: Dataset, options: Vali
     const { probabilities, height, width, classes } = await segmentImage(model, sample.image, {
       outputTileSize: options.outputTileSize,
       tta: options.tta,
+      // Between tiles, back to the event loop: a queue worker training a fold renews its job's lock.
+      onProgress: () => new Promise<void>((resolve) => setImmediate(resolve)),
     });
     const image = { probabilities, height, width, truth: sample.mask.data, instances: sample.instances?.data };
     accumulator.add(image);

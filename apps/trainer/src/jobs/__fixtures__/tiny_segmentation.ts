@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,18 @@ export async function writeTinyImages(folder: string, count: number, size = 32):
     files.push(file);
   }
   return files;
+}
+
+/** A folder data set of 5 images of 32 x 32 px with masks of discs, 0/255. */
+export async function writeTinyDataset(folder: string, count = 5): Promise<void> {
+  await writeTinyImages(path.join(folder, 'images'), count);
+  mkdirSync(path.join(folder, 'masks'), { recursive: true });
+  for (let index = 0; index < count; index++) {
+    const mask = Uint8Array.from({ length: 32 * 32 }, (_, pixel) =>
+      Math.hypot((pixel % 32) - 10 - index, Math.floor(pixel / 32) - 16) < 6 + index ? 255 : 0,
+    );
+    writeFileSync(path.join(folder, 'masks', `img_${String(index).padStart(3, '0')}.png`), encodePng({ width: 32, height: 32, channels: 1, data: mask }));
+  }
 }
 
 /** Runs `unet ...` to its end. */

@@ -1,0 +1,61 @@
+import type { ProgressWriter } from '../progress/progress_line.js';
+import { trainFold } from '../training/train_folds.js';
+import { UsageError } from '../usage_error.js';
+import { checkAllowedPath } from './allowed_roots.js';
+import { JobRefusedError } from './job_errors.js';
+import type { TrainingJob } from './training_job.js';
+
+export interface TrainingJobResult {
+  fold: number;
+  /** The fold's run folder (out/fold-i). */
+  folder: string;
+  /** Its model was there already: nothing trained. */
+  skipped: boolean;
+  /** It continued from its last checkpoint. */
+  resumed: boolean;
+  /** The steps of the kept model, when trained. */
+  steps?: number;
+  seconds: number;
+}
+
+export interface TrainingJobContext {
+  allowedRoots?: readonly string[];
+  /** The backend the worker runs, for the run's records. */
+  backend: string;
+  /** The worker's log: a line per validation. */
+  print?: (line: string) => void;
+}
+
+/** A worker's fold jobs: the same trainFold as unet train --folds, its options checked against the allowed roots. */
+export function createTrainingJobHandler(context: TrainingJobContext) {
+  const print = context.print ?? (() => undefined);
+  return async (job: TrainingJob): Promise<TrainingJobResult> => {
+    const started = performance.now();
+    const { options } = job;
+    if (context.allowedRoots !== undefined) {
+      checkAllowedPath(options.out, context.allowedRoots, 'output');
+      if (options.data !== undefined) checkAllowedPath(options.data, context.allowedRoots, 'data');
+    }
+    const prefix = `fold ${options.fold} of ${options.out}`;
+    // No progress bar in a worker's log: the validations, each on a line, say how it goes.
+    const progress: ProgressWriter = { update: () => undefined, message: (line) => print(`${prefix}: ${line}`), done: () => undefined };
+    try {
+      const outcome = await trainFold(
+        { ...options, backend: context.backend },
+        { print: (line) => print(`${prefix}: ${line}`), progress, backend: context.backend },
+      );
+      return {
+        fold: outcome.fold,
+        folder: outcome.folder,
+        skipped: outcome.skipped,
+        resumed: outcome.resumed,
+        ...(outcome.outcome === undefined ? {} : { steps: outcome.outcome.steps }),
+        seconds: (performance.now() - started) / 1000,
+      };
+    } catch (error) {
+      // The options or the data are wrong: every attempt would fail alike.
+      if (error instanceof UsageError) throw new JobRefusedError(`${prefix}: ${error.message}`);
+      throw error;
+    }
+  };
+}

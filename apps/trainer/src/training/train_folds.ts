@@ -1,0 +1,73 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { flagNames, type TrainOptions } from '../options/train_options.js';
+import { UsageError } from '../usage_error.js';
+import { runTraining, type TrainingIo, type TrainingOutcome } from './run_training.js';
+
+/** The run folder of fold `fold` of `--out DIR`: DIR/fold-i (what unet predict --model DIR averages). */
+export function foldFolder(out: string, fold: number): string {
+  return path.join(out, `fold-${fold}`);
+}
+
+/** Where a fold stands: its model saved (done), checkpoints without a model (started: resume it), or nothing yet. */
+export function foldState(folder: string): 'done' | 'started' | 'new' {
+  if (existsSync(path.join(folder, 'model', 'model.json'))) return 'done';
+  const checkpoints = path.join(folder, 'checkpoints');
+  return existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-')) ? 'started' : 'new';
+}
+
+/** What may differ when a started fold is continued (as for unet train --resume). */
+const changeable = new Set<keyof TrainOptions>([
+  'steps',
+  'epochs',
+  'backend',
+  'workers',
+  'out',
+  'resume',
+  'valEvery',
+  'checkpointEvery',
+  'timeLimit',
+]);
+
+/** A started fold continues only the run it began: the options it was started with, checked against these. */
+function checkSameRun(folder: string, options: TrainOptions): void {
+  const file = path.join(folder, 'config.json');
+  const saved = (JSON.parse(readFileSync(file, 'utf8')) as { trainOptions?: Partial<TrainOptions> }).trainOptions ?? {};
+  const differs = (Object.keys(flagNames) as (keyof TrainOptions)[])
+    .filter((key) => !changeable.has(key))
+    .filter((key) => {
+      const [now, then] = [options[key], saved[key]];
+      if (key === 'data' && typeof now === 'string' && typeof then === 'string') return path.resolve(now) !== path.resolve(then);
+      return now !== then;
+    });
+  if (differs.length > 0) {
+    throw new UsageError(
+      `${folder} was started with other options (${file}): ${differs.map((key) => `--${flagNames[key]} ${String(saved[key] ?? 'none')} there, ${String(options[key] ?? 'none')} now`).join('; ')}; rerun with its options, or give another --out`,
+    );
+  }
+}
+
+export interface FoldOutcome {
+  fold: number;
+  folder: string;
+  /** The fold's model existed: nothing was trained. */
+  skipped: boolean;
+  /** It had checkpoints and continued from the last, exactly (unet train --resume). */
+  resumed: boolean;
+  outcome?: TrainingOutcome;
+}
+
+/**
+ * Trains fold `options.fold` of `options.folds` into `options.out`/fold-i: skipped when its model
+ * is there, continued from its last checkpoint when it was started (a killed process, a worker
+ * whose job came back), else begun. The same for `unet train --folds` in one process and for a
+ * queue worker's fold job, so that a fold rerun anywhere picks up where it stopped.
+ */
+export async function trainFold(options: TrainOptions & { folds: number; fold: number }, io: TrainingIo): Promise<FoldOutcome> {
+  const folder = foldFolder(options.out, options.fold);
+  const state = foldState(folder);
+  if (state === 'done') return { fold: options.fold, folder, skipped: true, resumed: false };
+  if (state === 'started') checkSameRun(folder, options);
+  const outcome = await runTraining({ ...options, out: folder, resume: state === 'started' }, io);
+  return { fold: options.fold, folder, skipped: false, resumed: state === 'started', outcome };
+}

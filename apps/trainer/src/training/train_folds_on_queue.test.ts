@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { redisUnavailableReason, startRedisServer, type RedisServer } from '@unet/test-utils';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, unet, writeTinyDataset } from '../jobs/__fixtures__/tiny_segmentation.js';
+
+const reason = redisUnavailableReason();
+const work = mkdtempSync(path.join(tmpdir(), 'unet-folds-queue-'));
+const data = path.join(work, 'data');
+let server: RedisServer | undefined;
+const workers: ChildProcess[] = [];
+const quick = ['--tile', '32', '--batch', '1', '--val-every', '2', '--checkpoint-every', '1', '--workers', '0', '--backend', 'wasm'];
+const folds = ['--data', data, '--format', 'folder', '--folds', '2', '--seed', '5', ...quick];
+
+/**
+ * A worker process with 5 s locks (a killed one gives its job back within about 8 s); its
+ * output kept. Shorter locks are lost on this busy machine while a step or a checkpoint holds
+ * the event loop.
+ */
+function startWorker(): ChildProcess & { output: string[] } {
+  const worker = spawn(
+    process.execPath,
+    [cli, 'worker', '--queue', server!.url, '--allow-root', work, '--backend', 'wasm', '--lock-ms', '5000'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  ) as ChildProcess & { output: string[] };
+  worker.output = [];
+  worker.stdout!.on('data', (chunk: Buffer) => worker.output.push(chunk.toString()));
+  worker.stderr!.on('data', (chunk: Buffer) => worker.output.push(chunk.toString()));
+  workers.push(worker);
+  return worker;
+}
+
+const weights = (folder: string) => readFileSync(path.join(folder, 'model', 'weights.bin'));
+const starts = (folder: string) =>
+  readFileSync(path.join(folder, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((record) => record.type === 'start');
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+  await server?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('unet train --folds --queue', () => {
+  it('trains each fold as a job of unet worker, to the weights of the run in one process; a rerun skips the done folds', async (context) => {
+    if (reason !== undefined) context.skip(reason);
+    server = await startRedisServer();
+    await writeTinyDataset(data);
+    const worker = startWorker();
+    const [inProcess, queued] = await Promise.all([
+      unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'here')], 240_000),
+      unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server.url], 240_000),
+    ]);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    expect(queued.code, `${queued.stderr}\n${worker.output.join('')}`).toBe(0);
+    expect(queued.stdout).toMatch(/queued 2 fold job\(s\)/);
+    for (const fold of [0, 1]) {
+      expect(queued.stdout).toContain(
+        `fold ${fold}: ${path.relative(process.cwd(), path.join(work, 'queued', `fold-${fold}`))}/model (model of step 2)`,
+      );
+      expect(weights(path.join(work, 'queued', `fold-${fold}`)).equals(weights(path.join(work, 'here', `fold-${fold}`)))).toBe(true);
+    }
+    const again = await unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server.url]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.match(/its model existed, skipped/g)).toHaveLength(2);
+    worker.kill('SIGTERM');
+  }, 240_000);
+
+  it("resumes a killed worker's fold from its last checkpoint in another worker, to the same weights", async (context) => {
+    if (reason !== undefined) context.skip(reason);
+    const out = path.join(work, 'killed');
+    const doomed = startWorker();
+    const run = unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', out, '--queue', server!.url], 240_000);
+    const checkpoints = path.join(out, 'fold-0', 'checkpoints');
+    // Killed once it has checkpointed 2 of the 6 steps.
+    while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((name) => /step-0*[2-4]\b/.test(name)))) {
+      if (doomed.exitCode !== null) throw new Error(`the worker ended early:\n${doomed.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    doomed.kill('SIGKILL');
+    const survivor = startWorker();
+    const [queued, inProcess] = await Promise.all([
+      run,
+      unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', path.join(work, 'killed-here')], 240_000),
+    ]);
+    expect(queued.code, `${queued.stderr}\n${survivor.output.join('')}`).toBe(0);
+    expect(survivor.output.join('')).toMatch(/trained .*fold 0 of 2 .*\(resumed from its last checkpoint\), model of step 6/);
+    const [first, second] = starts(path.join(out, 'fold-0'));
+    expect(first.resumedFrom ?? null).toBeNull();
+    expect(second.resumedFrom).toMatch(/step-/);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    expect(weights(path.join(out, 'fold-0')).equals(weights(path.join(work, 'killed-here', 'fold-0')))).toBe(true);
+    survivor.kill('SIGTERM');
+  }, 240_000);
+});
