@@ -200,4 +200,12 @@ describe('unet bench', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/--backends: unknown tpu; choose from native, webgpu, wasm, cpu/);
   });
+
+  it('takes --workers and --images with --queue only, and worker counts of at least 1', async () => {
+    const alone = await bench('--workers', '1,2');
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toMatch(/--workers and --images go with --queue URL/);
+    const none = await bench('--queue', 'redis://127.0.0.1:1/0', '--workers', '0,2');
+    expect(none.stderr).toMatch(/--workers 0,2: worker counts of at least 1/);
+  });
 });

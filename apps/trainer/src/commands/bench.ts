@@ -6,7 +6,8 @@ import { UsageError } from '../usage_error.js';
 
 export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
 
-Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
+Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
+       unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
                   [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--vs-onnxruntime PATH]
                   [--python PATH] [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
 
@@ -32,6 +33,12 @@ Usage: unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--p
                      webgpu GPU time from timestamp queries, with dispatchesPerStep)
   Backends: native, webgpu (Dawn: npm install webgpu, a Vulkan driver; a software adapter is
   used when it is the only one, and named in the result), wasm, cpu.
+  --queue URL        instead: the job queue's throughput (pnpm bench:queue starts a Redis for
+                     it): unet predict in one process, then unet predict --queue with
+                     --workers unet worker processes (default 1,2,4), on --images gray images of
+                     32 x 32 px (default 200) with an untrained 4-channel small U-Net on wasm;
+                     a line per run (seconds, images/s; with 1 worker the queue's ms per job).
+                     It fills and cleans that Redis's unet queue: use one of its own
   Results and the command that made them: docs/benchmarks.md.
 `;
 
@@ -53,6 +60,9 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       'slow-cpu': { type: 'boolean', default: false },
       'timeout-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      queue: { type: 'string' },
+      images: { type: 'string' },
+      workers: { type: 'string' },
       // Lines are JSON whatever this says; accepted so that `unet bench --json` reads as meant.
       json: { type: 'boolean', default: true },
       help: { type: 'boolean', default: false },
@@ -76,6 +86,16 @@ export async function benchCommand(argv: string[], print: (line: string) => void
     if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag}: expected a whole number, got '${text}'`);
     return value;
   };
+  if (values.queue !== undefined) {
+    const workers = values.workers?.split(',').map((text) => count('workers', text) ?? 0);
+    if (workers?.some((value) => value < 1)) throw new UsageError(`--workers ${values.workers}: worker counts of at least 1, e.g. 1,2,4`);
+    const images = count('images', values.images);
+    if (images === 0) throw new UsageError('--images: at least 1');
+    const { benchQueueThroughput } = await import('../bench/queue_throughput.js');
+    await benchQueueThroughput({ url: values.queue, images, workers }, (line) => print(JSON.stringify(line)));
+    return;
+  }
+  if (values.workers !== undefined || values.images !== undefined) throw new UsageError('--workers and --images go with --queue URL');
   const modes = list('modes', values.modes, ['forward', 'train']);
   const vsOnnxRuntime = values['vs-onnxruntime'];
   if (vsOnnxRuntime !== undefined) {
