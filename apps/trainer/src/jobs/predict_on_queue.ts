@@ -9,12 +9,17 @@ import { formatCounts, type JobCounts } from './job_progress.js';
 import { parseQueueUrl } from './queue_url.js';
 import { RedisJobQueue } from './redis_job_queue.js';
 import { segmentationJob, type SegmentationJob, type SegmentationJobOptions } from './segmentation_job.js';
+import { existsSync } from 'node:fs';
+import { imageSize } from '../regions/image_regions.js';
+import { DEFAULT_ROWS_PER_JOB, splitHugeImageJob } from './huge_image_jobs.js';
+import type { UnetJob } from './unet_job.js';
 
 /** The flags `unet predict` takes for a queued run (spread into its parseArgs options). */
 export const queueFlags = {
   queue: { type: 'string' },
   detach: { type: 'boolean', default: false },
   attempts: { type: 'string' },
+  'rows-per-job': { type: 'string' },
 } as const;
 
 export const queueHelp = `  --queue URL       put one job per image on a BullMQ queue on Redis (redis://HOST:PORT/DB)
@@ -22,7 +27,11 @@ export const queueHelp = `  --queue URL       put one job per image on a BullMQ 
   --detach          with --queue: return once the jobs are queued (unet queue status follows them)
   --attempts N      with --queue: tries per job before it is parked as failed (default 3; a
                     missing file, a path a worker may not use or a folder that is not a model
-                    fail at once)`;
+                    fail at once)
+  --rows-per-job N  with --queue: an image segmented region by region that is taller than N px
+                    (default ${DEFAULT_ROWS_PER_JOB}) becomes one job per N rows (the rows of tiles that begin in
+                    them, into a part file under OUT/.NAME.tif.parts/) and a job that joins the
+                    parts into NAME.tif once all are done, so that several workers share it`;
 
 export interface QueuedPredictValues {
   queue?: string;
@@ -37,6 +46,7 @@ export interface QueuedPredictValues {
   'instance-method'?: string;
   tta: boolean;
   'by-regions'?: boolean;
+  'rows-per-job'?: string;
   /** --threshold, read. */
   thresholdFlag?: number;
 }
@@ -75,6 +85,9 @@ export async function predictOnQueue(
   const attempts = values.attempts === undefined ? 3 : Number(values.attempts);
   if (!Number.isInteger(attempts) || attempts < 1)
     throw new UsageError(`--attempts: expected a whole number >= 1, got '${values.attempts}'`);
+  const rowsPerJob = values['rows-per-job'] === undefined ? DEFAULT_ROWS_PER_JOB : Number(values['rows-per-job']);
+  if (!Number.isInteger(rowsPerJob) || rowsPerJob < 1)
+    throw new UsageError(`--rows-per-job: expected a whole number of rows >= 1, got '${values['rows-per-job']}'`);
   // Decided here, from the headers, so that the job names its real output (NAME.tif) and a worker can skip it when done.
   const byRegions = new Set<number>();
   for (const [index, file] of files.entries()) {
@@ -106,7 +119,22 @@ export async function predictOnQueue(
   try {
     await queue.reachable(values.queue!);
     const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const ids = await queue.enqueue(runId, jobs, { attempts });
+    // Images taller than --rows-per-job that go region by region: a flow of part jobs and their assembly.
+    const single: UnetJob[] = [];
+    const flows: Array<ReturnType<typeof splitHugeImageJob>> = [];
+    for (const [index, job] of jobs.entries()) {
+      const size = byRegions.has(index) && !existsSync(job.output) ? await imageSize(files[index]!) : undefined;
+      if (size !== undefined && size.height > rowsPerJob) flows.push(splitHugeImageJob(job, size, rowsPerJob));
+      else single.push(job);
+    }
+    const ids = single.length > 0 ? await queue.enqueue(runId, single, { attempts }) : [];
+    for (const [index, flow] of flows.entries()) {
+      const flowIds = await queue.enqueueFlow(`${runId}-image-${index}`, flow.parent, flow.children, { attempts });
+      print(
+        `${flow.parent.input}: ${flow.children.length} jobs of ${rowsPerJob} rows, then one that joins them into ${flow.parent.output}`,
+      );
+      ids.push(...flowIds);
+    }
     print(`queued ${ids.length} job(s) on ${values.queue} as run ${runId} (jobs ${ids[0]} ..)`);
     if (values.detach) {
       print(`not waiting (--detach): unet queue status --queue ${values.queue} shows them; unet worker --queue ${values.queue} runs them`);

@@ -1,4 +1,4 @@
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type Job, type JobsOptions } from 'bullmq';
 import type { JobCounts, JobFailure } from './job_progress.js';
 import type { RedisAddress } from './queue_url.js';
 import { jobInput, type UnetJob } from './unet_job.js';
@@ -31,8 +31,11 @@ export function connectionOptions(address: RedisAddress): RedisAddress & { maxRe
 export class RedisJobQueue {
   readonly queue: Queue;
 
+  private readonly connection: ReturnType<typeof connectionOptions>;
+
   constructor(address: RedisAddress) {
-    this.queue = new Queue(QUEUE_NAME, { connection: connectionOptions(address) });
+    this.connection = connectionOptions(address);
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection });
     // A Redis restart makes the client emit errors while it reconnects; the commands wait for it.
     this.queue.on('error', () => undefined);
   }
@@ -56,6 +59,38 @@ export class RedisJobQueue {
       );
     }
     return ids;
+  }
+
+  /**
+   * Adds a job that runs once all of its `children` are done (a BullMQ flow), with ids
+   * `${id}` and `${id}-part-${index}`; a child that fails for good fails the parent. Returns
+   * the parent's id, then the children's.
+   */
+  async enqueueFlow(id: string, parent: UnetJob, children: readonly UnetJob[], options: EnqueueOptions = {}): Promise<string[]> {
+    const jobOptions: JobsOptions = {
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
+    };
+    const childIds = children.map((_, index) => `${id}-part-${index}`);
+    const flows = new FlowProducer({ connection: this.connection });
+    flows.on('error', () => undefined);
+    try {
+      await flows.add({
+        name: parent.kind,
+        queueName: QUEUE_NAME,
+        data: parent,
+        opts: { ...jobOptions, jobId: id },
+        children: children.map((child, index) => ({
+          name: child.kind,
+          queueName: QUEUE_NAME,
+          data: child,
+          opts: { ...jobOptions, jobId: childIds[index], failParentOnFailure: true },
+        })),
+      });
+    } finally {
+      await flows.close();
+    }
+    return [id, ...childIds];
   }
 
   /** The whole queue's counts (all runs). */

@@ -78,6 +78,7 @@ export function createSegmentationJobHandler(context: SegmentationJobContext = {
         ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
         tta: options.tta,
         threshold,
+        ...(options.rows === undefined ? {} : { rows: options.rows }),
       });
       return { skipped: false, written: [job.output], width, height, seconds: (performance.now() - started) / 1000 };
     }

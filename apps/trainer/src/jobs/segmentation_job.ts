@@ -27,6 +27,11 @@ export interface SegmentationJobOptions {
   threshold?: number;
   /** Region by region into a tiled BigTIFF (OUTPUT is NAME.tif): an image too large to read whole. */
   byRegions?: boolean;
+  /**
+   * With byRegions: only the bands of tiles whose first row lies in [start, end), into a part
+   * file (OUTPUT) that an assembling job joins into the BigTIFF: one of a huge image's jobs.
+   */
+  rows?: { start: number; end: number };
 }
 
 /**
@@ -95,6 +100,13 @@ export function parseSegmentationJob(value: unknown): SegmentationJob {
   }
   if (options.byRegions !== undefined && typeof options.byRegions !== 'boolean')
     throw new JobFormatError(`job ${describe()}: options.byRegions must be true or false`);
+  if (options.rows !== undefined) {
+    const { start, end } = options.rows as Partial<{ start: number; end: number }>;
+    if (!(options.byRegions === true && Number.isInteger(start) && Number.isInteger(end) && start! >= 0 && end! > start!))
+      throw new JobFormatError(
+        `job ${describe()}: options.rows must be {start, end}, whole rows with end > start >= 0, and go with byRegions`,
+      );
+  }
   for (const key of ['outputTileSize', 'contextMargin'] as const) {
     const size = options[key];
     if (size !== undefined && !(Number.isInteger(size) && size >= 0))

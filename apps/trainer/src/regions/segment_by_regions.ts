@@ -10,6 +10,12 @@ export interface RegionSegmentOptions {
   tta?: boolean;
   /** As labelsFromProbabilities': class 1 where its probability reaches it (two-class models); absent: the most probable class. */
   threshold?: number;
+  /**
+   * Only the bands of tiles whose first output row lies in [start, end): a queue job's share of
+   * a huge image. The bands are the whole image's (the same tiles), so the parts of all jobs
+   * together equal the whole result.
+   */
+  rows?: { start: number; end: number };
   /** Called after each band of tiles, and awaited. */
   onProgress?: (progress: { rowsDone: number; rows: number }) => void | Promise<void>;
 }
@@ -52,6 +58,7 @@ export async function segmentByRegions(
   const sourceColumns = (tile: Tile) =>
     Array.from({ length: tile.input.width }, (_, column) => reflectIndex(tile.input.left + column, width));
   for (const [top, bandTiles] of bands) {
+    if (options.rows !== undefined && !(top >= options.rows.start && top < options.rows.end)) continue;
     const first = bandTiles[0]!;
     // The image rows this band's tiles read, mirrored at the image's top and bottom only.
     const sourceRows = Array.from({ length: first.input.height }, (_, row) => reflectIndex(first.input.top + row, height));

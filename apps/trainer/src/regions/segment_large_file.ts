@@ -3,7 +3,8 @@ import { asTileNetwork, type TileNetwork } from '@unet/inference';
 import type { ModelMetadata, UNet } from '@unet/model';
 import { imageSize, openImageRegions } from './image_regions.js';
 import { segmentByRegions, type RegionSegmentOptions } from './segment_by_regions.js';
-import { createTiledTiffWriter } from './tiled_tiff_writer.js';
+import { createTiledTiffWriter, type TiledTiffWriter } from './tiled_tiff_writer.js';
+import { createRowPartWriter } from './row_part_file.js';
 
 /**
  * Above this many pixels (8192 x 8192) an image is segmented region by region and its mask
@@ -40,15 +41,23 @@ export async function segmentLargeFile(
   const values = labels.labelValues;
   const largest = Math.max(classes - 1, ...values);
   const eightBit = largest <= 255;
-  const writer = await createTiledTiffWriter(output, { width: image.width, height: image.height, bitsPerSample: eightBit ? 8 : 16 });
+  // A share of the rows (a queue job's part) goes into a part file, the whole image into the BigTIFF.
+  const writer: {
+    writeRows(samples: Uint8Array | Uint16Array, top: number, rows: number): Promise<void>;
+    close(): Promise<void>;
+    abort(): Promise<void>;
+  } =
+    options.rows === undefined
+      ? withTop(await createTiledTiffWriter(output, { width: image.width, height: image.height, bitsPerSample: eightBit ? 8 : 16 }))
+      : await createRowPartWriter(output, image.width, eightBit ? 1 : 2);
   try {
     await segmentByRegions(
       tileNetwork,
       image,
-      async (band, _top, rows) => {
+      async (band, top, rows) => {
         const samples = eightBit ? new Uint8Array(band.length) : new Uint16Array(band.length);
         for (let index = 0; index < band.length; index++) samples[index] = values[band[index]!] ?? band[index]!;
-        await writer.writeRows(samples, rows);
+        await writer.writeRows(samples, top, rows);
       },
       { ...options, outputTileSize: options.outputTileSize ?? labels.inferenceTile },
     );
@@ -58,4 +67,13 @@ export async function segmentLargeFile(
     throw error;
   }
   return { width: image.width, height: image.height };
+}
+
+/** The BigTIFF writer takes the rows in order: their top is implied. */
+function withTop(writer: TiledTiffWriter) {
+  return {
+    writeRows: (samples: Uint8Array | Uint16Array, _top: number, rows: number) => writer.writeRows(samples, rows),
+    close: () => writer.close(),
+    abort: () => writer.abort(),
+  };
 }
