@@ -11,8 +11,8 @@ import { describeSelection, selectBackend, type BackendName } from '../backends/
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
 import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
-import { modelFile } from '../prediction/model_files.js';
-import { ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
+import { modelFile, readModelDescription } from '../prediction/model_files.js';
+import { checkEnsembleMembers, ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -103,8 +103,20 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
 
   const folders = modelFolders(values.model);
   for (const folder of folders) modelFile(folder);
-  if (values.queue !== undefined)
+  if (values.queue !== undefined) {
+    // Checked here, from the model.json files, so that a mismatched ensemble fails before any job is queued.
+    const described = folders.filter((folder) => !folder.toLowerCase().endsWith('.onnx'));
+    if (described.length > 1) {
+      checkEnsembleMembers(
+        described.map((folder) => {
+          const model = readModelDescription(folder);
+          return { folder, model, labels: modelMetadata(model, folder) };
+        }),
+        tiling,
+      );
+    }
     return predictOnQueue({ ...values, models: folders, out: values.out, thresholdFlag }, files, tiling, print);
+  }
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
   const members = [];

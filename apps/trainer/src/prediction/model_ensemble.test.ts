@@ -96,6 +96,13 @@ describe('unet predict --model A,B', () => {
     ).rejects.toThrow(
       /labels-0-1 cannot be averaged with .*\/a: it differs in label values \[0,1\] \(.*\/a has \[0,255\]\).*segment with them apart/,
     );
+    // With --queue, from the model.json files, before any job is queued (no Redis is asked: port 1 answers nothing).
+    await expect(
+      predictCommand(
+        ['--model', `${first},${otherLabels}`, image, '--out', path.join(work, 'refused'), '--queue', 'redis://127.0.0.1:1/0'],
+        () => {},
+      ),
+    ).rejects.toThrow(/labels-0-1 cannot be averaged with .*: it differs in label values/);
     const job = segmentationJob(image, [first, otherLabels], path.join(work, 'refused', 'q.png'), {
       ...tiling,
       blend: 'none',

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { asTileNetwork, ensembleTileNetwork, type TileNetwork } from '@unet/inference';
-import type { ModelMetadata, UNet } from '@unet/model';
+import type { ModelMetadata, UNet, UNetConfig } from '@unet/model';
 import { UsageError } from '../usage_error.js';
 
 export const modelListHelp = `  --model DIR[,DIR...]  a model folder (model.json + weights), e.g. RUN/model from unet train, a
@@ -69,7 +69,10 @@ export interface EnsembleMember {
  * padding, tile) and the same classes written as the same values. The threshold, the instance
  * method and the colours may differ: the first model's are used.
  */
-function differences(first: EnsembleMember, other: EnsembleMember, tileGiven: boolean): string[] {
+/** What the checks read of a member: its folder, config and metadata (a model.json is enough). */
+export type DescribedMember = Pick<EnsembleMember, 'folder' | 'labels'> & { model: { config: UNetConfig } };
+
+function differences(first: DescribedMember, other: DescribedMember, tileGiven: boolean): string[] {
   const found: string[] = [];
   const compare = (name: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) !== JSON.stringify(b)) found.push(`${name} ${JSON.stringify(b)} (${first.folder} has ${JSON.stringify(a)})`);
@@ -86,7 +89,7 @@ function differences(first: EnsembleMember, other: EnsembleMember, tileGiven: bo
 }
 
 /** Refuses members that cannot be averaged, naming the first that differs, what, and what to do. */
-export function checkEnsembleMembers(members: readonly EnsembleMember[], options: { outputTileSize?: number } = {}): void {
+export function checkEnsembleMembers(members: readonly DescribedMember[], options: { outputTileSize?: number } = {}): void {
   const first = members[0]!;
   for (const member of members.slice(1)) {
     const found = differences(first, member, options.outputTileSize !== undefined);
