@@ -71,5 +71,24 @@ describe('unet predict --queue on an image taller than --rows-per-job', () => {
     expect(Array.from(actual.data)).toEqual(Array.from(expected.data));
     expect(existsSync(partsFolder(path.join(work, 'queued', 'img_000.tif')))).toBe(false);
     for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(
+      workers.map((worker) => new Promise((resolve) => (worker.exitCode === null ? worker.once('exit', resolve) : resolve(undefined)))),
+    );
+
+    // With no worker left, unet queue status counts the assembly that waits for its parts as waiting.
+    const detached = await unet([
+      'predict',
+      ...flags,
+      '--out',
+      path.join(work, 'later'),
+      '--queue',
+      server.url,
+      '--rows-per-job',
+      '40',
+      '--detach',
+    ]);
+    expect(detached.code, detached.stderr).toBe(0);
+    const status = await unet(['queue', 'status', '--queue', server.url]);
+    expect(status.stdout).toMatch(/5 waiting, 0 active, 5 done, 0 failed/);
   }, 120_000);
 });

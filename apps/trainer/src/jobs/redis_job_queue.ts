@@ -95,9 +95,10 @@ export class RedisJobQueue {
 
   /** The whole queue's counts (all runs). */
   async counts(): Promise<JobCounts> {
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+    // A huge image's assembly waits for its parts ('waiting-children'): waiting, as far as a user is concerned.
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'active', 'delayed', 'completed', 'failed');
     return {
-      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0),
       active: counts.active ?? 0,
       delayed: counts.delayed ?? 0,
       done: counts.completed ?? 0,
