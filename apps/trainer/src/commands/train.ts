@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
-import { flagNames, readTrainConfigFile, resolveTrainOptions, type TrainOptions } from '../options/train_options.js';
+import { changeableOnResume, flagNames, readTrainConfigFile, resolveTrainOptions, type TrainOptions } from '../options/train_options.js';
 import { createProgressWriter, formatDuration } from '../progress/progress_line.js';
 import { runTraining } from '../training/run_training.js';
 import { commandPrefix } from '../cli/command_prefix.js';
 import { UsageError } from '../usage_error.js';
 import { trainFoldsCommand } from '../training/train_folds_command.js';
+import { interruptOnSignals } from '../training/interrupt.js';
 
 export const trainHelp = `unet train: train a U-Net; with no --data, on the embedded synthetic EM images
 
@@ -52,7 +53,8 @@ Run
                        randError, variationOfInformation or seg
   --checkpoint-every N checkpoint every N steps (default 50)
   --workers N          threads making augmented batches (default 1; 0: on the training thread)
-  --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved
+  --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved (with --folds:
+                       MIN for all the folds, in this process; workers do not apply it)
   --backend NAME       tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors
@@ -64,19 +66,6 @@ Run
   --attempts N         with --queue: tries per fold (default 3)
 Ctrl-C stops after the current step with a checkpoint; --resume continues from there.
 `;
-
-/** What may change when a run is resumed: anything else would make it a different run. */
-const changeableOnResume = new Set([
-  'steps',
-  'epochs',
-  'backend',
-  'workers',
-  'out',
-  'resume',
-  'val-every',
-  'checkpoint-every',
-  'time-limit',
-]);
 
 function defaultRunFolder(format: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -98,7 +87,7 @@ function resumedOptions(flags: Record<string, string | boolean | undefined>): Tr
   const resumed = resolveTrainOptions(flags, { ...saved.trainOptions, resume: true });
   // The command that started the run, rerun with --resume, is accepted: only real changes are refused.
   const changed = (Object.keys(flagNames) as (keyof TrainOptions)[])
-    .filter((key) => flags[flagNames[key]] !== undefined && !changeableOnResume.has(flagNames[key]))
+    .filter((key) => flags[flagNames[key]] !== undefined && !changeableOnResume.has(key))
     .filter((key) => !sameOption(key, resumed[key], run[key]))
     .map((key) => `--${flagNames[key]} ${String(resumed[key])} (the run has ${run[key] === undefined ? 'none' : String(run[key])})`);
   if (changed.length > 0) {
@@ -160,21 +149,8 @@ export async function trainCommand(argv: string[], print: (line: string) => void
   const selection = await selectBackend(trainOptions.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
 
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this step with a checkpoint (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
-  const timer =
-    trainOptions.timeLimit === undefined
-      ? undefined
-      : setTimeout(() => {
-          process.stderr.write(`\n--time-limit ${trainOptions.timeLimit} min reached: stopping after this step with a checkpoint\n`);
-          controller.abort();
-        }, trainOptions.timeLimit * 60_000);
-  timer?.unref();
+  const interrupt = interruptOnSignals(trainOptions.timeLimit);
+  const controller = interrupt.controller;
   try {
     const outcome = await runTraining(trainOptions, {
       print,
@@ -200,7 +176,6 @@ export async function trainCommand(argv: string[], print: (line: string) => void
     if (outcome.fit.stopReason === 'aborted')
       print(`continue with: ${commandPrefix()} train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
   } finally {
-    process.off('SIGINT', onInterrupt);
-    if (timer !== undefined) clearTimeout(timer);
+    interrupt.release();
   }
 }

@@ -114,6 +114,19 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   fold: { kind: 'integer', min: 0 },
 };
 
+/** What may change when a run is resumed (or a started fold continued): anything else would make it a different run. */
+export const changeableOnResume: ReadonlySet<keyof TrainOptions> = new Set<keyof TrainOptions>([
+  'steps',
+  'epochs',
+  'backend',
+  'workers',
+  'out',
+  'resume',
+  'valEvery',
+  'checkpointEvery',
+  'timeLimit',
+]);
+
 /** The command-line spelling of each key (`learningRate` is `--lr`). */
 export const flagNames: Record<keyof TrainOptions, string> = {
   data: 'data',

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unet, writeTinyDataset, writeTinyImages } from '../jobs/__fixtures__/tiny_segmentation.js';
 import type { FoldSplit } from './fold_split.js';
+import { foldState } from './train_folds.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'unet-folds-'));
 const data = path.join(work, 'data');
@@ -96,5 +97,24 @@ describe('unet train --folds', () => {
     const alone = await unet(['train', '--data', data, '--format', 'folder', '--fold', '1']);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(/--fold 1: say how many folds with --folds K/);
+  });
+});
+
+describe('foldState', () => {
+  it('is done with a model saved at the end, started with checkpoints and no model or a model of a stopped run, else new', () => {
+    const folder = path.join(work, 'state');
+    expect(foldState(folder)).toBe('new');
+    mkdirSync(path.join(folder, 'checkpoints', 'step-000002'), { recursive: true });
+    expect(foldState(folder)).toBe('started');
+    mkdirSync(path.join(folder, 'model'));
+    writeFileSync(path.join(folder, 'model', 'model.json'), '{}');
+    const stop = (reason: string) =>
+      `${JSON.stringify({ type: 'start', step: 0 })}\n${JSON.stringify({ type: 'stop', step: 2, reason })}\n`;
+    writeFileSync(path.join(folder, 'log.jsonl'), stop('aborted'));
+    expect(foldState(folder)).toBe('started');
+    writeFileSync(path.join(folder, 'log.jsonl'), stop('completed'));
+    expect(foldState(folder)).toBe('done');
+    writeFileSync(path.join(folder, 'log.jsonl'), stop('early-stopping'));
+    expect(foldState(folder)).toBe('done');
   });
 });

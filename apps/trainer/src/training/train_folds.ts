@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { flagNames, type TrainOptions } from '../options/train_options.js';
+import { changeableOnResume, flagNames, type TrainOptions } from '../options/train_options.js';
 import { UsageError } from '../usage_error.js';
 import { runTraining, type TrainingIo, type TrainingOutcome } from './run_training.js';
 
@@ -9,11 +9,27 @@ export function foldFolder(out: string, fold: number): string {
   return path.join(out, `fold-${fold}`);
 }
 
-/** Where a fold stands: its model saved (done), checkpoints without a model (started: resume it), or nothing yet. */
+/**
+ * Where a fold stands: done (its model saved after training ran to its end or stopped early on
+ * the plateau), started (checkpoints, and no model or one saved when Ctrl-C or --time-limit
+ * stopped it: resume it), or new.
+ */
 export function foldState(folder: string): 'done' | 'started' | 'new' {
-  if (existsSync(path.join(folder, 'model', 'model.json'))) return 'done';
   const checkpoints = path.join(folder, 'checkpoints');
-  return existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-')) ? 'started' : 'new';
+  const started = existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.startsWith('step-'));
+  if (existsSync(path.join(folder, 'model', 'model.json')) && lastStopReason(folder) !== 'aborted') return 'done';
+  return started ? 'started' : 'new';
+}
+
+/** The reason of the run's last stop record in log.jsonl, if any. */
+function lastStopReason(folder: string): string | undefined {
+  const log = path.join(folder, 'log.jsonl');
+  if (!existsSync(log)) return undefined;
+  const stops = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"type":"stop"'))
+    .map((line) => JSON.parse(line) as { reason?: string });
+  return stops.at(-1)?.reason;
 }
 
 /** What may differ when a started fold is continued (as for unet train --resume). */
@@ -34,7 +50,7 @@ function checkSameRun(folder: string, options: TrainOptions): void {
   const file = path.join(folder, 'config.json');
   const saved = (JSON.parse(readFileSync(file, 'utf8')) as { trainOptions?: Partial<TrainOptions> }).trainOptions ?? {};
   const differs = (Object.keys(flagNames) as (keyof TrainOptions)[])
-    .filter((key) => !changeable.has(key))
+    .filter((key) => !changeableOnResume.has(key))
     .filter((key) => {
       const [now, then] = [options[key], saved[key]];
       if (key === 'data' && typeof now === 'string' && typeof then === 'string') return path.resolve(now) !== path.resolve(then);

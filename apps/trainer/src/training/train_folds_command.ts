@@ -5,6 +5,7 @@ import type { TrainOptions } from '../options/train_options.js';
 import { createProgressWriter } from '../progress/progress_line.js';
 import { UsageError } from '../usage_error.js';
 import { foldFolder, trainFold } from './train_folds.js';
+import { interruptOnSignals } from './interrupt.js';
 import { trainFoldsOnQueue } from './train_on_queue.js';
 
 /**
@@ -36,13 +37,9 @@ export async function trainFoldsCommand(
   if (queued.detach) throw new UsageError('--detach goes with --queue URL');
   const selection = await selectBackend(options.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this step with a checkpoint (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onInterrupt);
+  // One limit for all the folds: --time-limit counts from the command's start.
+  const interrupt = interruptOnSignals(options.timeLimit);
+  const controller = interrupt.controller;
   try {
     for (const fold of perFold) {
       const result = await trainFold(fold, {
@@ -70,7 +67,7 @@ export async function trainFoldsCommand(
       }
     }
   } finally {
-    process.off('SIGINT', onInterrupt);
+    interrupt.release();
   }
   print(`segment with the ensemble of the folds: ${commandPrefix()} predict --model ${out} IMAGE... --out DIR`);
 }
