@@ -32,19 +32,6 @@ function lastStopReason(folder: string): string | undefined {
   return stops.at(-1)?.reason;
 }
 
-/** What may differ when a started fold is continued (as for unet train --resume). */
-const changeable = new Set<keyof TrainOptions>([
-  'steps',
-  'epochs',
-  'backend',
-  'workers',
-  'out',
-  'resume',
-  'valEvery',
-  'checkpointEvery',
-  'timeLimit',
-]);
-
 /** A started fold continues only the run it began: the options it was started with, checked against these. */
 function checkSameRun(folder: string, options: TrainOptions): void {
   const file = path.join(folder, 'config.json');
