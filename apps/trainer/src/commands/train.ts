@@ -54,7 +54,8 @@ Run
   --checkpoint-every N checkpoint every N steps (default 50)
   --workers N          threads making augmented batches (default 1; 0: on the training thread)
   --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved (with --folds:
-                       MIN for all the folds, in this process; workers do not apply it)
+                       MIN for all the folds in this process; with --queue, MIN for each fold
+                       job from its start on its worker); a rerun continues
   --backend NAME       tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors

@@ -68,7 +68,7 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
         print(
           result.skipped
             ? `skipped ${id}: ${input}: its model exists already`
-            : `trained ${id}: ${input}${result.resumed ? ' (resumed from its last checkpoint)' : ''}, model of step ${result.steps} in ${result.seconds.toFixed(1)} s`,
+            : `trained ${id}: ${input}${result.resumed ? ' (resumed from its last checkpoint)' : ''}, model of step ${result.steps} in ${result.seconds.toFixed(1)} s${result.stopped ? ' (stopped by --time-limit; a rerun of unet train continues it)' : ''}`,
         );
       else if (result.skipped) print(`skipped ${id}: ${input}: its output is complete already`);
       else print(`done ${id}: ${input} -> ${result.written.join(', ')} in ${result.seconds.toFixed(2)} s`);

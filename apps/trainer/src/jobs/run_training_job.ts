@@ -15,6 +15,8 @@ export interface TrainingJobResult {
   resumed: boolean;
   /** The steps of the kept model, when trained. */
   steps?: number;
+  /** `--time-limit` stopped it (with a checkpoint, its model saved): a rerun of the command continues it. */
+  stopped?: boolean;
   seconds: number;
 }
 
@@ -39,10 +41,19 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
     const prefix = `fold ${options.fold} of ${options.out}`;
     // No progress bar in a worker's log: the validations, each on a line, say how it goes.
     const progress: ProgressWriter = { update: () => undefined, message: (line) => print(`${prefix}: ${line}`), done: () => undefined };
+    // --time-limit counts from the job's start on this worker: each fold job gets the whole limit.
+    const limit = new AbortController();
+    const timer =
+      options.timeLimit === undefined
+        ? undefined
+        : setTimeout(() => {
+            print(`${prefix}: --time-limit ${options.timeLimit} min reached: stopping after this step with a checkpoint`);
+            limit.abort();
+          }, options.timeLimit * 60_000);
     try {
       const outcome = await trainFold(
         { ...options, backend: context.backend },
-        { print: (line) => print(`${prefix}: ${line}`), progress, backend: context.backend },
+        { print: (line) => print(`${prefix}: ${line}`), progress, backend: context.backend, signal: limit.signal },
       );
       return {
         fold: outcome.fold,
@@ -50,12 +61,15 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
         skipped: outcome.skipped,
         resumed: outcome.resumed,
         ...(outcome.outcome === undefined ? {} : { steps: outcome.outcome.steps }),
+        ...(outcome.outcome?.fit.stopReason === 'aborted' ? { stopped: true } : {}),
         seconds: (performance.now() - started) / 1000,
       };
     } catch (error) {
       // The options or the data are wrong: every attempt would fail alike.
       if (error instanceof UsageError) throw new JobRefusedError(`${prefix}: ${error.message}`);
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

@@ -26,12 +26,18 @@ export async function trainFoldsCommand(
     if (!Number.isInteger(attempts) || attempts < 1)
       throw new UsageError(`--attempts: expected a whole number >= 1, got '${queued.attempts}'`);
     const results = await trainFoldsOnQueue(queued.queue, perFold, { attempts, detach: queued.detach }, print);
+    const stopped: number[] = [];
     for (const result of results) {
       if (result === undefined) continue;
-      const what = result.skipped ? 'its model existed, skipped' : `model of step ${result.steps}${result.resumed ? ', resumed' : ''}`;
+      const what = result.skipped
+        ? 'its model existed, skipped'
+        : `model of step ${result.steps}${result.resumed ? ', resumed' : ''}${result.stopped ? ', stopped by --time-limit' : ''}`;
+      if (result.stopped) stopped.push(result.fold);
       print(`fold ${result.fold}: ${path.relative(process.cwd(), result.folder)}/model (${what})`);
     }
-    if (!queued.detach) print(`segment with the ensemble of the folds: ${commandPrefix()} predict --model ${out} IMAGE... --out DIR`);
+    if (stopped.length > 0)
+      print(`stopped in fold(s) ${stopped.join(', ')}: rerun the same command to continue (they resume from their checkpoints)`);
+    else if (!queued.detach) print(`segment with the ensemble of the folds: ${commandPrefix()} predict --model ${out} IMAGE... --out DIR`);
     return;
   }
   if (queued.detach) throw new UsageError('--detach goes with --queue URL');

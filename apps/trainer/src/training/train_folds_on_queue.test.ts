@@ -35,12 +35,22 @@ function startWorker(): ChildProcess & { output: string[] } {
 }
 
 const weights = (folder: string) => readFileSync(path.join(folder, 'model', 'weights.bin'));
-const starts = (folder: string) =>
+const records = (folder: string, type: string) =>
   readFileSync(path.join(folder, 'log.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line))
-    .filter((record) => record.type === 'start');
+    .filter((record) => record.type === type);
+const starts = (folder: string) => records(folder, 'start');
+
+/** The Redis and the data set, made by the first test that runs (any of them may run alone, with -t). */
+async function ready(): Promise<RedisServer> {
+  if (server === undefined) {
+    server = await startRedisServer();
+    await writeTinyDataset(data);
+  }
+  return server;
+}
 
 afterAll(async () => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
@@ -51,12 +61,11 @@ afterAll(async () => {
 describe('unet train --folds --queue', () => {
   it('trains each fold as a job of unet worker, to the weights of the run in one process; a rerun skips the done folds', async (context) => {
     if (reason !== undefined) context.skip(reason);
-    server = await startRedisServer();
-    await writeTinyDataset(data);
+    await ready();
     const worker = startWorker();
     const [inProcess, queued] = await Promise.all([
       unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'here')], 240_000),
-      unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server.url], 240_000),
+      unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server!.url], 240_000),
     ]);
     expect(inProcess.code, inProcess.stderr).toBe(0);
     expect(queued.code, `${queued.stderr}\n${worker.output.join('')}`).toBe(0);
@@ -67,7 +76,7 @@ describe('unet train --folds --queue', () => {
       );
       expect(weights(path.join(work, 'queued', `fold-${fold}`)).equals(weights(path.join(work, 'here', `fold-${fold}`)))).toBe(true);
     }
-    const again = await unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server.url]);
+    const again = await unet(['train', ...folds, '--steps', '2', '--out', path.join(work, 'queued'), '--queue', server!.url]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.match(/its model existed, skipped/g)).toHaveLength(2);
     worker.kill('SIGTERM');
@@ -75,6 +84,7 @@ describe('unet train --folds --queue', () => {
 
   it("resumes a killed worker's fold from its last checkpoint in another worker, to the same weights", async (context) => {
     if (reason !== undefined) context.skip(reason);
+    await ready();
     const out = path.join(work, 'killed');
     const doomed = startWorker();
     const run = unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', out, '--queue', server!.url], 240_000);
@@ -99,4 +109,34 @@ describe('unet train --folds --queue', () => {
     expect(weights(path.join(out, 'fold-0')).equals(weights(path.join(work, 'killed-here', 'fold-0')))).toBe(true);
     survivor.kill('SIGTERM');
   }, 240_000);
+
+  it('applies --time-limit to each fold job on the worker: the fold stops with a checkpoint and a stop record, and a rerun resumes it', async (context) => {
+    if (reason !== undefined) context.skip(reason);
+    await ready();
+    const out = path.join(work, 'limited');
+    const worker = startWorker();
+    // 3 s for a fold of 10,000 steps: only the limit can end it.
+    const command = ['train', ...folds, '--fold', '0', '--steps', '10000', '--time-limit', '0.05', '--out', out, '--queue', server!.url];
+    const first = await unet(command, 120_000);
+    expect(first.code, `${first.stderr}\n${worker.output.join('')}`).toBe(0);
+    expect(first.stdout).toMatch(/fold 0: .*model \(model of step \d+, stopped by --time-limit\)/);
+    expect(first.stdout).toMatch(/stopped in fold\(s\) 0: rerun the same command to continue/);
+    expect(worker.output.join('')).toMatch(/--time-limit 0.05 min reached/);
+    const folder = path.join(out, 'fold-0');
+    const [stop] = records(folder, 'stop');
+    expect(stop.reason).toBe('aborted');
+    expect(stop.step).toBeGreaterThan(0);
+    expect(stop.step).toBeLessThan(10_000);
+    expect(existsSync(path.join(folder, 'model', 'model.json'))).toBe(true);
+
+    const second = await unet(command, 120_000);
+    expect(second.code, `${second.stderr}\n${worker.output.join('')}`).toBe(0);
+    expect(second.stdout).toMatch(/fold 0: .*model \(model of step \d+, resumed, stopped by --time-limit\)/);
+    const [, resumed] = starts(folder);
+    expect(resumed.resumedFrom).toMatch(/step-/);
+    const stops = records(folder, 'stop');
+    expect(stops.map((record) => record.reason)).toEqual(['aborted', 'aborted']);
+    expect(stops[1].step).toBeGreaterThan(stops[0].step);
+    worker.kill('SIGTERM');
+  }, 120_000);
 });
