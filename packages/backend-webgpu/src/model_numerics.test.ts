@@ -4,7 +4,7 @@ import { createUNet, presetConfig, type UNet } from '@unet/model';
 import { describeWithBackends, maxAbsoluteDifference } from '@unet/test-utils';
 import { expect, it } from 'vitest';
 // By the package's own name, so that this is the instance test-utils registered (its dist).
-import { countDispatches, registerWebGPUKernels, unregisterWebGPUKernels } from '@unet/backend-webgpu';
+import { countDispatches, type DispatchCount, registerWebGPUKernels, unregisterWebGPUKernels } from '@unet/backend-webgpu';
 
 interface Result {
   output: Float32Array;
@@ -99,13 +99,44 @@ describeWithBackends(
       const tfjsCount = countDispatches(() => trainingStep(model, optimizer, input, labels));
       registerWebGPUKernels();
       if (process.env.UNET_REPORT_DISPATCHES === '1') console.log(JSON.stringify({ ours: count, tfjs: tfjsCount }));
-      expect(count.byProgram.find(([name]) => name === 'Conv2DDerFilterProgram')).toBeUndefined();
-      expect(tfjsCount.byProgram.find(([name]) => name === 'FilterGradientProgram')).toBeUndefined();
+      const programs = (counted: DispatchCount) => counted.byProgram.map(([name]) => name);
+      expect(programs(count)).not.toContain('Conv2DDerFilterProgram');
+      // Every convolution of the step, forward and backward, runs ours.
+      expect(programs(count)).toContain('ConvolutionProgram');
+      expect(programs(count)).not.toContain('Conv2DMMProgram');
+      expect(programs(count)).not.toContain('Im2ColProgram');
+      expect(programs(tfjsCount)).not.toContain('FilterGradientProgram');
+      expect(programs(tfjsCount)).not.toContain('ConvolutionProgram');
       await model.trainableVariables[0].data();
       tf.dispose([input, labels]);
       optimizer.dispose();
       model.dispose();
     });
+
+    // Inference, as `unet bench --modes forward` and segmentation run it: the small preset's
+    // convolutions without a bias (Conv2D, then batch norm) and the paper preset's with a bias
+    // and ReLU (FusedConv2D), each one dispatch of ours.
+    for (const preset of ['small', 'paper'] as const) {
+      it(`a forward pass of the ${preset} preset runs every convolution as ours; its dispatches are counted`, async () => {
+        tf.setBackend(backend);
+        const model = createUNet(presetConfig(preset, { seed: 6, baseChannels: 2 }));
+        const size = preset === 'paper' ? 188 : 32;
+        const input = tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+        const forward = () => tf.dispose(model.apply(input, { training: false }));
+        const count = countDispatches(forward);
+        unregisterWebGPUKernels();
+        const tfjsCount = countDispatches(forward);
+        registerWebGPUKernels();
+        if (process.env.UNET_REPORT_DISPATCHES === '1') console.log(JSON.stringify({ preset, ours: count, tfjs: tfjsCount }));
+        // Depth 4: nine double convolutions (five down, four up), then the 1 x 1 output; K is
+        // short enough at these sizes that none is split.
+        expect(count.byProgram.find(([name]) => name === 'ConvolutionProgram')?.[1]).toBe(9 * 2 + 1);
+        expect(count.byProgram.map(([name]) => name)).not.toContain('Conv2DMMProgram');
+        await model.trainableVariables[0].data();
+        input.dispose();
+        model.dispose();
+      });
+    }
   },
   ['webgpu'],
 );

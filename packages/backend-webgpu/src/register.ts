@@ -2,10 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
 import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/batch_norm_training.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
+import { conv2dConfig } from './kernels/conv2d.js';
+import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
 export const webgpuKernels: readonly tf.KernelConfig[] = [
+  conv2dConfig,
+  fusedConv2dConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   batchNormTrainingConfig,

@@ -38,10 +38,20 @@ export interface ConvolutionGemmOperands {
   name: string;
   /** The two input buffers, as the WGSL snippets name them. */
   variableNames: [string, string];
+  /** WGSL functions that the reads share (declared before them), if any. */
+  helpers?: string;
   /** WGSL `fn readA(m : i32, k : i32, kEnd : i32) -> f32`, zero outside the operand. */
   readA: string;
   /** WGSL `fn readB(k : i32, n : i32, kEnd : i32) -> f32`, zero outside the operand. */
   readB: string;
+  /**
+   * WGSL `fn readA4(m : i32, k : i32, kEnd : i32) -> vec4<f32>`: A[m, k .. k + 3] in one load
+   * from A's buffer bound as vec4s, for a program built with `vectorA` (k is then a multiple
+   * of 4, and so are the run of K and its ends, so the four lie in or out together).
+   */
+  readA4?: string;
+  /** WGSL `fn readB4(k : i32, n : i32, kEnd : i32) -> vec4<f32>`: B[k, n .. n + 3], for `vectorB`. */
+  readB4?: string;
   /**
    * Whether neighbouring elements of A in memory lie along K (true: the input gradient's dy,
    * whose channels are K) or along M (false: the filter gradient's patches, whose channels are
@@ -51,12 +61,32 @@ export interface ConvolutionGemmOperands {
 }
 
 /**
- * C[M, N] = sum over K of A[M, K] x B[K, N] for the convolution's two gradients, with A and B
- * read through index arithmetic (never materialised). Each workgroup of 8 x 8 invocations
- * computes a 32 x 32 tile of C, 4 x 4 per invocation, from 16 x 32 tiles of A and B in
- * workgroup memory. The dispatch's z is the split of K: split s sums K in [s chunk, (s + 1)
- * chunk) and writes result[s, M, N], which SplitSumProgram then sums (with one split, the
- * result is C itself, in the output tensor's layout).
+ * How one product is built: which operands are read as vec4s (where the caller checked that
+ * the layout allows it), and what is applied to C before it is written (only for a product
+ * that is not split, since the bias and the ReLU apply to the sum of the splits).
+ */
+export interface GemmVariant {
+  /** A read through readA4 (A's buffer bound as vec4s). */
+  vectorA: boolean;
+  /** B read through readB4. */
+  vectorB: boolean;
+  /** C (and the bias) written and read as vec4s along N: dimN is a multiple of 4. */
+  vectorOutput: boolean;
+  /** C[m, n] + bias[n], the bias being a third input of dimN elements. */
+  bias: boolean;
+  /** max(C, 0), after the bias. */
+  relu: boolean;
+}
+
+export const plainGemm: GemmVariant = { vectorA: false, vectorB: false, vectorOutput: false, bias: false, relu: false };
+
+/**
+ * C[M, N] = sum over K of A[M, K] x B[K, N] for the convolution and its two gradients, with A
+ * and B read through index arithmetic (never materialised). Each workgroup of 8 x 8
+ * invocations computes a 32 x 32 tile of C, 4 x 4 per invocation, from 16 x 32 tiles of A and
+ * B in workgroup memory. The dispatch's z is the split of K: split s sums K in [s chunk, (s +
+ * 1) chunk) and writes result[s, M, N], which SplitSumProgram then sums (with one split, the
+ * result is C itself, in the output tensor's layout, with the variant's bias and ReLU).
  */
 export class ConvolutionGemmProgram implements WebGPUProgram {
   outputShape: number[];
@@ -64,16 +94,30 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
   dispatchLayout: { x: number[]; y: number[]; z: number[] };
   dispatch: [number, number, number];
   variableNames: string[];
+  variableComponents: number[];
+  outputComponent: number;
   uniforms = uniformDeclarations;
-  /** The name profiles and dispatch counts give it: FilterGradientProgram, InputGradientProgram. */
+  /** The name profiles and dispatch counts give it: ConvolutionProgram, FilterGradientProgram, InputGradientProgram. */
   label: string;
   workgroupSize: [number, number, number] = [8, 8, 1];
   private readonly operands: ConvolutionGemmOperands;
+  private readonly variant: GemmVariant;
 
-  constructor(operands: ConvolutionGemmOperands, resultShape: number[], dimensions: GemmDimensions, splits: number) {
+  constructor(operands: ConvolutionGemmOperands, resultShape: number[], dimensions: GemmDimensions, splits: number, variant = plainGemm) {
+    if ((variant.vectorA && operands.readA4 === undefined) || (variant.vectorB && operands.readB4 === undefined)) {
+      throw new Error(`ConvolutionGemmProgram ${operands.name}: a vec4 read was asked for, but the operands have no readA4 / readB4`);
+    }
+    if (splits > 1 && (variant.bias || variant.relu)) {
+      throw new Error(`ConvolutionGemmProgram ${operands.name}: a split product takes its bias and ReLU in SplitSumProgram, not here`);
+    }
     this.operands = operands;
-    this.variableNames = [...operands.variableNames];
-    this.shaderKey = `unet${operands.name}`;
+    this.variant = variant;
+    this.variableNames = variant.bias ? [...operands.variableNames, 'bias'] : [...operands.variableNames];
+    this.variableComponents = [variant.vectorA ? 4 : 1, variant.vectorB ? 4 : 1];
+    if (variant.bias) this.variableComponents.push(variant.vectorOutput ? 4 : 1);
+    this.outputComponent = variant.vectorOutput ? 4 : 1;
+    const flags = ['vectorA', 'vectorB', 'vectorOutput', 'bias', 'relu'] as const;
+    this.shaderKey = `unet${operands.name}_${flags.map((flag) => (variant[flag] ? 1 : 0)).join('')}`;
     this.label = `${operands.name}Program`;
     this.outputShape = splits === 1 ? resultShape : [splits, dimensions.dimM, dimensions.dimN];
     // Only the generated getOutputCoords uses the layout (this program does not call it).
@@ -83,15 +127,13 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
   }
 
   getUserCode(): string {
-    const loadIndices = this.operands.aContiguousAlongK
-      ? 'let kkA = element % 16; let mA = element / 16;'
-      : 'let kkA = element / 32; let mA = element % 32;';
     return `
       var<workgroup> tileA : array<array<f32, 32>, 16>;
       var<workgroup> tileB : array<array<f32, 32>, 16>;
 
-      ${this.operands.readA}
-      ${this.operands.readB}
+      ${this.operands.helpers ?? ''}
+      ${this.variant.vectorA ? this.operands.readA4 : this.operands.readA}
+      ${this.variant.vectorB ? this.operands.readB4 : this.operands.readB}
 
       fn main() {
         let tileRow = i32(workgroupId.y) * 32;
@@ -105,19 +147,12 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
         var sums : array<vec4<f32>, 4>;
         // The trip count comes from uniforms alone: WGSL wants barriers in uniform control flow,
         // and tfjs passes workgroupId through a private variable that the analysis cannot see
-        // through. The last split's extra steps read zeros (readA and readB check kEnd).
+        // through. The last split's extra steps read zeros (the reads check kEnd).
         let steps = (uniforms.chunkK + 15) / 16;
         for (var step = 0; step < steps; step = step + 1) {
           let k0 = kStart + step * 16;
-          // 64 invocations load 16 x 32 elements of each operand, 8 each.
-          for (var i = 0; i < 8; i = i + 1) {
-            let element = local + i * 64;
-            ${loadIndices}
-            tileA[kkA][mA] = readA(tileRow + mA, k0 + kkA, kEnd);
-            let kkB = element / 32;
-            let nB = element % 32;
-            tileB[kkB][nB] = readB(k0 + kkB, tileColumn + nB, kEnd);
-          }
+          ${this.variant.vectorA ? this.loadA4() : this.loadA()}
+          ${this.variant.vectorB ? this.loadB4() : this.loadB()}
           workgroupBarrier();
           for (var kk = 0; kk < 16; kk = kk + 1) {
             let b = vec4<f32>(tileB[kk][column], tileB[kk][column + 1], tileB[kk][column + 2], tileB[kk][column + 3]);
@@ -128,18 +163,94 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
           }
           workgroupBarrier();
         }
-        for (var i = 0; i < 4; i = i + 1) {
-          let m = tileRow + row + i;
-          if (m < uniforms.dimM) {
-            for (var j = 0; j < 4; j = j + 1) {
-              let n = tileColumn + column + j;
-              if (n < uniforms.dimN) {
-                result[(split * uniforms.dimM + m) * uniforms.dimN + n] = sums[i][j];
-              }
+        ${this.variant.vectorOutput ? this.writeC4() : this.writeC()}
+      }
+    `;
+  }
+
+  // 64 invocations load the 16 x 32 elements of a tile, 8 each.
+  private loadA(): string {
+    const indices = this.operands.aContiguousAlongK
+      ? 'let kkA = element % 16; let mA = element / 16;'
+      : 'let kkA = element / 32; let mA = element % 32;';
+    return `
+      for (var i = 0; i < 8; i = i + 1) {
+        let element = local + i * 64;
+        ${indices}
+        tileA[kkA][mA] = readA(tileRow + mA, k0 + kkA, kEnd);
+      }`;
+  }
+
+  private loadB(): string {
+    return `
+      for (var i = 0; i < 8; i = i + 1) {
+        let element = local + i * 64;
+        let kkB = element / 32;
+        let nB = element % 32;
+        tileB[kkB][nB] = readB(k0 + kkB, tileColumn + nB, kEnd);
+      }`;
+  }
+
+  // Or 2 vec4s each: four neighbouring invocations read 16 neighbouring floats along K.
+  private loadA4(): string {
+    return `
+      for (var i = 0; i < 2; i = i + 1) {
+        let element = local + i * 64;
+        let kkA = (element % 4) * 4;
+        let mA = element / 4;
+        let values = readA4(tileRow + mA, k0 + kkA, kEnd);
+        tileA[kkA][mA] = values.x;
+        tileA[kkA + 1][mA] = values.y;
+        tileA[kkA + 2][mA] = values.z;
+        tileA[kkA + 3][mA] = values.w;
+      }`;
+  }
+
+  private loadB4(): string {
+    return `
+      for (var i = 0; i < 2; i = i + 1) {
+        let element = local + i * 64;
+        let kkB = element / 8;
+        let nB = (element % 8) * 4;
+        let values = readB4(k0 + kkB, tileColumn + nB, kEnd);
+        tileB[kkB][nB] = values.x;
+        tileB[kkB][nB + 1] = values.y;
+        tileB[kkB][nB + 2] = values.z;
+        tileB[kkB][nB + 3] = values.w;
+      }`;
+  }
+
+  private epilogue(value: string, biasIndex: string, zero: string): string {
+    let expression = value;
+    if (this.variant.bias) expression = `${expression} + bias[${biasIndex}]`;
+    if (this.variant.relu) expression = `max(${expression}, ${zero})`;
+    return expression;
+  }
+
+  private writeC(): string {
+    return `
+      for (var i = 0; i < 4; i = i + 1) {
+        let m = tileRow + row + i;
+        if (m < uniforms.dimM) {
+          for (var j = 0; j < 4; j = j + 1) {
+            let n = tileColumn + column + j;
+            if (n < uniforms.dimN) {
+              result[(split * uniforms.dimM + m) * uniforms.dimN + n] = ${this.epilogue('sums[i][j]', 'n', '0.0')};
             }
           }
         }
-      }
-    `;
+      }`;
+  }
+
+  // dimN is a multiple of 4, so the 4 columns of an invocation lie in or out together.
+  private writeC4(): string {
+    return `
+      let n = tileColumn + column;
+      for (var i = 0; i < 4; i = i + 1) {
+        let m = tileRow + row + i;
+        if (m < uniforms.dimM && n < uniforms.dimN) {
+          result[((split * uniforms.dimM + m) * uniforms.dimN + n) / 4] = ${this.epilogue('sums[i]', 'n / 4', 'vec4<f32>(0.0)')};
+        }
+      }`;
   }
 }
