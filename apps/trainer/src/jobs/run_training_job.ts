@@ -54,6 +54,12 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
       const outcome = await trainFold(
         { ...options, backend: context.backend },
         { print: (line) => print(`${prefix}: ${line}`), progress, backend: context.backend, signal: limit.signal },
+        {
+          // A second job of one fold (the first worker lost its BullMQ lock but trains on) waits for that trainer, then finds the fold done or continues it.
+          wait: true,
+          onWait: (holder) =>
+            print(`${prefix}: being trained by pid ${holder.pid} on ${holder.host} (its trainer.lock); waiting for it to end`),
+        },
       );
       return {
         fold: outcome.fold,

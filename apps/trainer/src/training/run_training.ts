@@ -5,7 +5,7 @@ import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
 import { createUNet, defaultLabelValues, presetConfig, saveUNet, type UNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { writeFileAtomically } from '@unet/core/node';
-import { fit, modelFromCheckpoint, type FitResult } from '@unet/train';
+import { type CheckpointStore, fit, modelFromCheckpoint, type FitResult, type TrainingLog } from '@unet/train';
 import { openRunFolder, readJsonlLog } from '@unet/train/node';
 import { foregroundKindOf, measureImages } from '../evaluate/segmentation_measures.js';
 import { labelsFromProbabilities } from '@unet/inference';
@@ -36,6 +36,8 @@ export interface TrainingIo {
   signal?: AbortSignal;
   /** The backend that runs, for the run's records. */
   backend: string;
+  /** Called before each write into the run folder (config, log records, checkpoints, model); throws to stop a trainer that may not write there. */
+  beforeWrite?: () => void;
 }
 
 /** Steps when neither --steps nor --epochs is given: a few minutes of the small preset on 2 CPU cores. */
@@ -120,9 +122,28 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
       `tiles ${geometry.inputSize} -> ${geometry.outputSize} px, batch ${options.batch}, ${totalSteps} steps on ${io.backend}`,
   );
 
+  const beforeWrite = io.beforeWrite ?? (() => undefined);
+  beforeWrite();
   const run = await openRunFolder(folder, { keep: 3 });
+  // Every write of fit goes through beforeWrite: a trainer whose lock was taken over stops before it writes again.
+  const checkpoints: CheckpointStore = {
+    save: (checkpoint, saveOptions) => {
+      beforeWrite();
+      return run.checkpoints.save(checkpoint, saveOptions);
+    },
+    load: (which) => run.checkpoints.load(which),
+    list: () => run.checkpoints.list(),
+  };
+  const log: TrainingLog = {
+    append: (record) => {
+      beforeWrite();
+      return run.log.append(record);
+    },
+    sync: () => run.log.sync?.() ?? Promise.resolve(),
+  };
   if (split.folds !== undefined) {
     // The split beside the run, so that what fold i validated on can be read (and checked) later.
+    beforeWrite();
     await writeFileAtomically(path.join(folder, 'folds.json'), `${JSON.stringify(split.folds, null, 2)}\n`);
     io.print(
       `fold ${split.folds.fold} of ${split.folds.count} (seed ${split.folds.seed}): validates on ${split.folds.validation.join(', ')}`,
@@ -170,8 +191,8 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
               (info.best ? ' (best so far)' : ''),
           ),
       },
-      log: run.log,
-      checkpoint: { every: options.checkpointEvery, store: run.checkpoints },
+      log,
+      checkpoint: { every: options.checkpointEvery, store: checkpoints },
       resume: options.resume,
       seed: options.seed,
       signal: io.signal,
@@ -212,6 +233,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
           };
     if (threshold !== undefined)
       io.print(`decision threshold: ${threshold} (best ${monitor.name} on the ${validation.size} validation image(s))`);
+    beforeWrite();
     await saveUNet(kept, fileSystem(modelFolder), {
       ...metadata,
       ...(threshold === undefined
@@ -222,6 +244,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
       validation: atThreshold.measures,
       backend: io.backend,
     });
+    beforeWrite();
     const plots = await writeRunPlots(folder, await readJsonlLog(path.join(folder, 'log.jsonl')), atThreshold.predictions);
     model.dispose();
     return { folder, modelFolder, plots, fit: result, measures, steps: checkpoint.step, seconds: (performance.now() - started) / 1000 };

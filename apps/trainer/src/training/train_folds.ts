@@ -3,6 +3,7 @@ import path from 'node:path';
 import { changeableOnResume, flagNames, type TrainOptions } from '../options/train_options.js';
 import { UsageError } from '../usage_error.js';
 import { runTraining, type TrainingIo, type TrainingOutcome } from './run_training.js';
+import { acquireTrainerLock, type TrainerLockOptions } from './trainer_lock.js';
 
 /** The run folder of fold `fold` of `--out DIR`: DIR/fold-i (what unet predict --model DIR averages). */
 export function foldFolder(out: string, fold: number): string {
@@ -64,13 +65,25 @@ export interface FoldOutcome {
  * Trains fold `options.fold` of `options.folds` into `options.out`/fold-i: skipped when its model
  * is there, continued from its last checkpoint when it was started (a killed process, a worker
  * whose job came back), else begun. The same for `unet train --folds` in one process and for a
- * queue worker's fold job, so that a fold rerun anywhere picks up where it stopped.
+ * queue worker's fold job, so that a fold rerun anywhere picks up where it stopped. The fold
+ * folder's trainer lock makes it the one trainer there: another is refused, or with
+ * `lockOptions.wait` waits for it (then finds the fold done, or continues it).
  */
-export async function trainFold(options: TrainOptions & { folds: number; fold: number }, io: TrainingIo): Promise<FoldOutcome> {
+export async function trainFold(
+  options: TrainOptions & { folds: number; fold: number },
+  io: TrainingIo,
+  lockOptions: TrainerLockOptions = {},
+): Promise<FoldOutcome> {
   const folder = foldFolder(options.out, options.fold);
-  const state = foldState(folder);
-  if (state === 'done') return { fold: options.fold, folder, skipped: true, resumed: false };
-  if (state === 'started') checkSameRun(folder, options);
-  const outcome = await runTraining({ ...options, out: folder, resume: state === 'started' }, io);
-  return { fold: options.fold, folder, skipped: false, resumed: state === 'started', outcome };
+  // One trainer per fold folder; its state is read under the lock, since a trainer that held it may just have finished.
+  const lock = await acquireTrainerLock(folder, lockOptions);
+  try {
+    const state = foldState(folder);
+    if (state === 'done') return { fold: options.fold, folder, skipped: true, resumed: false };
+    if (state === 'started') checkSameRun(folder, options);
+    const outcome = await runTraining({ ...options, out: folder, resume: state === 'started' }, { ...io, beforeWrite: () => lock.check() });
+    return { fold: options.fold, folder, skipped: false, resumed: state === 'started', outcome };
+  } finally {
+    await lock.release();
+  }
 }

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '@unet/test-utils';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAME } from '../jobs/redis_job_queue.js';
 import { cli, unet, writeTinyDataset } from '../jobs/__fixtures__/tiny_segmentation.js';
 
 const reason = redisUnavailableReason();
@@ -139,4 +141,43 @@ describe('unet train --folds --queue', () => {
     expect(stops[1].step).toBeGreaterThan(stops[0].step);
     worker.kill('SIGTERM');
   }, 120_000);
+
+  it("keeps one trainer per fold when a worker loses its job's BullMQ lock mid-fold: the worker given the job waits for the trainer, then finds the fold done", async (context) => {
+    if (reason !== undefined) context.skip(reason);
+    await ready();
+    const out = path.join(work, 'lost-lock');
+    const first = startWorker();
+    const run = unet(['train', ...folds, '--fold', '0', '--steps', '16', '--out', out, '--queue', server!.url], 240_000);
+    const folder = path.join(out, 'fold-0');
+    while (
+      !(
+        existsSync(path.join(folder, 'checkpoints')) &&
+        readdirSync(path.join(folder, 'checkpoints')).some((name) => /step-0*[2-9]\b/.test(name))
+      )
+    ) {
+      if (first.exitCode !== null) throw new Error(`the worker ended early:\n${first.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const second = startWorker();
+    // The lock lost as when a step holds the event loop past --lock-ms: its key gone, the stalled
+    // check gives the job to the idle worker while the first one trains on.
+    const client = new Redis({ host: '127.0.0.1', port: server!.port });
+    try {
+      const locks = await client.keys(`bull:${QUEUE_NAME}:*:lock`);
+      expect(locks).toHaveLength(1);
+      await client.del(locks[0]!);
+    } finally {
+      client.disconnect();
+    }
+    const result = await run;
+    expect(result.code, `${result.stderr}\n${first.output.join('')}\n${second.output.join('')}`).toBe(0);
+    expect(second.output.join('')).toMatch(new RegExp(`being trained by pid ${first.pid} on .*waiting for it to end`));
+    expect(second.output.join('')).toMatch(/skipped .*fold 0 of 2.*: its model exists already/);
+    expect(result.stdout).toMatch(/fold 0: .*\(its model existed, skipped\)/);
+    expect(starts(folder)).toHaveLength(1);
+    expect(records(folder, 'stop').map(({ reason, step }) => ({ reason, step }))).toEqual([{ reason: 'completed', step: 16 }]);
+    expect(existsSync(path.join(folder, 'trainer.lock'))).toBe(false);
+    first.kill('SIGTERM');
+    second.kill('SIGTERM');
+  }, 240_000);
 });
