@@ -17,6 +17,7 @@ import {
 import { measureOnQueue } from '../jobs/eval_on_queue.js';
 import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile } from '../prediction/model_files.js';
+import { ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -24,10 +25,9 @@ import { UsageError } from '../usage_error.js';
 
 export const evalHelp = `unet eval: measure a trained model on a data set it did not train on
 
-Usage: unet eval --model DIR --data DIR --format isbi|ctc|voc|folder [options]
+Usage: unet eval --model DIR[,DIR...] --data DIR --format isbi|ctc|voc|folder [options]
 
-  --model DIR       a model folder (model.json + weights), e.g. RUN/model from unet train, or a
-                    .onnx file that unet import reads
+${modelListHelp}
   --data DIR        the data set's root folder
   --format NAME     isbi, ctc, voc or folder (docs/data-formats.md)
   --samples A-B,C   which samples, by position in the data set's order (ISBI: 20-24 are
@@ -50,7 +50,7 @@ ${engineHelp}
                     by unet worker processes, and merge their measures: the numbers of one
                     process (not with --pick-threshold)
   --record          write these measures and how they were made into the model's model.json
-                    (metadata: validation, evaluation), as the shipped models carry them
+                    (metadata: validation, evaluation), as the shipped models carry them (one model)
   --json            print one JSON object: threshold, pixelError, randError,
                     variationOfInformation, iou, dice, seg (where the data has instances),
                     atBestThreshold, images, seconds, backend
@@ -130,17 +130,26 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   const engine = parseEngine(values.engine);
   if (values.queue !== undefined && engine !== 'tfjs')
     throw new UsageError('--queue: unet worker runs the tfjs engine; drop --engine to measure on the queue');
-  modelFile(values.model);
+  const folders = modelFolders(values.model);
+  for (const folder of folders) modelFile(folder);
+  if (values.record && folders.length > 1)
+    throw new UsageError(`--record writes into one model's model.json; --model names ${folders.length}: record each model alone`);
   if (values.record && values.model.toLowerCase().endsWith('.onnx')) {
     throw new UsageError('--record writes into a model folder; import the .onnx first (unet import --onnx FILE --out DIR)');
   }
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) log(line);
-  const opened = await openSegmentationEngine(values.model, engine, values['ort-providers']);
-  const model = opened.model;
+  const members = [];
+  for (const folder of folders) {
+    const opened = await openSegmentationEngine(folder, engine, values['ort-providers']);
+    members.push({ folder, opened, model: opened.model, network: opened.network, labels: modelMetadata(opened.model, folder) });
+  }
+  // The ensemble of unet predict --model A,B: the same checks, the mean of the probabilities, the first model's metadata.
+  const network = ensembleNetwork(members, tiling);
+  const { model, labels, opened } = members[0]!;
   const ranOn = engine === 'tfjs' ? selection.chosen : opened.description;
   if (engine !== 'tfjs') log(`engine: ${opened.description}`);
-  const labels = modelMetadata(model, values.model);
+  if (folders.length > 1) log(`model: the mean of ${folders.length} models' probabilities (${folders.join(', ')}); the first's metadata`);
   // The folder layout maps mask values to classes by scanning; use the model's mapping instead,
   // so that class ids mean what they meant in training.
   const dataset = await loadDataset(
@@ -177,7 +186,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
     measures = await measureOnQueue(
       {
         queue: values.queue,
-        model: values.model,
+        models: folders,
         data: values.data,
         format: values.format,
         ...(values.split === undefined ? {} : { split: values.split }),
@@ -197,7 +206,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   } else {
     for (const [position, index] of indices.entries()) {
       const sample = await dataset.get(index);
-      const result = await segmentImage(opened.network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
+      const result = await segmentImage(network, sample.image, { ...tiling, outputTileSize, tta: values.tta });
       const image: EvaluatedImage = {
         probabilities: result.probabilities,
         height: result.height,
@@ -225,11 +234,13 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   // Objects are cut out only for SEG (data with instances); elsewhere the method played no part.
   const instanceMethodUsed = measures.seg === undefined ? undefined : instanceMethod;
   const seconds = (performance.now() - started) / 1000;
-  await opened.release();
-  model.dispose();
+  for (const member of members) {
+    await member.opened.release();
+    member.model.dispose();
+  }
   if (values.record) {
     await recordMeasures(
-      modelFile(values.model),
+      modelFile(folders[0]!),
       measures,
       {
         dataset: path.basename(path.resolve(values.data)),
@@ -249,7 +260,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
         ? {}
         : { threshold, thresholdPicked: { measure: pickFor, images: `${dataset.name}, samples ${values.samples ?? 'all'}` } },
     );
-    log(`recorded in ${modelFile(values.model)} (validation, evaluation)`);
+    log(`recorded in ${modelFile(folders[0]!)} (validation, evaluation)`);
   }
   if (values.json) {
     print(

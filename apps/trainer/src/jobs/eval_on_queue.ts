@@ -10,7 +10,8 @@ import type { EvaluationJobResult } from './run_evaluation_job.js';
 
 export interface QueuedEvaluation {
   queue: string;
-  model: string;
+  /** The model folders: one, or an ensemble's. */
+  models: string[];
   data: string;
   format: string;
   split?: string;
@@ -29,7 +30,7 @@ export async function measureOnQueue(request: QueuedEvaluation, log: (line: stri
     await queue.reachable(request.queue);
     const jobs = request.indices.map((index) =>
       evaluationJob({
-        model: request.model,
+        models: request.models,
         data: request.data,
         format: request.format,
         ...(request.split === undefined ? {} : { split: request.split }),

@@ -4,7 +4,7 @@ import { JobFormatError } from './job_errors.js';
 import { SEGMENTATION_JOB_VERSION } from './segmentation_job.js';
 
 /**
- * "Measure this model on sample INDEX of that data set": one image of `unet eval --queue`. The
+ * "Measure this model (or the mean of these models) on sample INDEX of that data set": one image of `unet eval --queue`. The
  * worker returns the image's measure state (evaluate/segmentation_measures.ts), and the command
  * merges the states in the samples' order, so the numbers are those of `unet eval` in one
  * process. Everything the command resolved from the model (tile, threshold, instance method)
@@ -13,7 +13,8 @@ import { SEGMENTATION_JOB_VERSION } from './segmentation_job.js';
 export interface EvaluationJob {
   version: typeof SEGMENTATION_JOB_VERSION;
   kind: 'evaluate';
-  model: string;
+  /** The model folders; more than one: their class probabilities are averaged, the first's metadata used (as unet eval --model A,B). */
+  models: string[];
   /** The data set's root folder, its layout and split (as `unet eval` takes them). */
   data: string;
   format: string;
@@ -34,7 +35,7 @@ export function evaluationJob(fields: Omit<EvaluationJob, 'version' | 'kind'>): 
     version: SEGMENTATION_JOB_VERSION,
     kind: 'evaluate',
     ...fields,
-    model: path.resolve(fields.model),
+    models: fields.models.map((model) => path.resolve(model)),
     data: path.resolve(fields.data),
   };
 }
@@ -43,10 +44,11 @@ export function evaluationJob(fields: Omit<EvaluationJob, 'version' | 'kind'>): 
 export function parseEvaluationJob(value: unknown): EvaluationJob {
   const job = value as Partial<EvaluationJob>;
   const describe = () => JSON.stringify(value)?.slice(0, 200);
-  for (const key of ['model', 'data'] as const) {
-    const file = job[key];
+  if (!Array.isArray(job.models) || job.models.length === 0)
+    throw new JobFormatError(`job ${describe()}: models must be a list of one or more absolute paths`);
+  for (const [key, file] of [...job.models.map((model) => ['models', model] as const), ['data', job.data] as const]) {
     if (typeof file !== 'string' || !path.isAbsolute(file))
-      throw new JobFormatError(`job ${describe()}: ${key} must be an absolute path, got ${JSON.stringify(file)}`);
+      throw new JobFormatError(`job ${describe()}: ${key} must hold absolute paths, got ${JSON.stringify(file)}`);
   }
   if (typeof job.format !== 'string') throw new JobFormatError(`job ${describe()}: no format`);
   if (!Number.isInteger(job.index) || (job.index as number) < 0)

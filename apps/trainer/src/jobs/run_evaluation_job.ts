@@ -9,6 +9,7 @@ import { checkAllowedPath } from './allowed_roots.js';
 import type { EvaluationJob } from './evaluation_job.js';
 import { JobRefusedError } from './job_errors.js';
 import { createModelCache } from './model_cache.js';
+import { ensembleNetwork } from '../prediction/model_ensemble.js';
 
 export interface EvaluationJobResult {
   /** The sample's id in its data set (its file's stem). */
@@ -19,7 +20,8 @@ export interface EvaluationJobResult {
 
 /**
  * Measures one sample as `unet eval` does in its loop (the same data set options, the same
- * segmentImage call, a measure accumulator of one image) and returns the accumulator's state.
+ * segmentImage call on the same model or ensemble, a measure accumulator of one image) and
+ * returns the accumulator's state.
  * Data sets and models are loaded once per worker.
  */
 export function createEvaluationJobHandler(context: { allowedRoots?: readonly string[] } = {}) {
@@ -27,11 +29,23 @@ export function createEvaluationJobHandler(context: { allowedRoots?: readonly st
   const datasets = new Map<string, Promise<Dataset>>();
   const handler = async (job: EvaluationJob): Promise<EvaluationJobResult> => {
     if (context.allowedRoots !== undefined) {
-      checkAllowedPath(job.model, context.allowedRoots, 'model');
+      for (const model of job.models) checkAllowedPath(model, context.allowedRoots, 'model');
       checkAllowedPath(job.data, context.allowedRoots, 'data');
     }
-    const model = await models.get(job.model);
-    const labels = modelMetadata(model, job.model);
+    const members = [];
+    for (const folder of job.models) {
+      const member = await models.get(folder);
+      members.push({ folder, model: member, labels: modelMetadata(member, folder) });
+    }
+    const { model, labels } = members[0]!;
+    let network: ReturnType<typeof ensembleNetwork>;
+    try {
+      // The same members and checks as unet eval --model A,B in one process; the first model's metadata.
+      network = ensembleNetwork(members, job.options);
+    } catch (error) {
+      if (error instanceof UsageError) throw new JobRefusedError(`model ${job.models.join(', ')}: ${error.message}`);
+      throw error;
+    }
     const key = JSON.stringify([job.data, job.format, job.split, labels.labelValues]);
     let dataset = datasets.get(key);
     if (dataset === undefined) {
@@ -56,7 +70,7 @@ export function createEvaluationJobHandler(context: { allowedRoots?: readonly st
     if (job.index >= loaded.size) throw new JobRefusedError(`data ${job.data}: sample ${job.index} is beyond its ${loaded.size} samples`);
     const sample = await loaded.get(job.index);
     const { options } = job;
-    const result = await segmentImage(model, sample.image, {
+    const result = await segmentImage(network, sample.image, {
       ...(options.outputTileSize === undefined ? {} : { outputTileSize: options.outputTileSize }),
       ...(options.contextMargin === undefined ? {} : { contextMargin: options.contextMargin }),
       blend: options.blend,

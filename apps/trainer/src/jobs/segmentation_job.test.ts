@@ -22,7 +22,7 @@ describe('segmentationJob', () => {
 describe('parseSegmentationJob', () => {
   const job = segmentationJob('/data/a.png', '/models/m', '/out/a.png', options);
   it.each([
-    ['a job of another version', { ...job, version: 1 }, /version 1, this worker runs version 2/],
+    ['a job of another version', { ...job, version: 1 }, /version 1, this worker runs version 3/],
     ['a job of one model (version 1)', { ...job, models: undefined, model: '/models/m' }, /models must be a list of absolute paths/],
     ['an empty list of models', { ...job, models: [] }, /models must be a list of absolute paths, got \[\]/],
     ['a relative model', { ...job, models: ['/models/m', 'fold-1'] }, /models must be a list of absolute paths/],

@@ -7,8 +7,9 @@ import { JobFormatError } from './job_errors.js';
  * The version of the job's JSON; a worker refuses jobs of another version rather than guess.
  * 2: a segmentation job names a list of models (an ensemble), so that a worker of version 1,
  * which would read one model and ignore the rest, refuses it instead.
+ * 3: an evaluation job names a list of models too (`models`, in place of `model`).
  */
-export const SEGMENTATION_JOB_VERSION = 2;
+export const SEGMENTATION_JOB_VERSION = 3;
 
 /** How one image is segmented: the flags of `unet predict`, as data. */
 export interface SegmentationJobOptions {

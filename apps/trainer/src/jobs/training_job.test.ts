@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trainDefaults } from '../options/train_options.js';
 import { JobFormatError } from './job_errors.js';
+import { SEGMENTATION_JOB_VERSION } from './segmentation_job.js';
 import { parseTrainingJob, trainingJob } from './training_job.js';
 import { jobInput, parseJob } from './unet_job.js';
 
@@ -25,7 +26,7 @@ describe('trainingJob', () => {
     ['a fold out of range', { ...options, out: '/runs', data: '/data', fold: 3 }, /options.fold one from 0 to folds - 1/],
     ['no folds', { ...options, out: '/runs', data: '/data', folds: undefined }, /options.folds must be a whole number >= 2/],
   ])('refuses %s with a JobFormatError', (_, jobOptions, message) => {
-    const job = { version: 2, kind: 'train', options: jobOptions };
+    const job = { version: SEGMENTATION_JOB_VERSION, kind: 'train', options: jobOptions };
     expect(() => parseTrainingJob(job)).toThrow(JobFormatError);
     expect(() => parseTrainingJob(job)).toThrow(message);
   });
