@@ -11,6 +11,8 @@
 #include <vector>
 #include <cstdint>
 
+#include <omp.h>
+
 namespace unet_native {
 
 namespace {
@@ -21,22 +23,36 @@ int64_t batchNormRows(const Floats& x, const Floats& gamma, const char* kernel) 
   return int64_t(x.length / gamma.length);
 }
 
+// The threads a reduction over `rows` rows of `channels` uses: all of them when it is large.
+int reductionThreads(int64_t rows, int64_t channels) { return rows * channels > 32768 ? omp_get_max_threads() : 1; }
+
+// Adds the threads' partial sums (partial[thread * channels + c]) into sums, in thread order:
+// with schedule(static) each thread's rows are fixed by the thread count, so the result is the
+// same on every run (an omp critical section adds them in the order threads finish, which
+// changed the last bits of the statistics from run to run).
+template <typename Value>
+void addInThreadOrder(const std::vector<Value>& partial, int threads, int64_t channels, double* sums) {
+  for (int thread = 0; thread < threads; thread++) {
+    for (int64_t c = 0; c < channels; c++) sums[c] += double(partial[size_t(thread) * channels + c]);
+  }
+}
+
 // Per-channel sums of f(row, c) over the rows of an [rows, channels] array, in double, one
 // partial sum per thread, as sumRows adds (so that a kernel built on it rounds like the ops).
 template <typename Term>
 UNET_VECTOR_CLONES std::vector<double> channelSums(int64_t rows, int64_t channels, Term term) {
   std::vector<double> sums(channels, 0.0);
-#pragma omp parallel if (rows * channels > 32768)
+  const int threads = reductionThreads(rows, channels);
+  std::vector<double> partial(size_t(threads) * channels, 0.0);
+#pragma omp parallel num_threads(threads)
   {
-    std::vector<double> local(channels, 0.0);
-    double* __restrict mine = local.data();
+    double* __restrict mine = partial.data() + size_t(omp_get_thread_num()) * channels;
 #pragma omp for schedule(static)
     for (int64_t row = 0; row < rows; row++) {
       for (int64_t c = 0; c < channels; c++) mine[c] += term(row * channels + c, c);
     }
-#pragma omp critical
-    for (int64_t c = 0; c < channels; c++) sums[c] += mine[c];
   }
+  addInThreadOrder(partial, threads, channels, sums.data());
   return sums;
 }
 
@@ -110,12 +126,15 @@ namespace {
 template <bool Masked>
 UNET_VECTOR_CLONES void batchNormGradSums(const float* __restrict dy, const float* __restrict x, const float* __restrict y,
                        const float* __restrict mean, int64_t rows, int64_t channels, double* s1, double* s2) {
-#pragma omp parallel if (rows * channels > 32768)
+  const int threads = reductionThreads(rows, channels);
+  std::vector<double> partial1(size_t(threads) * channels, 0.0), partial2(size_t(threads) * channels, 0.0);
+#pragma omp parallel num_threads(threads)
   {
     // Float sums over blocks of 64 rows, carried into double: the sums differ from the ops'
     // all-double ones in their last bits only, and they scale dx, never flip a pixel.
     std::vector<float> block1(channels, 0.0f), block2(channels, 0.0f);
-    std::vector<double> local1(channels, 0.0), local2(channels, 0.0);
+    double* __restrict local1 = partial1.data() + size_t(omp_get_thread_num()) * channels;
+    double* __restrict local2 = partial2.data() + size_t(omp_get_thread_num()) * channels;
     float* __restrict sum1 = block1.data();
     float* __restrict sum2 = block2.data();
     int64_t inBlock = 0;
@@ -139,12 +158,13 @@ UNET_VECTOR_CLONES void batchNormGradSums(const float* __restrict dy, const floa
         inBlock = 0;
       }
     }
-#pragma omp critical
     for (int64_t c = 0; c < channels; c++) {
-      s1[c] += local1[c] + sum1[c];
-      s2[c] += local2[c] + sum2[c];
+      local1[c] += sum1[c];
+      local2[c] += sum2[c];
     }
   }
+  addInThreadOrder(partial1, threads, channels, s1);
+  addInThreadOrder(partial2, threads, channels, s2);
 }
 
 template <bool Masked>

@@ -23,5 +23,6 @@ napi_value Slice(napi_env env, napi_callback_info info);
 napi_value ConcatRows(napi_env env, napi_callback_info info);
 napi_value Pad(napi_env env, napi_callback_info info);
 napi_value Tile(napi_env env, napi_callback_info info);
+napi_value UpConvolutionConcat(napi_env env, napi_callback_info info);
 
 }  // namespace unet_native

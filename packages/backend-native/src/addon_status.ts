@@ -49,6 +49,14 @@ export interface NativeAddon {
   slice(x: Float32Array, params: Int32Array, out: Float32Array): void;
   pad(x: Float32Array, params: Int32Array, value: number, out: Float32Array): void;
   concatRows(parts: Float32Array[], params: Int32Array, out: Float32Array): void;
+  upConvolutionConcat(
+    x: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array,
+    skip: Float32Array,
+    params: Int32Array,
+    out: Float32Array,
+  ): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;
   /** oneDNN's version, e.g. '2.6.3'. */

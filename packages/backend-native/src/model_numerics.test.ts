@@ -95,4 +95,31 @@ describe.skipIf(!status.available)('the U-Net on native and on cpu', () => {
     optimizer.dispose();
     model.dispose();
   });
+
+  // Inference folds batch norm into the convolutions and runs the up-convolutions beside their
+  // skips as one kernel on native; on cpu the fold runs as tfjs's ops. Moving statistics away
+  // from their initial (0, 1) make the fold matter.
+  function inference(backend: string, build: () => UNet, inputShape: [number, number, number, number]): Float32Array {
+    tf.setBackend(backend);
+    const model = build();
+    for (const { name, variable } of model.namedWeights()) {
+      if (name.endsWith('moving_mean') || name.endsWith('beta')) variable.assign(tf.randomUniform(variable.shape, -0.5, 0.5, 'float32', 1));
+      if (name.endsWith('moving_variance') || name.endsWith('gamma'))
+        variable.assign(tf.randomUniform(variable.shape, 0.5, 2, 'float32', 2));
+    }
+    const output = tf.tidy(() => model.apply(tf.randomUniform(inputShape, 0, 1, 'float32', 5) as tf.Tensor4D).dataSync() as Float32Array);
+    model.dispose();
+    return output;
+  }
+
+  it('small and narrowed paper presets: the same inference output (max abs diff <= 1e-4)', () => {
+    const small = () => createUNet(presetConfig('small', { seed: 6 }));
+    expect(maxAbsoluteDifference(inference('native', small, [2, 64, 64, 1]), inference('cpu', small, [2, 64, 64, 1]))).toBeLessThanOrEqual(
+      1e-4,
+    );
+    const paper = () => createUNet(presetConfig('paper', { seed: 7, baseChannels: 4 }));
+    expect(
+      maxAbsoluteDifference(inference('native', paper, [1, 188, 188, 1]), inference('cpu', paper, [1, 188, 188, 1])),
+    ).toBeLessThanOrEqual(1e-4);
+  });
 });

@@ -19,6 +19,7 @@ import { splitVConfig } from './kernels/split_v.js';
 import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
 import { unaryConfigs } from './kernels/unary.js';
+import { upConvolutionConcatConfig } from './kernels/up_convolution_concat.js';
 import { NativeBackend } from './native_backend.js';
 
 /** The backend's name in tfjs: tf.setBackend('native'). */
@@ -52,6 +53,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   sliceConfig,
   concatConfig,
   padConfig,
+  upConvolutionConcatConfig,
 ];
 
 /**

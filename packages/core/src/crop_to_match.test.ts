@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeWithBackends, expectTensorsClose } from '@unet/test-utils';
-import { expect, it } from 'vitest';
-import { CropSizeError, centreCrop, cropToMatch } from './crop_to_match.js';
+import { describe, expect, it } from 'vitest';
+import { CropSizeError, centreCrop, centreCropWindow, cropToMatch } from './crop_to_match.js';
 
 describeWithBackends('centreCrop', () => {
   it('cuts the centre window of a hand-written 5x4 image, dropping the odd row at the bottom', () => {
@@ -67,5 +67,17 @@ describeWithBackends('cropToMatch', () => {
     expectTensorsClose(cropped, { shape: [1, 1, 1, 1], values: [11] });
     expect(() => cropToMatch(reference, x)).toThrow(CropSizeError);
     tf.dispose([x, reference, cropped]);
+  });
+});
+
+describe('centreCropWindow', () => {
+  it("gives the paper's first skip offset (568 to 392: 88) and drops an odd pixel at the bottom and right", () => {
+    expect(centreCropWindow(568, 568, 392, 392)).toEqual({ top: 88, left: 88 });
+    expect(centreCropWindow(5, 4, 2, 3)).toEqual({ top: 1, left: 0 });
+    expect(centreCropWindow(8, 8, 8, 8)).toEqual({ top: 0, left: 0 });
+  });
+
+  it('refuses a window larger than the image', () => {
+    expect(() => centreCropWindow(4, 4, 5, 4)).toThrow(CropSizeError);
   });
 });

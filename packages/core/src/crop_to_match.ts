@@ -26,13 +26,21 @@ export class CropSizeError extends Error {
  */
 export function centreCrop(x: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
   const [batch, sourceHeight, sourceWidth, channels] = x.shape;
-  checkCropSize('height', height, sourceHeight);
-  checkCropSize('width', width, sourceWidth);
+  const { top, left } = centreCropWindow(sourceHeight, sourceWidth, height, width);
   // A clone, not x itself, so that the caller may dispose the result and x independently.
   if (height === sourceHeight && width === sourceWidth) return tf.clone(x);
-  const top = Math.floor((sourceHeight - height) / 2);
-  const left = Math.floor((sourceWidth - width) / 2);
   return tf.slice(x, [0, top, left, 0], [batch, height, width, channels]);
+}
+
+/**
+ * Where the centre `height` x `width` window of a `sourceHeight` x `sourceWidth` image starts
+ * (the offsets `centreCrop` cuts at), for a kernel that reads the window in place; throws
+ * CropSizeError as centreCrop does.
+ */
+export function centreCropWindow(sourceHeight: number, sourceWidth: number, height: number, width: number): { top: number; left: number } {
+  checkCropSize('height', height, sourceHeight);
+  checkCropSize('width', width, sourceWidth);
+  return { top: Math.floor((sourceHeight - height) / 2), left: Math.floor((sourceWidth - width) / 2) };
 }
 
 /**

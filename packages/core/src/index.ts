@@ -13,7 +13,7 @@ export {
   outputSize,
   validInputSize,
 } from './network_size.js';
-export { CropSizeError, centreCrop, cropToMatch } from './crop_to_match.js';
+export { CropSizeError, centreCrop, centreCropWindow, cropToMatch } from './crop_to_match.js';
 export {
   type MirrorPads,
   type PixelArray,

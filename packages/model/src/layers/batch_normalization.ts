@@ -45,6 +45,18 @@ export class BatchNormalization {
     return (options.relu ? this.normaliseWithRelu : this.normalise)(x, this.gamma, this.beta);
   }
 
+  /**
+   * Inference-mode batch norm as a per-channel affine map: normalised x = x * scale + shift, with
+   * scale = gamma / sqrt(movingVariance + epsilon) and shift = beta - movingMean * scale. A
+   * convolution before it folds the two into its kernel and bias
+   * (ConvolutionLayer.applyScaledWithRelu), so that inference runs conv, batch norm and ReLU as
+   * one convolution.
+   */
+  inferenceScaleShift(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    const scale = tf.div(this.gamma, tf.sqrt(tf.add(this.movingVariance, epsilon))) as tf.Tensor1D;
+    return { scale, shift: tf.sub(this.beta, tf.mul(this.movingMean, scale)) as tf.Tensor1D };
+  }
+
   private updateMovingStatistics(mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
     tf.tidy(() => {
       const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;

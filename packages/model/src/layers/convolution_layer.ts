@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BuildContext } from './build_context.js';
 import { convolve } from './convolution.js';
 import { canFuseConvolutionBiasRelu, convolveBiasRelu } from './fused_convolution.js';
+import { recordingGradients } from './gradient_recording.js';
 
 /** A stride-1 square convolution with an optional bias; He-initialised, bias zero. */
 export class ConvolutionLayer {
@@ -26,6 +27,10 @@ export class ConvolutionLayer {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.bias !== undefined && !recordingGradients()) {
+      // With no gradient recorded the bias goes into the convolution (one array written, not two).
+      return tf.fused.conv2d({ x, filter: this.kernel as tf.Tensor4D, strides: 1, pad: this.padding, bias: this.bias });
+    }
     const convolved = convolve(x, this.kernel as tf.Tensor4D, this.padding);
     return this.bias === undefined ? convolved : tf.add(convolved, this.bias);
   }
@@ -36,7 +41,29 @@ export class ConvolutionLayer {
    * has no Conv2DBackpropFilter) the portable convolution.
    */
   applyWithRelu(x: tf.Tensor4D): tf.Tensor4D {
+    if (this.bias !== undefined && !recordingGradients()) {
+      // No gradient: tf.fused.conv2d fuses on every backend (wasm included).
+      return tf.fused.conv2d({ x, filter: this.kernel as tf.Tensor4D, strides: 1, pad: this.padding, bias: this.bias, activation: 'relu' });
+    }
     if (this.bias === undefined || !canFuseConvolutionBiasRelu()) return tf.relu(this.apply(x));
     return convolveBiasRelu(x, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, this.padding);
+  }
+
+  /**
+   * relu((convolution + bias) * scale + shift), scale and shift per output channel, as one
+   * tf.fused.conv2d whose kernel is the kernel times scale and whose bias is bias * scale +
+   * shift: inference-mode batch norm (BatchNormalization.inferenceScaleShift) and ReLU folded
+   * into the convolution, so that the block writes one activation instead of three. tfjs gives
+   * fused ops no gradient of their own (it runs them unfused under the tape), so callers use
+   * this only when no gradient is recorded. The folded kernel is made afresh on each call (one
+   * pass over the weights, against one per output pixel in the convolution) rather than kept
+   * beside the weights, which would double their memory.
+   */
+  applyScaledWithRelu(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const kernel = tf.mul(this.kernel, scale) as tf.Tensor4D; // scale broadcasts over outChannels, the last axis
+      const bias = this.bias === undefined ? shift : tf.add(tf.mul(this.bias, scale), shift);
+      return tf.fused.conv2d({ x, filter: kernel, strides: 1, pad: this.padding, bias, activation: 'relu' });
+    });
   }
 }

@@ -1,8 +1,9 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { UNetConfig } from '../config.js';
 import { BatchNormalization } from './batch_normalization.js';
 import type { BuildContext } from './build_context.js';
 import { ConvolutionLayer } from './convolution_layer.js';
+import { recordingGradients } from './gradient_recording.js';
 
 /**
  * Two 3x3 convolutions, each followed by (batch norm and) ReLU: the unit of every level of the
@@ -22,11 +23,25 @@ export class DoubleConvolution {
     }
   }
 
+  /**
+   * In inference with no gradient recorded, each conv, batch norm, ReLU runs as one convolution
+   * with the batch norm folded into it (ConvolutionLayer.applyScaledWithRelu); the result is the
+   * same up to float rounding. Training, and inference under a gradient, run the three steps.
+   */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    const fold = !training && !recordingGradients();
     let y = x;
     for (const [index, convolution] of this.convolutions.entries()) {
       const normalization = this.normalizations[index];
-      y = normalization === undefined ? convolution.applyWithRelu(y) : normalization.apply(convolution.apply(y), training, { relu: true });
+      if (normalization === undefined) {
+        y = convolution.applyWithRelu(y);
+      } else if (fold) {
+        const { scale, shift } = normalization.inferenceScaleShift();
+        y = convolution.applyScaledWithRelu(y, scale, shift);
+        tf.dispose([scale, shift]);
+      } else {
+        y = normalization.apply(convolution.apply(y), training, { relu: true });
+      }
     }
     return y;
   }

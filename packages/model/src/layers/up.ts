@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { cropToMatch } from '@unet/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { UNetConfig } from '../config.js';
 import { BilinearUpSampling } from './bilinear_up_sampling.js';
 import type { BuildContext } from './build_context.js';
 import { DoubleConvolution } from './double_convolution.js';
+import { concatenateWithSkip } from './skip_concatenation.js';
 import { UpConvolution } from './up_convolution.js';
 
 /**
@@ -25,8 +25,10 @@ export class Up {
   }
 
   apply(x: tf.Tensor4D, skip: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const upsampled = this.upSampling.apply(x);
-    const croppedSkip = cropToMatch(skip, upsampled);
-    return this.convolutions.apply(tf.concat([croppedSkip, upsampled], 3), training);
+    const concatenated =
+      this.upSampling instanceof UpConvolution
+        ? this.upSampling.applyBesideSkip(x, skip)
+        : concatenateWithSkip(skip, this.upSampling.apply(x));
+    return this.convolutions.apply(concatenated, training);
   }
 }

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { centreCropWindow } from '@unet/core';
 import type { BuildContext } from './build_context.js';
+import { recordingGradients } from './gradient_recording.js';
+import { concatenateWithSkip } from './skip_concatenation.js';
+import { UP_CONVOLUTION_CONCAT_KERNEL } from './up_convolution_kernels.js';
 
 /**
  * The paper's 2x2 up-convolution: a transposed convolution with a 2x2 kernel and stride 2 that
@@ -39,4 +43,30 @@ export class UpConvolution {
     const upsampled = tf.reshape(shuffled, [batch, 2 * height, 2 * width, this.outChannels]);
     return tf.add(upsampled, this.bias);
   }
+
+  /**
+   * [skip centre-cropped to the output's size, this up-convolution of x] along channels: what
+   * `concatenateWithSkip(skip, this.apply(x))` gives. Where the backend registers
+   * UP_CONVOLUTION_CONCAT_KERNEL and no gradient is recorded, one kernel writes the
+   * up-convolution straight beside the skip's window, where the ops write the products, their
+   * pixel shuffle, the bias sum, the cropped skip and the concatenation as five arrays.
+   *
+   * @param x // [batch, height, width, inChannels]
+   * @param skip // [batch, skipHeight, skipWidth, skipChannels], at least 2 height x 2 width
+   * @returns // [batch, 2 height, 2 width, skipChannels + outChannels]
+   */
+  applyBesideSkip(x: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D {
+    if (recordingGradients() || !hasUpConvolutionConcatKernel()) return tf.tidy(() => concatenateWithSkip(skip, this.apply(x)));
+    const [, height, width] = x.shape;
+    const { top, left } = centreCropWindow(skip.shape[1], skip.shape[2], 2 * height, 2 * width);
+    return tf.engine().runKernel(UP_CONVOLUTION_CONCAT_KERNEL, { x, kernel: this.kernel, bias: this.bias, skip }, {
+      top,
+      left,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+  }
+}
+
+/** Whether the current backend registers UP_CONVOLUTION_CONCAT_KERNEL (up_convolution_kernels.ts). */
+export function hasUpConvolutionConcatKernel(): boolean {
+  return tf.getKernel(UP_CONVOLUTION_CONCAT_KERNEL, tf.getBackend()) !== undefined;
 }

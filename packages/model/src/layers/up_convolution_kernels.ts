@@ -1,0 +1,16 @@
+/**
+ * A kernel a backend may register to run the expanding path's 2x2 stride-2 up-convolution and
+ * the crop and concatenation of its skip connection as one: `UpConvolution.applyBesideSkip`
+ * uses it where the current backend has it and no gradient is recorded (it has no gradient),
+ * and tfjs-core ops elsewhere, with the same result up to float rounding.
+ * @unet/backend-native registers it.
+ *
+ * UnetUpConvolutionConcat: inputs { x [batch, height, width, inChannels], kernel [2, 2,
+ *   outChannels, inChannels] (tf.conv2dTranspose's layout, as UpConvolution stores it), bias
+ *   [outChannels], skip [batch, skipHeight, skipWidth, skipChannels] }, attrs { top, left }
+ *   (where the skip's window starts, `centreCropWindow` of @unet/core); output [batch,
+ *   2 height, 2 width, skipChannels + outChannels], float32: channels [0, skipChannels) are
+ *   skip[b, top + y, left + x, :], the others the up-convolution
+ *   y[b, 2i + p, 2j + q, o] = bias[o] + sum over c of x[b, i, j, c] kernel[p, q, o, c].
+ */
+export const UP_CONVOLUTION_CONCAT_KERNEL = 'UnetUpConvolutionConcat';
