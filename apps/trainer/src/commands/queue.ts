@@ -11,7 +11,7 @@ Usage: unet queue status|retry-failed|clean --queue redis://HOST:PORT/DB [--all]
   status        waiting, active, retrying, done and failed jobs, and each failure's reason
   retry-failed  moves the failed jobs back to waiting, for a fresh set of attempts
   clean         removes the records of done and failed jobs (their files stay); with --all,
-                also of the waiting and retrying ones
+                also of the waiting and retrying ones (a huge image's waiting assembly too)
 `;
 
 const actions = ['status', 'retry-failed', 'clean'] as const;

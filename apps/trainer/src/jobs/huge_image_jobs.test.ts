@@ -90,5 +90,12 @@ describe('unet predict --queue on an image taller than --rows-per-job', () => {
     expect(detached.code, detached.stderr).toBe(0);
     const status = await unet(['queue', 'status', '--queue', server.url]);
     expect(status.stdout).toMatch(/5 waiting, 0 active, 5 done, 0 failed/);
+
+    // clean --all removes the waiting assembly too, not only its parts: nothing is left.
+    const cleaned = await unet(['queue', 'clean', '--all', '--queue', server.url]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toMatch(/removed 10 job record\(s\)/);
+    const after = await unet(['queue', 'status', '--queue', server.url]);
+    expect(after.stdout).toMatch(/: 0 waiting, 0 active, 0 done, 0 failed$/m);
   }, 120_000);
 });

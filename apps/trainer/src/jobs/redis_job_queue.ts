@@ -132,18 +132,48 @@ export class RedisJobQueue {
     return failed;
   }
 
-  /** Removes the records of done and failed jobs (not their files); with `all`, also waiting and delayed ones. Returns how many. */
+  /**
+   * Removes the records of done and failed jobs (not their files); with `all`, also waiting and
+   * delayed ones, and the assemblies of huge images that wait for their parts. Returns how many
+   * records went (counted before and after: a job that ends meanwhile adds one of its own).
+   */
   async clean(all = false): Promise<number> {
-    let removed = 0;
+    const before = await this.records();
     const states = all ? (['completed', 'failed', 'wait', 'delayed', 'prioritized'] as const) : (['completed', 'failed'] as const);
     for (const state of states) {
-      for (;;) {
-        const ids = await this.queue.clean(0, 10_000, state);
-        removed += ids.length;
-        if (ids.length === 0) break;
+      while ((await this.queue.clean(0, 10_000, state)).length > 0);
+    }
+    if (all) await this.removeWaitingAssemblies();
+    return Math.max(0, before - (await this.records()));
+  }
+
+  /** The records of jobs that are not running. */
+  private async records(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'delayed', 'completed', 'failed');
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+
+  /**
+   * A huge image's assembly waits for its parts in BullMQ's 'waiting-children', a state that
+   * Queue.clean does not take: each is removed by its id, with what is left of its parts. One
+   * whose part a worker is running (locked) is left to finish.
+   */
+  private async removeWaitingAssemblies(): Promise<void> {
+    const left = new Set<string>();
+    for (;;) {
+      const parents = (await this.queue.getJobs(['waiting-children'], 0, 999)).filter(
+        (job): job is Job => job !== undefined && job !== null && !left.has(String(job.id)),
+      );
+      if (parents.length === 0) return;
+      for (const parent of parents) {
+        const id = String(parent.id);
+        try {
+          if ((await this.queue.remove(id, { removeChildren: true })) !== 1) left.add(id);
+        } catch {
+          left.add(id);
+        }
       }
     }
-    return removed;
   }
 
   /** Resolves once Redis answers; a RedisUnreachableError after `timeoutMs` (a wrong URL, no server), since commands otherwise wait for it forever. */
