@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core/register-gradients';
 import { createUNet, presetConfig, type UNet } from '@unet/model';
+import { weightedCrossEntropy } from '@unet/train';
 import { describeWithBackends, maxAbsoluteDifference } from '@unet/test-utils';
 import { expect, it } from 'vitest';
 // By the package's own name, so that this is the instance test-utils registered (its dist).
@@ -47,13 +48,11 @@ function worstRelativeDifference(actual: Result, expected: Result): { output: nu
   };
 }
 
-function trainingStep(model: UNet, optimizer: tf.Optimizer, input: tf.Tensor4D, labels: tf.Tensor): void {
+type Loss = (logits: tf.Tensor4D) => tf.Scalar;
+
+function trainingStep(model: UNet, optimizer: tf.Optimizer, input: tf.Tensor4D, loss: Loss): void {
   tf.tidy(() => {
-    optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
-      false,
-      model.trainableVariables,
-    );
+    optimizer.minimize(() => loss(model.apply(input, { training: true })), false, model.trainableVariables);
   });
 }
 
@@ -88,17 +87,28 @@ describeWithBackends(
       const model = createUNet(presetConfig('small', { seed: 5, baseChannels: 4 }));
       const optimizer = tf.train.adam(1e-3);
       const input = tf.randomUniform([1, 16, 16, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const labels = tf.oneHot(tf.randomUniform([1, 16, 16], 0, 2, 'int32', 8) as tf.Tensor3D, 2);
-      trainingStep(model, optimizer, input, labels);
+      const classIds = tf.randomUniform([1, 16, 16], 0, 2, 'int32', 8) as tf.Tensor3D;
+      const labels = tf.oneHot(classIds, 2);
+      const weights = tf.randomUniform([1, 16, 16], 1, 10, 'float32', 9) as tf.Tensor3D;
+      const plainLoss: Loss = (logits) => tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+      // The loss that fit trains with: @unet/train's, with a weight map (our kernels run it).
+      const weightedLoss: Loss = (logits) => weightedCrossEntropy(logits, { labels: classIds, weights });
+      trainingStep(model, optimizer, input, plainLoss);
       const before = tf.memory().numTensors;
-      const count = countDispatches(() => trainingStep(model, optimizer, input, labels));
-      trainingStep(model, optimizer, input, labels);
+      const count = countDispatches(() => trainingStep(model, optimizer, input, plainLoss));
+      trainingStep(model, optimizer, input, plainLoss);
+      const weightedCount = countDispatches(() => trainingStep(model, optimizer, input, weightedLoss));
       expect(tf.memory().numTensors).toBe(before);
-      // The same step on tfjs-backend-webgpu's own kernels, for the record.
+      // The same steps on tfjs-backend-webgpu's own kernels (and tfjs-core's ops for the loss), for the record.
       unregisterWebGPUKernels();
-      const tfjsCount = countDispatches(() => trainingStep(model, optimizer, input, labels));
+      const tfjsCount = countDispatches(() => trainingStep(model, optimizer, input, plainLoss));
+      const tfjsWeightedCount = countDispatches(() => trainingStep(model, optimizer, input, weightedLoss));
       registerWebGPUKernels();
-      if (process.env.UNET_REPORT_DISPATCHES === '1') console.log(JSON.stringify({ ours: count, tfjs: tfjsCount }));
+      if (process.env.UNET_REPORT_DISPATCHES === '1') {
+        console.log(JSON.stringify({ ours: count, tfjs: tfjsCount }));
+        console.log(JSON.stringify({ loss: 'weightedCrossEntropy', ours: weightedCount, tfjs: tfjsWeightedCount }));
+      }
+      expect(weightedCount.byProgram.map(([name]) => name)).toContain('CrossEntropyGradientProgram');
       const programs = (counted: DispatchCount) => counted.byProgram.map(([name]) => name);
       expect(programs(count)).not.toContain('Conv2DDerFilterProgram');
       // Every convolution of the step, forward and backward, runs ours.
@@ -108,7 +118,7 @@ describeWithBackends(
       expect(programs(tfjsCount)).not.toContain('FilterGradientProgram');
       expect(programs(tfjsCount)).not.toContain('ConvolutionProgram');
       await model.trainableVariables[0].data();
-      tf.dispose([input, labels]);
+      tf.dispose([input, labels, classIds, weights]);
       optimizer.dispose();
       model.dispose();
     });

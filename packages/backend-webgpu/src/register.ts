@@ -4,6 +4,7 @@ import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './kernels/
 import { conv2dBackpropInputConfig } from './kernels/conv2d_backprop_input.js';
 import { conv2dConfig } from './kernels/conv2d.js';
 import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
+import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './kernels/weighted_cross_entropy.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
@@ -14,6 +15,8 @@ export const webgpuKernels: readonly tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
+  weightedCrossEntropyConfig,
+  weightedCrossEntropyGradConfig,
 ];
 
 /**

@@ -13,6 +13,7 @@ export {
   weightedCrossEntropy,
   weightedCrossEntropyLoss,
 } from './losses/weighted_cross_entropy.js';
+export { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL } from './losses/cross_entropy_kernels.js';
 export { binaryCrossEntropyLoss, binaryCrossEntropyWithLogits } from './losses/binary_cross_entropy.js';
 export { type SoftDiceOptions, softDice, softDiceLoss } from './losses/soft_dice.js';
 export { type WeightedLossTerm, combineLosses } from './losses/combined_loss.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL } from './cross_entropy_kernels.js';
 import {
   type LossFunction,
   type LossTarget,
@@ -31,6 +32,8 @@ export interface CrossEntropyOptions {
  * The paper's energy (Ronneberger et al. 2015, eq. 1): softmax over the classes, then
  * -sum_x w(x) log p_{l(x)}(x), divided as `normalization` says, over the pixels whose label is
  * not `ignoreLabel`. Labels must otherwise lie in [0, classes) (fit checks each batch).
+ * A backend that registers the kernels of cross_entropy_kernels.ts runs it (and its gradient)
+ * in a few dispatches; elsewhere tfjs-core ops do it.
  *
  * @param logits // [batch, height, width, classes]
  * @returns a scalar; 0 when every pixel is ignored
@@ -39,6 +42,7 @@ export function weightedCrossEntropy(logits: tf.Tensor4D, target: LossTarget, op
   checkLossArguments('weightedCrossEntropy', logits, target);
   const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
   const normalization = options.normalization ?? 'weights';
+  if (hasCrossEntropyKernels()) return fusedWeightedCrossEntropy(logits, target, ignoreLabel, normalization);
   return tf.tidy(() => {
     const classes = logits.shape[3];
     const valid = validPixels(target.labels, ignoreLabel);
@@ -50,6 +54,49 @@ export function weightedCrossEntropy(logits: tf.Tensor4D, target: LossTarget, op
     const negativeLogLikelihood = tf.neg(tf.sum(tf.mul(oneHot, logProbabilities), -1));
     return weightedPixelMean(negativeLogLikelihood as tf.Tensor3D, valid, target.weights, normalization);
   });
+}
+
+/** Whether the current backend registers both kernels of cross_entropy_kernels.ts. */
+function hasCrossEntropyKernels(): boolean {
+  const backend = tf.getBackend();
+  return (
+    tf.getKernel(WEIGHTED_CROSS_ENTROPY_KERNEL, backend) !== undefined &&
+    tf.getKernel(WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, backend) !== undefined
+  );
+}
+
+// The kernels' op: the gradient reaches the logits only (labels and weights are data).
+function fusedWeightedCrossEntropy(
+  logits: tf.Tensor4D,
+  target: LossTarget,
+  ignoreLabel: number | null,
+  normalization: LossNormalization,
+): tf.Scalar {
+  const attrs = { ignoreLabel: ignoreLabel ?? 0, ignores: ignoreLabel !== null, normalization } as unknown as tf.NamedAttrMap;
+  const data: tf.NamedTensorMap = { labels: target.labels };
+  if (target.weights !== undefined) data.weights = target.weights;
+  const op = tf.customGrad((...args) => {
+    const [input, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    const [loss, denominator] = tf.engine().runKernel(WEIGHTED_CROSS_ENTROPY_KERNEL, { logits: input, ...data }, attrs) as [
+      tf.Scalar,
+      tf.Scalar,
+    ];
+    save([input, denominator]);
+    return {
+      value: loss,
+      gradFunc: (dy, saved) => {
+        const [savedLogits, savedDenominator] = saved as [tf.Tensor4D, tf.Scalar];
+        return tf
+          .engine()
+          .runKernel(
+            WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL,
+            { dy: dy as tf.Scalar, logits: savedLogits, ...data, denominator: savedDenominator },
+            attrs,
+          ) as tf.Tensor4D;
+      },
+    };
+  }) as unknown as (logits: tf.Tensor4D) => tf.Scalar;
+  return op(logits);
 }
 
 /** weightedCrossEntropy as a LossFunction for fit. */
