@@ -23,7 +23,7 @@ export interface InProcessRunResult<Result> {
  */
 export async function runInProcess<Job extends { input: string }, Result>(
   jobs: readonly Job[],
-  handler: (job: Job) => Promise<Result>,
+  handler: (job: Job, run: { startedBefore: boolean }) => Promise<Result>,
   options: InProcessRunOptions = {},
 ): Promise<InProcessRunResult<Result>> {
   const concurrency = options.concurrency ?? 1;
@@ -42,7 +42,7 @@ export async function runInProcess<Job extends { input: string }, Result>(
     const job = jobs[index]!;
     for (let attempt = 1; ; attempt++) {
       try {
-        results[index] = await handler(job);
+        results[index] = await handler(job, { startedBefore: attempt > 1 });
         counts.done++;
         return;
       } catch (error) {

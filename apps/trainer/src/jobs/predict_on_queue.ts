@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { InstanceMethod } from '@unet/core';
+import { removeStaleTemporaryFiles } from '@unet/core/node';
 import { goesByRegions } from '../regions/predict_by_regions.js';
 import { largeMaskFile } from '../regions/segment_large_file.js';
 import { UsageError } from '../usage_error.js';
@@ -11,8 +12,7 @@ import { RedisJobQueue } from './redis_job_queue.js';
 import { segmentationJob, type SegmentationJob, type SegmentationJobOptions } from './segmentation_job.js';
 import { existsSync } from 'node:fs';
 import { imageSize } from '../regions/image_regions.js';
-import { DEFAULT_ROWS_PER_JOB, splitHugeImageJob } from './huge_image_jobs.js';
-import type { UnetJob } from './unet_job.js';
+import { DEFAULT_ROWS_PER_JOB, partsFolder, splitHugeImageJob } from './huge_image_jobs.js';
 
 /** The flags `unet predict` takes for a queued run (spread into its parseArgs options). */
 export const queueFlags = {
@@ -120,13 +120,18 @@ export async function predictOnQueue(
     await queue.reachable(values.queue!);
     const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     // Images taller than --rows-per-job that go region by region: a flow of part jobs and their assembly.
-    const single: UnetJob[] = [];
+    const single: SegmentationJob[] = [];
     const flows: Array<ReturnType<typeof splitHugeImageJob>> = [];
     for (const [index, job] of jobs.entries()) {
       const size = byRegions.has(index) && !existsSync(job.output) ? await imageSize(files[index]!) : undefined;
       if (size !== undefined && size.height > rowsPerJob) flows.push(splitHugeImageJob(job, size, rowsPerJob));
       else single.push(job);
     }
+    // A run before this one killed mid-write may have left temporary files beside the outputs: removed once per folder.
+    const folders = new Set([...single.map((job) => path.dirname(job.output)), ...flows.map((flow) => partsFolder(flow.parent.output))]);
+    let removed = 0;
+    for (const folder of folders) removed += (await removeStaleTemporaryFiles(folder)).length;
+    if (removed > 0) print(`removed ${removed} temporary file(s) that killed writers left beside the outputs`);
     const ids = single.length > 0 ? await queue.enqueue(runId, single, { attempts }) : [];
     for (const [index, flow] of flows.entries()) {
       const flowIds = await queue.enqueueFlow(`${runId}-image-${index}`, flow.parent, flow.children, { attempts });

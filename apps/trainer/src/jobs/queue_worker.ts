@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { JobRefusedError } from './job_errors.js';
 import { connectionOptions, QUEUE_NAME } from './redis_job_queue.js';
 import type { RedisAddress } from './queue_url.js';
-import { jobInput, parseJob, type UnetJob } from './unet_job.js';
+import { type JobRun, jobInput, parseJob, type UnetJob } from './unet_job.js';
 
 export interface QueueWorkerOptions<Result> {
   /** Jobs this process runs at once: 1. */
@@ -27,7 +27,7 @@ export interface QueueWorkerOptions<Result> {
  */
 export function startQueueWorker<Result>(
   address: RedisAddress,
-  handler: (job: UnetJob) => Promise<Result>,
+  handler: (job: UnetJob, run: JobRun) => Promise<Result>,
   options: QueueWorkerOptions<Result> = {},
 ): Worker {
   const lockMs = options.lockMs ?? 30_000;
@@ -35,7 +35,8 @@ export function startQueueWorker<Result>(
     QUEUE_NAME,
     async (job) => {
       try {
-        return await handler(parseJob(job.data));
+        // attemptsStarted counts this start: above 1, a worker began it before (killed, stalled or failed).
+        return await handler(parseJob(job.data), { startedBefore: job.attemptsStarted > 1 });
       } catch (error) {
         if (error instanceof JobRefusedError) throw new UnrecoverableError(error.message);
         throw error;

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { removeStaleTemporaryFiles } from '@unet/core/node';
 import { assembleRowParts } from '../regions/assemble_row_parts.js';
 import { RowPartError } from '../regions/row_part_file.js';
 import { checkAllowedPath } from './allowed_roots.js';
 import type { AssemblyJob } from './assembly_job.js';
 import { JobRefusedError } from './job_errors.js';
 import type { SegmentationJobResult } from './run_segmentation_job.js';
+import type { JobRun } from './unet_job.js';
 
 /**
  * Joins a huge image's parts into its BigTIFF mask, then removes them; a mask that exists marks
@@ -14,13 +16,14 @@ import type { SegmentationJobResult } from './run_segmentation_job.js';
  * others fails the job at once, with the part to make again.
  */
 export function createAssemblyJobHandler(context: { allowedRoots?: readonly string[] } = {}) {
-  return async (job: AssemblyJob): Promise<SegmentationJobResult> => {
+  return async (job: AssemblyJob, run: JobRun = {}): Promise<SegmentationJobResult> => {
     const started = performance.now();
     if (context.allowedRoots !== undefined) {
       checkAllowedPath(job.output, context.allowedRoots, 'output');
       for (const part of job.parts) checkAllowedPath(part, context.allowedRoots, 'part');
     }
     const seconds = () => (performance.now() - started) / 1000;
+    if (run.startedBefore) await removeStaleTemporaryFiles(path.dirname(job.output), { prefix: path.parse(job.output).name });
     if (existsSync(job.output)) return { skipped: true, written: [], seconds: seconds() };
     const missing = job.parts.filter((part) => !existsSync(part));
     if (missing.length > 0)

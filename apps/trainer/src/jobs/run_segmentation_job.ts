@@ -3,7 +3,7 @@ import path from 'node:path';
 import { classChannel, objectInstances } from '@unet/core';
 import { vocColourMap } from '@unet/data';
 import { encodePng, readImage, readImageHeader } from '@unet/data/node';
-import { writeFileAtomically } from '@unet/core/node';
+import { removeStaleTemporaryFiles, writeFileAtomically } from '@unet/core/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { modelMetadata } from '@unet/model';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
@@ -17,6 +17,7 @@ import { checkAllowedPath } from './allowed_roots.js';
 import { JobRefusedError } from './job_errors.js';
 import { createModelCache } from './model_cache.js';
 import type { SegmentationJob } from './segmentation_job.js';
+import type { JobRun } from './unet_job.js';
 
 export interface SegmentationJobResult {
   /** The mask was there already (an earlier attempt, or another worker, finished this job). */
@@ -34,7 +35,7 @@ export interface SegmentationJobContext {
 }
 
 /** Runs segmentation jobs in one process, each model loaded once and kept for the jobs after it. */
-export type SegmentationJobHandler = ((job: SegmentationJob) => Promise<SegmentationJobResult>) & { dispose(): void };
+export type SegmentationJobHandler = ((job: SegmentationJob, run?: JobRun) => Promise<SegmentationJobResult>) & { dispose(): void };
 
 /**
  * The work of one job, the same for every runner: the same reads, `segmentImage` call and
@@ -46,13 +47,15 @@ export type SegmentationJobHandler = ((job: SegmentationJob) => Promise<Segmenta
 export function createSegmentationJobHandler(context: SegmentationJobContext = {}): SegmentationJobHandler {
   const models = createModelCache();
 
-  const handler = async (job: SegmentationJob): Promise<SegmentationJobResult> => {
+  const handler = async (job: SegmentationJob, run: JobRun = {}): Promise<SegmentationJobResult> => {
     const started = performance.now();
     if (context.allowedRoots !== undefined) {
       checkAllowedPath(job.input, context.allowedRoots, 'input');
       for (const model of job.models) checkAllowedPath(model, context.allowedRoots, 'model');
       checkAllowedPath(job.output, context.allowedRoots, 'output');
     }
+    // An attempt killed mid-write leaves FILE.writer~...tmp beside its outputs: never taken for an output, removed here.
+    if (run.startedBefore) await removeStaleTemporaryFiles(path.dirname(job.output), { prefix: path.parse(job.output).name });
     if (existsSync(job.output)) return { skipped: true, written: [], seconds: (performance.now() - started) / 1000 };
     if (!existsSync(job.input)) throw new JobRefusedError(`input ${job.input}: no such file`);
     const members = [];

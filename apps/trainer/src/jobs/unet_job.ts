@@ -4,6 +4,12 @@ import { type AssemblyJob, parseAssemblyJob } from './assembly_job.js';
 import { JobFormatError } from './job_errors.js';
 import { parseSegmentationJob, SEGMENTATION_JOB_VERSION, type SegmentationJob } from './segmentation_job.js';
 
+/** What a runner tells a handler about this run of a job. */
+export interface JobRun {
+  /** An earlier attempt began it (and may have died mid-write, leaving temporary files). */
+  startedBefore?: boolean;
+}
+
 /** Every job a unet worker runs. */
 export type UnetJob = SegmentationJob | EvaluationJob | TrainingJob | AssemblyJob;
 

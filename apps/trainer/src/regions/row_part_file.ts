@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { syncFolder } from '@unet/core/node';
+import { syncFolder, temporaryFileFor } from '@unet/core/node';
 
 /**
  * One job's share of a huge image's mask: consecutive full-width rows of label values, raw,
@@ -33,7 +32,7 @@ export interface RowPartWriter {
 
 export async function createRowPartWriter(file: string, width: number, bytesPerSample: 1 | 2): Promise<RowPartWriter> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temporary = temporaryFileFor(file);
   const handle: FileHandle = await open(temporary, 'w');
   let position = HEADER_BYTES;
   let firstRow: number | undefined;

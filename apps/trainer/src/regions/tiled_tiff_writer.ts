@@ -1,5 +1,5 @@
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { temporaryFileFor } from '@unet/core/node';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 
@@ -75,7 +75,7 @@ export async function createTiledTiffWriter(file: string, options: TiledTiffOpti
   let position = 16;
 
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = temporaryFileFor(file);
   const handle: FileHandle = await open(temporary, 'w');
   const append = async (bytes: Uint8Array) => {
     await handle.write(bytes, 0, bytes.length, position);

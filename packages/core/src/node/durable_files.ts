@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { temporaryFileFor } from './temporary_files.js';
 
 /** Writes a file and fsyncs it, so that a rename after it never exposes a file still in the page cache only. */
 export async function writeFileSynced(file: string, data: string | Uint8Array): Promise<void> {
@@ -34,13 +33,14 @@ export async function syncFolder(folder: string): Promise<void> {
 /**
  * Replaces `file` with `data` atomically and durably: a crash or a kill leaves either the old
  * file or the new one, whole, never half of one. The one writer for every output of unet-ts
- * (models, checkpoints, masks, plots, records). The temporary name holds the process, the thread
- * and a random part, so that workers writing beside each other never share one. The folder is
+ * (models, checkpoints, masks, plots, records). The temporary name (temporaryFileFor) holds the
+ * machine, the process, the thread and a random part, so that workers writing beside each other
+ * never share one, and one left by a killed writer can be told apart (removeStaleTemporaryFiles). The folder is
  * made where missing; `folder` (default: the file's) is synced after the rename.
  */
 export async function writeFileAtomically(file: string, data: string | Uint8Array, folder = path.dirname(file)): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = temporaryFileFor(file);
   try {
     await writeFileSynced(temporary, data);
     await rename(temporary, file);
