@@ -123,28 +123,42 @@ describeWithBackends(
       model.dispose();
     });
 
-    // Inference, as `unet bench --modes forward` and segmentation run it: the small preset's
-    // convolutions without a bias (Conv2D, then batch norm) and the paper preset's with a bias
-    // and ReLU (FusedConv2D), each one dispatch of ours.
+    // Inference, as `unet bench --modes forward` and segmentation run it: every convolution one
+    // FusedConv2D of ours (the small preset's batch norm folded into it, the paper's bias), each
+    // up-convolution with its skip one UnetUpConvolutionConcat of ours; the output is cpu's.
     for (const preset of ['small', 'paper'] as const) {
-      it(`a forward pass of the ${preset} preset runs every convolution as ours; its dispatches are counted`, async () => {
-        tf.setBackend(backend);
-        const model = createUNet(presetConfig(preset, { seed: 6, baseChannels: 2 }));
+      it(`a forward pass of the ${preset} preset runs ours and gives cpu's output (relative 1e-4); its dispatches are counted`, async () => {
         const size = preset === 'paper' ? 188 : 32;
-        const input = tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
-        const forward = () => tf.dispose(model.apply(input, { training: false }));
+        const inference = async (name: string) => {
+          tf.setBackend(name);
+          const model = createUNet(presetConfig(preset, { seed: 6, baseChannels: 2 }));
+          const input = tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+          const output = model.apply(input, { training: false });
+          const values = (await output.data()) as Float32Array;
+          return { model, input, output, values };
+        };
+        const cpu = await inference('cpu');
+        const gpu = await inference(backend);
+        const forward = () => tf.dispose(gpu.model.apply(gpu.input, { training: false }));
         const count = countDispatches(forward);
         unregisterWebGPUKernels();
         const tfjsCount = countDispatches(forward);
         registerWebGPUKernels();
         if (process.env.UNET_REPORT_DISPATCHES === '1') console.log(JSON.stringify({ preset, ours: count, tfjs: tfjsCount }));
+        const relative = maxAbsoluteDifference(gpu.values, cpu.values) / Math.max(1e-12, ...cpu.values.map(Math.abs));
+        if (process.env.UNET_REPORT_DIFFERENCES === '1') console.log(JSON.stringify({ preset, inferenceOutput: relative }));
+        expect(relative).toBeLessThanOrEqual(1e-4);
         // Depth 4: nine double convolutions (five down, four up), then the 1 x 1 output; K is
-        // short enough at these sizes that none is split.
-        expect(count.byProgram.find(([name]) => name === 'ConvolutionProgram')?.[1]).toBe(9 * 2 + 1);
-        expect(count.byProgram.map(([name]) => name)).not.toContain('Conv2DMMProgram');
-        await model.trainableVariables[0].data();
-        input.dispose();
-        model.dispose();
+        // short enough at these sizes that none is split. Four up-convolutions.
+        const programs = new Map(count.byProgram);
+        expect(programs.get('ConvolutionProgram')).toBe(9 * 2 + 1);
+        expect(programs.get('UpConvolutionConcatProgram')).toBe(4);
+        expect(programs.has('Conv2DMMProgram')).toBe(false);
+        expect(programs.has('ConcatProgram')).toBe(false);
+        for (const run of [cpu, gpu]) {
+          tf.dispose([run.input, run.output]);
+          run.model.dispose();
+        }
       });
     }
   },

@@ -36,11 +36,26 @@ export function conv2dBackpropFilter(args: {
     pad,
     dimRoundingMode,
   );
-  const result = runConvolutionGemm(backend, filterGradientOperands, [x, dy], convInfo, convInfo.filterShape, {
-    dimM: convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels,
-    dimN: convInfo.outChannels,
-    dimK: convInfo.batchSize * convInfo.outHeight * convInfo.outWidth,
-  });
+  const result = runConvolutionGemm(
+    backend,
+    filterGradientOperands,
+    [x, dy],
+    convInfo,
+    convInfo.filterShape,
+    {
+      dimM: convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels,
+      dimN: convInfo.outChannels,
+      dimK: convInfo.batchSize * convInfo.outHeight * convInfo.outWidth,
+    },
+    {
+      // vec4 loads of dy and stores of dW along the output channels (N) where they come in fours.
+      vectorA: false,
+      vectorB: convInfo.outChannels % 4 === 0,
+      vectorOutput: convInfo.outChannels % 4 === 0,
+      bias: false,
+      relu: false,
+    },
+  );
   // A grid of tiles too large for one dispatch: tfjs's own kernel.
   return result ?? runReplacedKernel(Conv2DBackpropFilter, args);
 }

@@ -16,7 +16,8 @@ import { requireChannelsLast } from './require_channels_last.js';
 /**
  * dx [batch, height, width, inChannels] of a convolution, from dy [batch, outHeight, outWidth,
  * outChannels] and its filter [filterHeight, filterWidth, inChannels, outChannels] (NHWC only):
- * a tiled matrix product over filter taps x output channels.
+ * a tiled matrix product over filter taps x output channels, with vec4 loads of dy and vec4
+ * stores of dx where their channels come in fours.
  */
 export function conv2dBackpropInput(args: {
   inputs: Conv2DBackpropInputInputs;
@@ -35,11 +36,26 @@ export function conv2dBackpropInput(args: {
     pad,
     dimRoundingMode,
   );
-  const result = runConvolutionGemm(backend, inputGradientOperands, [dy, filter], convInfo, [...inputShape], {
-    dimM: convInfo.batchSize * convInfo.inHeight * convInfo.inWidth,
-    dimN: convInfo.inChannels,
-    dimK: convInfo.filterHeight * convInfo.filterWidth * convInfo.outChannels,
-  });
+  const result = runConvolutionGemm(
+    backend,
+    inputGradientOperands,
+    [dy, filter],
+    convInfo,
+    [...inputShape],
+    {
+      dimM: convInfo.batchSize * convInfo.inHeight * convInfo.inWidth,
+      dimN: convInfo.inChannels,
+      dimK: convInfo.filterHeight * convInfo.filterWidth * convInfo.outChannels,
+    },
+    {
+      // vec4 loads of dy where its channels (K) come in fours, vec4 stores of dx where its do.
+      vectorA: convInfo.outChannels % 4 === 0,
+      vectorB: false,
+      vectorOutput: convInfo.inChannels % 4 === 0,
+      bias: false,
+      relu: false,
+    },
+  );
   // A grid of tiles too large for one dispatch: tfjs's own kernel.
   return result ?? runReplacedKernel(Conv2DBackpropInput, args);
 }

@@ -36,8 +36,10 @@ export function convolutionGemmUniforms(convInfo: backend_util.Conv2DInfo, dimen
 export interface ConvolutionGemmOperands {
   /** The program's name in shader keys and profiles. */
   name: string;
-  /** The two input buffers, as the WGSL snippets name them. */
-  variableNames: [string, string];
+  /** The input buffers, as the WGSL snippets name them: A's and B's, then any the snippets read besides. */
+  variableNames: [string, string, ...string[]];
+  /** Uniforms besides the convolution's (appended to them; the caller passes their values last). */
+  extraUniforms?: string;
   /** WGSL functions that the reads share (declared before them), if any. */
   helpers?: string;
   /** WGSL `fn readA(m : i32, k : i32, kEnd : i32) -> f32`, zero outside the operand. */
@@ -58,6 +60,17 @@ export interface ConvolutionGemmOperands {
    * M); the loads walk that way so that neighbouring invocations read neighbouring addresses.
    */
   aContiguousAlongK: boolean;
+  /** Whether neighbouring elements of B lie along K (default: along N); the loads walk that way. */
+  bContiguousAlongK?: boolean;
+  /**
+   * WGSL `fn storeC(m : i32, n : i32, value : f32)`, for a product whose C is not the output
+   * tensor row-major (the up-convolution writes its pixels apart, beside its skip's channels):
+   * called for each C[m, n] inside M x N, in place of the plain write (no split, no vec4
+   * output, no variant bias or ReLU).
+   */
+  storeC?: string;
+  /** WGSL statements every invocation runs after the stores (tileRow, tileColumn and local in scope). */
+  afterStore?: string;
 }
 
 /**
@@ -96,7 +109,7 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
   variableNames: string[];
   variableComponents: number[];
   outputComponent: number;
-  uniforms = uniformDeclarations;
+  uniforms: string;
   /** The name profiles and dispatch counts give it: ConvolutionProgram, FilterGradientProgram, InputGradientProgram. */
   label: string;
   workgroupSize: [number, number, number] = [8, 8, 1];
@@ -107,14 +120,24 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
     if ((variant.vectorA && operands.readA4 === undefined) || (variant.vectorB && operands.readB4 === undefined)) {
       throw new Error(`ConvolutionGemmProgram ${operands.name}: a vec4 read was asked for, but the operands have no readA4 / readB4`);
     }
+    if (variant.vectorB && operands.bContiguousAlongK) {
+      throw new Error(`ConvolutionGemmProgram ${operands.name}: vec4 loads of B walk along N, but this B is contiguous along K`);
+    }
+    if (variant.vectorA && !operands.aContiguousAlongK) {
+      throw new Error(`ConvolutionGemmProgram ${operands.name}: vec4 loads of A walk along K, but this A is contiguous along M`);
+    }
+    if (operands.storeC !== undefined && (splits > 1 || variant.vectorOutput || variant.bias || variant.relu)) {
+      throw new Error(`ConvolutionGemmProgram ${operands.name}: a product with its own storeC takes no split, vec4 output, bias or ReLU`);
+    }
     if (splits > 1 && (variant.bias || variant.relu)) {
       throw new Error(`ConvolutionGemmProgram ${operands.name}: a split product takes its bias and ReLU in SplitSumProgram, not here`);
     }
     this.operands = operands;
     this.variant = variant;
     this.variableNames = variant.bias ? [...operands.variableNames, 'bias'] : [...operands.variableNames];
-    this.variableComponents = [variant.vectorA ? 4 : 1, variant.vectorB ? 4 : 1];
+    this.variableComponents = [variant.vectorA ? 4 : 1, variant.vectorB ? 4 : 1, ...operands.variableNames.slice(2).map(() => 1)];
     if (variant.bias) this.variableComponents.push(variant.vectorOutput ? 4 : 1);
+    this.uniforms = uniformDeclarations + (operands.extraUniforms ?? '');
     this.outputComponent = variant.vectorOutput ? 4 : 1;
     const flags = ['vectorA', 'vectorB', 'vectorOutput', 'bias', 'relu'] as const;
     this.shaderKey = `unet${operands.name}_${flags.map((flag) => (variant[flag] ? 1 : 0)).join('')}`;
@@ -134,6 +157,7 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
       ${this.operands.helpers ?? ''}
       ${this.variant.vectorA ? this.operands.readA4 : this.operands.readA}
       ${this.variant.vectorB ? this.operands.readB4 : this.operands.readB}
+      ${this.operands.storeC ?? ''}
 
       fn main() {
         let tileRow = i32(workgroupId.y) * 32;
@@ -163,7 +187,8 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
           }
           workgroupBarrier();
         }
-        ${this.variant.vectorOutput ? this.writeC4() : this.writeC()}
+        ${this.operands.storeC !== undefined ? this.storeC() : this.variant.vectorOutput ? this.writeC4() : this.writeC()}
+        ${this.operands.afterStore ?? ''}
       }
     `;
   }
@@ -182,11 +207,13 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
   }
 
   private loadB(): string {
+    const indices = this.operands.bContiguousAlongK
+      ? 'let kkB = element % 16; let nB = element / 16;'
+      : 'let kkB = element / 32; let nB = element % 32;';
     return `
       for (var i = 0; i < 8; i = i + 1) {
         let element = local + i * 64;
-        let kkB = element / 32;
-        let nB = element % 32;
+        ${indices}
         tileB[kkB][nB] = readB(k0 + kkB, tileColumn + nB, kEnd);
       }`;
   }
@@ -225,6 +252,17 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
     if (this.variant.bias) expression = `${expression} + bias[${biasIndex}]`;
     if (this.variant.relu) expression = `max(${expression}, ${zero})`;
     return expression;
+  }
+
+  private storeC(): string {
+    return `
+      for (var i = 0; i < 4; i = i + 1) {
+        let m = tileRow + row + i;
+        for (var j = 0; j < 4; j = j + 1) {
+          let n = tileColumn + column + j;
+          if (m < uniforms.dimM && n < uniforms.dimN) { storeC(m, n, sums[i][j]); }
+        }
+      }`;
   }
 
   private writeC(): string {

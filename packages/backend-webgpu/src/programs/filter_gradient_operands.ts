@@ -6,7 +6,8 @@ import type { ConvolutionGemmOperands } from './convolution_gemm_program.js';
  * batch x outHeight x outWidth. dy [batch, outHeight, outWidth, outChannels] is K x N
  * row-major already; the patches come from x [batch, height, width, inChannels], zero in the
  * padding. K is long (8 x 256 x 256 for the first layer of a small-preset step) and M x N
- * short, so this product is split along K.
+ * short, so this product is split along K. With outChannels a multiple of 4, readB4 loads
+ * four neighbouring channels of dy at once.
  */
 export const filterGradientOperands: ConvolutionGemmOperands = {
   name: 'FilterGradient',
@@ -32,5 +33,10 @@ export const filterGradientOperands: ConvolutionGemmOperands = {
     fn readB(k : i32, n : i32, kEnd : i32) -> f32 {
       if (k >= kEnd || n >= uniforms.dimN) { return 0.0; }
       return dy[k * uniforms.dimN + n];
+    }`,
+  readB4: `
+    fn readB4(k : i32, n : i32, kEnd : i32) -> vec4<f32> {
+      if (k >= kEnd || n >= uniforms.dimN) { return vec4<f32>(0.0); }
+      return dy[(k * uniforms.dimN + n) / 4];
     }`,
 };
