@@ -65,7 +65,15 @@ export {
   memoryCheckpointStore,
 } from './fit/checkpoint_store.js';
 export { type LogRecord, type StopReason, type TrainingLog, formatLogRecord, memoryLog } from './fit/training_log.js';
-export { type StepResult, stepSeed, trainStep } from './fit/train_step.js';
+export {
+  type LaunchedStep,
+  type StepParts,
+  type StepResult,
+  launchTrainStep,
+  stepSeed,
+  trainStep,
+  warmUpTrainStep,
+} from './fit/train_step.js';
 export { checkBatch } from './fit/check_batch.js';
 export {
   type FitCallbacks,

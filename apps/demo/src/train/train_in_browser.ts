@@ -169,6 +169,9 @@ export async function trainInBrowser(options: BrowserTrainingOptions, callbacks:
         signal: stop.signal,
         // The masks hold class ids only; none is an ignore label.
         ignoreLabel: null,
+        // Each step's loss before the next step: the chart and the Stop button, which onStep
+        // reads, follow every step (a read per step costs a small net little).
+        readbackEvery: 1,
         callbacks: {
           onStep: async ({ step, loss }) => {
             losses.push(loss);

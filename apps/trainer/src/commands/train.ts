@@ -57,6 +57,13 @@ Run
                        MIN for all the folds in this process; with --queue, MIN for each fold
                        job from its start on its worker); a rerun continues
   --backend NAME       tensorflow-gpu, tensorflow, webgpu, native, wasm or cpu (default: first that loads)
+  --readback-every N   read the step losses back from the backend every N steps (default 10 on
+                       webgpu and tensorflow-gpu, which then also run one discarded warm-up pass
+                       to compile their kernels before the step times; 1 on the CPU backends).
+                       No step waits for the GPU: the progress line and log.jsonl get every
+                       step's exact loss, up to N-1 steps late, and always before a validation
+                       or checkpoint; a NaN loss is found at the next readback, and the last
+                       checkpoint before it is the one to resume from
   --config FILE.json   options as JSON (keys as in TrainOptions: learningRate for --lr, ...);
                        flags override the file, unknown keys are errors
   --queue URL          with --folds: one job per fold on a BullMQ queue on Redis

@@ -49,6 +49,8 @@ export interface TrainOptions {
   folds?: number;
   /** The one fold this run trains (it validates on fold `fold`, trains on the others); absent with `folds`: every fold, one run folder each. */
   fold?: number;
+  /** Read the step losses back every N steps (fit's readbackEvery); absent: 10 on a GPU backend, 1 on the others (stepPacing). */
+  readbackEvery?: number;
 }
 
 export const trainDefaults: TrainOptions = {
@@ -112,6 +114,7 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   timeLimit: { kind: 'number', min: 0 },
   folds: { kind: 'integer', min: 2 },
   fold: { kind: 'integer', min: 0 },
+  readbackEvery: { kind: 'integer', min: 1 },
 };
 
 /** What may change when a run is resumed (or a started fold continued): anything else would make it a different run. */
@@ -125,6 +128,8 @@ export const changeableOnResume: ReadonlySet<keyof TrainOptions> = new Set<keyof
   'valEvery',
   'checkpointEvery',
   'timeLimit',
+  // When the losses are read does not change them or the weights.
+  'readbackEvery',
 ]);
 
 /** The command-line spelling of each key (`learningRate` is `--lr`). */
@@ -157,6 +162,7 @@ export const flagNames: Record<keyof TrainOptions, string> = {
   timeLimit: 'time-limit',
   folds: 'folds',
   fold: 'fold',
+  readbackEvery: 'readback-every',
 };
 
 function checkValue(key: keyof TrainOptions, value: unknown, where: string): unknown {

@@ -17,6 +17,7 @@ import { splitDataset } from './dataset_split.js';
 import { writeRunPlots, type RunPlots } from './run_plots.js';
 import { batchRecipe, lossFor, optimizerFor, scheduleFor, tileGeometry } from './training_setup.js';
 import { resolveMonitor } from './monitor.js';
+import { stepPacing } from './step_pacing.js';
 import { flattenMeasures, validateModel } from './validate_model.js';
 
 export interface TrainingOutcome {
@@ -198,6 +199,7 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
       signal: io.signal,
       ignoreLabel: dataset.ignoreLabel ?? 255,
       config: { trainOptions: options },
+      ...stepPacing(io.backend, options.readbackEvery),
     });
   } finally {
     io.progress.done();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core';
 import { type UNet, createUNet, presetConfig } from '@unet/model';
 import { describeWithBackends } from '@unet/test-utils';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { NonFiniteLossError, TrainingBatchError, TrainingConfigError } from '../errors.js';
 import { weightedCrossEntropyLoss } from '../losses/weighted_cross_entropy.js';
 import { diskBatches } from '../node/__fixtures__/synthetic_batches.mjs';
@@ -12,6 +12,7 @@ import { modelFromCheckpoint } from './checkpoint.js';
 import { memoryCheckpointStore } from './checkpoint_store.js';
 import { type FitOptions, fit } from './fit.js';
 import { memoryLog } from './training_log.js';
+import { stepSeed, trainStep } from './train_step.js';
 
 // Tiny networks so that the cpu-free wasm runs stay fast: the small preset (batch norm, padded)
 // with dropout switched on, so that the per-step dropout seeds matter for exact resumption.
@@ -110,9 +111,11 @@ describeWithBackends('fit', () => {
     const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
     const counts: number[] = [];
     // The first step creates Adam's accumulators; from the second on nothing may be added.
+    // onStep comes after each readback (every 2 steps), when its steps' tensors are let go.
     await fit({
       model,
       optimizer,
+      readbackEvery: 2,
       batches: tinyBatches(),
       steps: 6,
       loss: weightedCrossEntropyLoss(),
@@ -191,19 +194,147 @@ describeWithBackends('fit', () => {
     const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
     const store = memoryCheckpointStore();
     const controller = new AbortController();
+    const log = memoryLog();
+    const good = tinyBatches();
+    // Aborted while step 3 fetches its batch: step 3 runs, step 4 does not.
+    const batches = {
+      batch(index: number) {
+        if (index === 2) controller.abort();
+        return good.batch(index);
+      },
+    };
     const result = await fit({
       model,
       optimizer,
-      batches: tinyBatches(),
+      batches,
       steps: 10,
       loss: weightedCrossEntropyLoss(),
       checkpoint: { every: 5, store },
       signal: controller.signal,
-      callbacks: { onStep: (info) => (info.step === 3 ? controller.abort() : undefined) },
+      log,
     });
     expect(result).toMatchObject({ steps: 3, stopReason: 'aborted', lastCheckpoint: { step: 3 } });
+    // The pending steps' losses were read back before the checkpoint and the stop record.
+    expect(log.records.map((record) => `${record.type} ${record.step}`)).toEqual([
+      'start 0',
+      'step 1',
+      'step 2',
+      'step 3',
+      'checkpoint 3',
+      'stop 3',
+    ]);
+    // With readbackEvery 1, onStep sees each step before the next one starts, and may abort.
+    const other = createUNet(tinyConfig());
+    const fresh = new AbortController();
+    const second = await fit({
+      model: other,
+      optimizer,
+      batches: tinyBatches(),
+      steps: 10,
+      loss: weightedCrossEntropyLoss(),
+      readbackEvery: 1,
+      signal: fresh.signal,
+      callbacks: { onStep: (info) => (info.step === 2 ? fresh.abort() : undefined) },
+    });
+    expect(second).toMatchObject({ steps: 2, stopReason: 'aborted' });
+    for (const item of [model, other, optimizer]) item.dispose();
+  });
+
+  it('reads nothing back synchronously, and reads the losses once per readbackEvery steps', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    const engine = tf.engine();
+    // Tensor.dataSync, arraySync and bufferSync all go through engine.readSync; data() through read.
+    const readSync = vi.spyOn(engine, 'readSync');
+    const read = vi.spyOn(engine, 'read');
+    try {
+      const result = await fit({
+        model,
+        optimizer,
+        batches: tinyBatches(),
+        steps: 7,
+        loss: weightedCrossEntropyLoss(),
+        clip: { globalNorm: 1 },
+        readbackEvery: 3,
+      });
+      expect(result.steps).toBe(7);
+      expect(readSync).not.toHaveBeenCalled();
+      // After steps 3 and 6, and at the end for step 7.
+      expect(read).toHaveBeenCalledTimes(3);
+    } finally {
+      readSync.mockRestore();
+      read.mockRestore();
+    }
     model.dispose();
     optimizer.dispose();
+  });
+
+  it("logs every step's exact loss and gradient norm: those of trainStep, which waits for each", async () => {
+    const reference = createUNet(tinyConfig());
+    const referenceOptimizer = createOptimizer({ name: 'momentum', learningRate: 0.05, momentum: 0.9 });
+    const batches = tinyBatches();
+    const expected: { loss: number; gradientNorm: number }[] = [];
+    for (let index = 0; index < 5; index++) {
+      const { loss, gradientNorm } = await trainStep({
+        model: reference,
+        optimizer: referenceOptimizer,
+        loss: weightedCrossEntropyLoss(),
+        batch: batches.batch(index),
+        seed: stepSeed(4, index),
+        clipGlobalNorm: 2,
+      });
+      expected.push({ loss, gradientNorm });
+    }
+    for (const readbackEvery of [1, 2, 10]) {
+      const model = createUNet(tinyConfig());
+      const optimizer = createOptimizer({ name: 'momentum', learningRate: 0.05, momentum: 0.9 });
+      const log = memoryLog();
+      const seen: number[] = [];
+      await fit({
+        model,
+        optimizer,
+        batches: tinyBatches(),
+        steps: 5,
+        loss: weightedCrossEntropyLoss(),
+        clip: { globalNorm: 2 },
+        seed: 4,
+        log,
+        readbackEvery,
+        callbacks: { onStep: (info) => void seen.push(info.step) },
+      });
+      const steps = log.records.filter((record) => record.type === 'step');
+      expect(
+        steps.map(({ loss, gradientNorm }) => ({ loss, gradientNorm })),
+        `readbackEvery ${readbackEvery}`,
+      ).toEqual(expected);
+      expect(seen).toEqual([1, 2, 3, 4, 5]);
+      expectBitIdentical(weightsOf(model), weightsOf(reference));
+      model.dispose();
+      optimizer.dispose();
+    }
+    reference.dispose();
+    referenceOptimizer.dispose();
+  });
+
+  it('warms up without changing the results: the same weights, moving statistics and losses bit for bit', async () => {
+    const results: { weights: Map<string, Float32Array>; losses: number[]; tensors: number }[] = [];
+    for (const warmUp of [false, true]) {
+      const model = createUNet(tinyConfig());
+      const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+      const log = memoryLog();
+      await fit({ model, optimizer, batches: tinyBatches(), steps: 3, loss: weightedCrossEntropyLoss(), seed: 2, log, warmUp });
+      results.push({
+        weights: weightsOf(model),
+        losses: log.records.flatMap((record) => (record.type === 'step' ? [record.loss] : [])),
+        tensors: tf.memory().numTensors,
+      });
+      optimizer.dispose();
+      model.dispose();
+    }
+    expect(results[1].losses).toEqual(results[0].losses);
+    // Nothing of the warm-up stays behind.
+    expect(results[1].tensors).toBe(results[0].tensors);
+    expectBitIdentical(results[1].weights, results[0].weights);
   });
 
   it('counts epochs of stepsPerEpoch steps, and names a missing monitored measure', async () => {

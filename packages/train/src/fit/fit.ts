@@ -9,7 +9,8 @@ import { type FitProgress, type TrainingCheckpoint, captureCheckpoint, restoreCh
 import type { CheckpointInfo, CheckpointStore } from './checkpoint_store.js';
 import { checkBatch } from './check_batch.js';
 import type { LogRecord, StopReason, TrainingLog } from './training_log.js';
-import { stepSeed, trainStep } from './train_step.js';
+import { PendingLosses, type ReadStep } from './pending_losses.js';
+import { launchTrainStep, stepSeed, warmUpTrainStep } from './train_step.js';
 import { checkpointDue, validationDue } from './checkpoint_cadence.js';
 import { initialProgress, judgeValidation } from './validation_monitor.js';
 
@@ -38,7 +39,11 @@ export interface StepInfo {
   loss: number;
   learningRate: number;
   gradientNorm: number;
-  /** Over this step alone (the batch fetch included). */
+  /**
+   * Over the steps of this step's readback (see FitOptions.readbackEvery): their images over the
+   * wall time from the first one's batch fetch to their losses' arrival. With readbackEvery 1,
+   * over this step alone (the batch fetch included).
+   */
   imagesPerSecond: number;
   /** Seconds left at the recent pace (an exponential average over steps). */
   etaSeconds: number;
@@ -95,6 +100,28 @@ export interface FitOptions {
   ignoreLabel?: number | null;
   /** The run's own settings (data, loss, tiles), saved in checkpoints and the log's start record. */
   config?: Record<string, unknown>;
+  /**
+   * Read the losses back every this many steps: 10. No step reads anything back from the
+   * backend: its loss and gradient norm stay tensors until the readback, which reads the
+   * pending steps' values in one asynchronous transfer, so that a GPU runs the steps queued
+   * behind each other instead of draining its queue at every step. The step records, onStep,
+   * the NaN check and the pace are then up to readbackEvery - 1 steps late (onStep of steps
+   * 1 to 10 comes after step 10 has run); each validation, checkpoint and the end read the
+   * pending steps first, so the log holds every step's exact loss, in order, before them, and
+   * no checkpoint is written after a non-finite step. A NaN step's update is applied (it is
+   * found out only at the readback): the weights in memory are then past the last good
+   * state, and the checkpoint on disk is not. 1 reads after every step, as tfjs's CPU
+   * backends lose nothing by (their reads cost nothing).
+   */
+  readbackEvery?: number;
+  /**
+   * Before the first step, one untimed forward and backward pass on its batch, discarded (no
+   * update, batch norm's moving statistics put back, no random state drawn), so that a GPU
+   * backend compiles the step's shaders before the clock of the step times starts. The
+   * results of the run are the same with it and without it. false by default: the CPU
+   * backends compile nothing; the trainer turns it on for webgpu.
+   */
+  warmUp?: boolean;
 }
 
 export interface FitResult {
@@ -113,9 +140,12 @@ export interface FitResult {
  * restores weights, optimiser state, schedule and validation progress, and then gives the same
  * weights at every later step as the uninterrupted run, bit for bit on the same backend.
  *
- * A NaN or infinite loss throws NonFiniteLossError before the update and before any
- * checkpoint, so the last checkpoint on disk is the last good state. (Batch norm's moving
- * statistics in memory have seen that forward pass; the checkpoint has not.)
+ * No step waits for the backend: the losses are read back every `readbackEvery` steps, in one
+ * asynchronous transfer (see FitOptions.readbackEvery for what that delays).
+ *
+ * A NaN or infinite loss throws NonFiniteLossError at the readback that finds it, before any
+ * checkpoint after it, so the last checkpoint on disk is the last good state. (The weights in
+ * memory have taken that step's update, and those of the steps after it up to the readback.)
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
   const { model, optimizer, batches, loss, validate, checkpoint, callbacks = {}, log } = options;
@@ -123,6 +153,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const schedule = options.schedule ?? constantSchedule(learningRateOf(optimizer));
   const seed = options.seed ?? 0;
   const ignoreLabel = options.ignoreLabel === undefined ? DEFAULT_IGNORE_LABEL : options.ignoreLabel;
+  const readbackEvery = options.readbackEvery ?? 10;
   checkOptions(options);
 
   let progress: FitProgress = initialProgress();
@@ -152,8 +183,65 @@ export async function fit(options: FitOptions): Promise<FitResult> {
     config: { ...options.config, seed, schedule: schedule.description, clip: options.clip ?? null },
   });
 
+  // Steps that ran, waiting for their losses; `confirmedStep` is the last step whose loss was
+  // read back and logged, the step a stop record names.
+  const pending = new PendingLosses<{ step: number; epoch: number; learningRate: number; batchSize: number; started: number }>();
+  let confirmedStep = step;
+  let lastLoss = Number.NaN;
+  let secondsPerStep: number | undefined;
+  const readPending = async () => {
+    if (pending.size === 0) return;
+    const read = await pending.readAll();
+    await confirmSteps(read, performance.now());
+  };
+  const confirmSteps = async (
+    read: ReadStep<{ step: number; epoch: number; learningRate: number; batchSize: number; started: number }>[],
+    arrived: number,
+  ) => {
+    // The pace of a readback's steps: from the first one's start to the losses' arrival, shared.
+    const seconds = (arrived - read[0].info.started) / 1000 / read.length;
+    for (const { info, loss: lossValue, gradientNorm } of read) {
+      if (!Number.isFinite(lossValue) || !Number.isFinite(gradientNorm)) {
+        throw new NonFiniteLossError(
+          info.step,
+          lossValue,
+          gradientNorm,
+          lastCheckpoint && { step: lastCheckpoint.step, location: lastCheckpoint.location },
+          true,
+        );
+      }
+      confirmedStep = info.step;
+      lastLoss = lossValue;
+      secondsPerStep = secondsPerStep === undefined ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
+      const imagesPerSecond = seconds > 0 ? info.batchSize / seconds : 0;
+      await write({
+        type: 'step',
+        time: now(),
+        step: info.step,
+        epoch: info.epoch,
+        loss: lossValue,
+        learningRate: info.learningRate,
+        gradientNorm,
+        imagesPerSecond,
+        seconds,
+      });
+      await callbacks.onStep?.({
+        step: info.step,
+        totalSteps,
+        epoch: info.epoch,
+        loss: lossValue,
+        learningRate: info.learningRate,
+        gradientNorm,
+        imagesPerSecond,
+        etaSeconds: secondsPerStep * (totalSteps - info.step),
+      });
+    }
+  };
+
   const saveCheckpoint = async (best: boolean) => {
     if (checkpoint === undefined) return;
+    // No checkpoint before the losses of the steps it holds are known to be finite.
+    await readPending();
     const state = await captureCheckpoint({ step, model, optimizer, schedule, progress, config: options.config });
     const info = await checkpoint.store.save(state, { best });
     lastCheckpoint = info;
@@ -165,6 +253,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
 
   const runValidation = async (): Promise<{ best: boolean; stop: boolean }> => {
     if (validate === undefined) return { best: false, stop: false };
+    // The steps before it are logged before it (validation reads the model back anyway).
+    await readPending();
     const measures = await validate.run({ step, model });
     const verdict = judgeValidation(progress, measures, step, validate);
     progress = verdict.progress;
@@ -182,8 +272,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const cadence = { validateEvery: validate?.every, checkpointEvery: checkpoint?.every, totalSteps };
 
   let stopReason: FitResult['stopReason'] = 'completed';
-  let lastLoss = Number.NaN;
-  let secondsPerStep: number | undefined;
+  let warmedUp = false;
   try {
     while (step < totalSteps) {
       if (options.signal?.aborted) {
@@ -191,54 +280,30 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         break;
       }
       const index = step;
-      const started = performance.now();
+      let started = performance.now();
       const batch = await batches.batch(index);
       checkBatch(batch, model, index + 1, ignoreLabel);
       const learningRate = schedule.rate(index);
       setLearningRate(optimizer, learningRate);
-      const result = await trainStep({
-        model,
-        optimizer,
-        loss,
-        batch,
-        seed: stepSeed(seed, index),
-        clipGlobalNorm: options.clip?.globalNorm,
-      });
-      if (!result.applied) {
-        throw new NonFiniteLossError(
-          index + 1,
-          result.loss,
-          result.gradientNorm,
-          lastCheckpoint && { step: lastCheckpoint.step, location: lastCheckpoint.location },
-        );
+      const parts = { model, optimizer, loss, batch, seed: stepSeed(seed, index), clipGlobalNorm: options.clip?.globalNorm };
+      if (options.warmUp === true && !warmedUp) {
+        // Before the clock: the first step's shaders compile here, not inside its timed readback.
+        await warmUpTrainStep(parts);
+        warmedUp = true;
+        started = performance.now();
       }
+      pending.add(
+        {
+          step: index + 1,
+          epoch: options.stepsPerEpoch === undefined ? 0 : Math.floor(index / options.stepsPerEpoch),
+          learningRate,
+          batchSize: batch.batchSize,
+          started,
+        },
+        launchTrainStep(parts),
+      );
       step = index + 1;
-      lastLoss = result.loss;
-      const seconds = (performance.now() - started) / 1000;
-      secondsPerStep = secondsPerStep === undefined ? seconds : 0.9 * secondsPerStep + 0.1 * seconds;
-      const epoch = options.stepsPerEpoch === undefined ? 0 : Math.floor(index / options.stepsPerEpoch);
-      const imagesPerSecond = seconds > 0 ? batch.batchSize / seconds : 0;
-      await write({
-        type: 'step',
-        time: now(),
-        step,
-        epoch,
-        loss: result.loss,
-        learningRate,
-        gradientNorm: result.gradientNorm,
-        imagesPerSecond,
-        seconds,
-      });
-      await callbacks.onStep?.({
-        step,
-        totalSteps,
-        epoch,
-        loss: result.loss,
-        learningRate,
-        gradientNorm: result.gradientNorm,
-        imagesPerSecond,
-        etaSeconds: secondsPerStep * (totalSteps - step),
-      });
+      if (pending.size >= readbackEvery) await readPending();
 
       const { best, stop } = validationDue(step, cadence) ? await runValidation() : { best: false, stop: false };
       if (checkpointDue(step, cadence, best)) await saveCheckpoint(best);
@@ -247,12 +312,22 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         break;
       }
     }
+    await readPending();
     // The final state is always saved, so that a run can be extended or resumed after an abort.
     if (checkpoint !== undefined && lastCheckpoint?.step !== step) await saveCheckpoint(false);
     await write({ type: 'stop', time: now(), step, reason: stopReason });
     await log?.sync?.();
-  } catch (error) {
-    await write({ type: 'stop', time: now(), step, reason: 'error', error: (error as Error).message });
+  } catch (caught) {
+    let error = caught;
+    try {
+      // The steps that ran before the error are logged; a non-finite one among them came first.
+      await readPending();
+    } catch (earlier) {
+      error = earlier;
+    } finally {
+      pending.dispose();
+    }
+    await write({ type: 'stop', time: now(), step: confirmedStep, reason: 'error', error: (error as Error).message });
     await log?.sync?.();
     throw error;
   }
@@ -291,6 +366,7 @@ function checkOptions(options: FitOptions): void {
   positive('validate.every', options.validate?.every);
   positive('checkpoint.every', options.checkpoint?.every);
   positive('validate.patience', options.validate?.patience);
+  positive('readbackEvery', options.readbackEvery);
   if (options.validate?.mode !== undefined && !['min', 'max'].includes(options.validate.mode)) {
     throw new TrainingConfigError(`fit: validate.mode must be 'min' or 'max', got ${JSON.stringify(options.validate.mode)}`);
   }

@@ -13,13 +13,8 @@ export interface StepResult {
   applied: boolean;
 }
 
-/**
- * One optimisation step on a batch: forward in training mode with the step's dropout seed,
- * loss, gradients of every trainable variable, optional clipping by global norm, update. When
- * the loss or the gradient is NaN or infinite, nothing is applied (the caller stops the run).
- * Every tensor made here is disposed before it returns.
- */
-export async function trainStep(parts: {
+/** The parts of a step: the network, its optimiser and loss, the batch and the dropout seed. */
+export interface StepParts {
   model: UNet;
   optimizer: tf.Optimizer;
   loss: LossFunction;
@@ -27,10 +22,76 @@ export async function trainStep(parts: {
   /** Seed of this step's dropout masks. */
   seed: number;
   clipGlobalNorm?: number;
-}): Promise<StepResult> {
-  const { model, optimizer, loss, batch } = parts;
+}
+
+/** A step queued on the backend: its loss and gradient norm, still tensors (the caller disposes them). */
+export interface LaunchedStep {
+  loss: tf.Scalar;
+  /** The gradients' global norm before clipping. */
+  gradientNorm: tf.Scalar;
+}
+
+/**
+ * One optimisation step on a batch: forward in training mode with the step's dropout seed,
+ * loss, gradients of every trainable variable, optional clipping by global norm, update. When
+ * the loss or the gradient is NaN or infinite, nothing is applied (the caller stops the run).
+ * It waits for the loss (an asynchronous read) before the update; fit uses launchTrainStep,
+ * which does not wait. Every tensor made here is disposed before it returns.
+ */
+export async function trainStep(parts: StepParts): Promise<StepResult> {
+  const { value, norm, gradients } = stepGradients(parts);
+  try {
+    const [lossValue] = await value.data();
+    const [normValue] = await norm.data();
+    const applied = Number.isFinite(lossValue) && Number.isFinite(normValue);
+    if (applied) applyStepGradients(parts, gradients);
+    return { loss: lossValue, gradientNorm: normValue, applied };
+  } finally {
+    tf.dispose([value, norm, ...gradients]);
+  }
+}
+
+/**
+ * trainStep without waiting: the step is queued on the backend (on a GPU, it runs while the
+ * caller goes on) and its gradients are applied whatever they hold, since looking at them
+ * would mean waiting for them. The caller reads the loss later and stops the run on a non-finite
+ * one; the weights in memory then hold that step's update (fit checkpoints only after reading).
+ * The weights and optimiser state come out bit for bit as trainStep's for finite steps.
+ */
+export function launchTrainStep(parts: StepParts): LaunchedStep {
+  const { value, norm, gradients } = stepGradients(parts);
+  try {
+    applyStepGradients(parts, gradients);
+  } finally {
+    tf.dispose(gradients);
+  }
+  return { loss: value, gradientNorm: norm };
+}
+
+/**
+ * The forward and backward pass of a step, nothing applied and nothing kept: it makes a GPU
+ * backend compile the step's shaders before the timed steps. Batch norm's moving statistics,
+ * which a forward pass in training mode updates, are put back bit for bit, and the dropout
+ * masks come from the seed (no random state is drawn), so the run's results do not change.
+ * Waits for the loss, so that the work has run when it returns.
+ */
+export async function warmUpTrainStep(parts: StepParts): Promise<void> {
+  const movingStatistics = parts.model.namedWeights().filter((weight) => !weight.trainable);
+  const saved = movingStatistics.map(({ variable }) => tf.clone(variable));
+  const { value, norm, gradients } = stepGradients(parts);
+  try {
+    await value.data();
+  } finally {
+    tf.dispose([value, norm, ...gradients]);
+    for (const [index, { variable }] of movingStatistics.entries()) variable.assign(saved[index]);
+    tf.dispose(saved);
+  }
+}
+
+function stepGradients(parts: StepParts): { value: tf.Scalar; norm: tf.Scalar; gradients: tf.Tensor[] } {
+  const { model, loss, batch } = parts;
   const variables = model.trainableVariables;
-  const { value, norm, gradients } = tf.tidy(() => {
+  return tf.tidy(() => {
     const images = tf.tensor4d(batch.images, [batch.batchSize, batch.inputHeight, batch.inputWidth, batch.channels]);
     const targetShape: [number, number, number] = [batch.batchSize, batch.outputHeight, batch.outputWidth];
     const labels = tf.tensor3d(batch.masks, targetShape, 'int32');
@@ -45,18 +106,12 @@ export async function trainStep(parts: {
     const clipped = clipByGlobalNorm(raw, parts.clipGlobalNorm);
     return { value, norm: clipped.norm, gradients: clipped.gradients };
   });
-  try {
-    const [lossValue] = await value.data();
-    const [normValue] = await norm.data();
-    const applied = Number.isFinite(lossValue) && Number.isFinite(normValue);
-    if (applied) {
-      // The same variable order at every step: tfjs's optimisers index their accumulators by position.
-      optimizer.applyGradients(variables.map((variable, index) => ({ name: variable.name, tensor: gradients[index] })));
-    }
-    return { loss: lossValue, gradientNorm: normValue, applied };
-  } finally {
-    tf.dispose([value, norm, ...gradients]);
-  }
+}
+
+function applyStepGradients(parts: StepParts, gradients: tf.Tensor[]): void {
+  // The same variable order at every step: tfjs's optimisers index their accumulators by position.
+  const variables = parts.model.trainableVariables;
+  parts.optimizer.applyGradients(variables.map((variable, index) => ({ name: variable.name, tensor: gradients[index] })));
 }
 
 /**
