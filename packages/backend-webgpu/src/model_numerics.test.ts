@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core/register-gradients';
 import { createUNet, presetConfig, type UNet } from '@unet/model';
-import { weightedCrossEntropy } from '@unet/train';
+import { createOptimizer, weightedCrossEntropy } from '@unet/train';
 import { describeWithBackends, maxAbsoluteDifference } from '@unet/test-utils';
 import { expect, it } from 'vitest';
 // By the package's own name, so that this is the instance test-utils registered (its dist).
@@ -91,24 +91,27 @@ describeWithBackends(
       const labels = tf.oneHot(classIds, 2);
       const weights = tf.randomUniform([1, 16, 16], 1, 10, 'float32', 9) as tf.Tensor3D;
       const plainLoss: Loss = (logits) => tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-      // The loss that fit trains with: @unet/train's, with a weight map (our kernels run it).
+      // The step as fit runs it: @unet/train's loss with a weight map and its Adam (our kernels run both).
       const weightedLoss: Loss = (logits) => weightedCrossEntropy(logits, { labels: classIds, weights });
+      const fitOptimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
+      trainingStep(model, fitOptimizer, input, weightedLoss);
       trainingStep(model, optimizer, input, plainLoss);
       const before = tf.memory().numTensors;
       const count = countDispatches(() => trainingStep(model, optimizer, input, plainLoss));
       trainingStep(model, optimizer, input, plainLoss);
-      const weightedCount = countDispatches(() => trainingStep(model, optimizer, input, weightedLoss));
+      const weightedCount = countDispatches(() => trainingStep(model, fitOptimizer, input, weightedLoss));
       expect(tf.memory().numTensors).toBe(before);
       // The same steps on tfjs-backend-webgpu's own kernels (and tfjs-core's ops for the loss), for the record.
       unregisterWebGPUKernels();
       const tfjsCount = countDispatches(() => trainingStep(model, optimizer, input, plainLoss));
-      const tfjsWeightedCount = countDispatches(() => trainingStep(model, optimizer, input, weightedLoss));
+      const tfjsWeightedCount = countDispatches(() => trainingStep(model, fitOptimizer, input, weightedLoss));
       registerWebGPUKernels();
       if (process.env.UNET_REPORT_DISPATCHES === '1') {
         console.log(JSON.stringify({ ours: count, tfjs: tfjsCount }));
-        console.log(JSON.stringify({ loss: 'weightedCrossEntropy', ours: weightedCount, tfjs: tfjsWeightedCount }));
+        console.log(JSON.stringify({ step: 'weightedCrossEntropy, createOptimizer adam', ours: weightedCount, tfjs: tfjsWeightedCount }));
       }
       expect(weightedCount.byProgram.map(([name]) => name)).toContain('CrossEntropyGradientProgram');
+      expect(weightedCount.byProgram.map(([name]) => name)).toContain('AdamUpdateProgram');
       const programs = (counted: DispatchCount) => counted.byProgram.map(([name]) => name);
       expect(programs(count)).not.toContain('Conv2DDerFilterProgram');
       // Every convolution of the step, forward and backward, runs ours.
@@ -120,6 +123,7 @@ describeWithBackends(
       await model.trainableVariables[0].data();
       tf.dispose([input, labels, classIds, weights]);
       optimizer.dispose();
+      fitOptimizer.dispose();
       model.dispose();
     });
 

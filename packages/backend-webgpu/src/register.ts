@@ -6,6 +6,7 @@ import { conv2dConfig } from './kernels/conv2d.js';
 import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
 import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './kernels/weighted_cross_entropy.js';
 import { upConvolutionConcatConfig } from './kernels/up_convolution_concat.js';
+import { adamUpdateConfig } from './kernels/adam_update.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
@@ -19,6 +20,7 @@ export const webgpuKernels: readonly tf.KernelConfig[] = [
   weightedCrossEntropyConfig,
   weightedCrossEntropyGradConfig,
   upConvolutionConcatConfig,
+  adamUpdateConfig,
 ];
 
 /**

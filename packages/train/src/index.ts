@@ -14,6 +14,7 @@ export {
   weightedCrossEntropyLoss,
 } from './losses/weighted_cross_entropy.js';
 export { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL } from './losses/cross_entropy_kernels.js';
+export { ADAM_UPDATE_KERNEL } from './optim/adam_kernels.js';
 export { binaryCrossEntropyLoss, binaryCrossEntropyWithLogits } from './losses/binary_cross_entropy.js';
 export { type SoftDiceOptions, softDice, softDiceLoss } from './losses/soft_dice.js';
 export { type WeightedLossTerm, combineLosses } from './losses/combined_loss.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { FusedAdamOptimizer } from './fused_adam_optimizer.js';
 import { TrainingConfigError } from '../errors.js';
 
 /** Plain SGD: w -= lr * g. */
@@ -79,7 +80,8 @@ export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
     case 'momentum':
       return tf.train.momentum(resolved.learningRate, resolved.momentum, resolved.nesterov);
     case 'adam':
-      return tf.train.adam(resolved.learningRate, resolved.beta1, resolved.beta2, resolved.epsilon);
+      // tfjs's Adam, with its update as one kernel where the backend has it (adam_kernels.ts).
+      return new FusedAdamOptimizer(resolved.learningRate, resolved.beta1, resolved.beta2, resolved.epsilon);
   }
 }
 
