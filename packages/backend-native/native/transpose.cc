@@ -3,6 +3,7 @@
 #include "napi_arguments.h"
 #include "shapes.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace unet_native {
@@ -44,7 +45,13 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
       }
       const float* source = x.data + offset;
       float* target = out.data + row * inner;
-      for (int64_t i = 0; i < inner; i++) target[i] = source[i * innerStride];
+      // The last axis kept in place (the pixel shuffle, [b*h, w, 2, 2c] -> [b*h, 2, w, 2c]) is a
+      // row copy; a strided loop with a stride known only at run time is not turned into one.
+      if (innerStride == 1) {
+        std::copy(source, source + inner, target);
+      } else {
+        for (int64_t i = 0; i < inner; i++) target[i] = source[i * innerStride];
+      }
     }
   });
 }
