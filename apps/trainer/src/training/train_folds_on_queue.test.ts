@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '@unet/test-utils';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from '../jobs/redis_job_queue.js';
 import { cli, unet, writeTinyDataset } from '../jobs/__fixtures__/tiny_segmentation.js';
 
@@ -17,14 +17,14 @@ const quick = ['--tile', '32', '--batch', '1', '--val-every', '2', '--checkpoint
 const folds = ['--data', data, '--format', 'folder', '--folds', '2', '--seed', '5', ...quick];
 
 /**
- * A worker process with 5 s locks (a killed one gives its job back within about 8 s); its
+ * A worker process with 10 s locks (a killed one gives its job back within about 15 s); its
  * output kept. Shorter locks are lost on this busy machine while a step or a checkpoint holds
- * the event loop.
+ * the event loop (5 s ones were, at a load average of 11 on its 2 cores).
  */
 function startWorker(): ChildProcess & { output: string[] } {
   const worker = spawn(
     process.execPath,
-    [cli, 'worker', '--queue', server!.url, '--allow-root', work, '--backend', 'wasm', '--lock-ms', '5000'],
+    [cli, 'worker', '--queue', server!.url, '--allow-root', work, '--backend', 'wasm', '--lock-ms', '10000'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -53,6 +53,11 @@ async function ready(): Promise<RedisServer> {
   }
   return server;
 }
+
+// A test that failed leaves its workers running: they must not take the next test's jobs.
+afterEach(() => {
+  for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
+});
 
 afterAll(async () => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
@@ -147,7 +152,7 @@ describe('unet train --folds --queue', () => {
     await ready();
     const out = path.join(work, 'lost-lock');
     const first = startWorker();
-    const run = unet(['train', ...folds, '--fold', '0', '--steps', '16', '--out', out, '--queue', server!.url], 240_000);
+    const run = unet(['train', ...folds, '--fold', '0', '--steps', '24', '--out', out, '--queue', server!.url], 240_000);
     const folder = path.join(out, 'fold-0');
     while (
       !(
@@ -175,7 +180,7 @@ describe('unet train --folds --queue', () => {
     expect(second.output.join('')).toMatch(/skipped .*fold 0 of 2.*: its model exists already/);
     expect(result.stdout).toMatch(/fold 0: .*\(its model existed, skipped\)/);
     expect(starts(folder)).toHaveLength(1);
-    expect(records(folder, 'stop').map(({ reason, step }) => ({ reason, step }))).toEqual([{ reason: 'completed', step: 16 }]);
+    expect(records(folder, 'stop').map(({ reason, step }) => ({ reason, step }))).toEqual([{ reason: 'completed', step: 24 }]);
     expect(existsSync(path.join(folder, 'trainer.lock'))).toBe(false);
     first.kill('SIGTERM');
     second.kill('SIGTERM');
