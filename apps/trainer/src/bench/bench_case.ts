@@ -3,6 +3,7 @@ import '@unet/core/register-gradients';
 import { frugalVariableGrads } from '@unet/core';
 import { createUNet, presetConfig, type PresetName } from '@unet/model';
 import { forwardGflop } from './flops.js';
+import { type ProfileTiming, profileStep } from './profile_step.js';
 
 export type BenchBackend = 'native' | 'webgpu' | 'wasm' | 'cpu';
 /** tfjs on a backend, or ONNX Runtime (onnxruntime-node, CPU provider) on the exported graph. */
@@ -22,8 +23,11 @@ export interface BenchCase {
   threads?: number;
   /** An ONNX file (torch_unet.py --export-onnx's) that ONNX Runtime times as it is: onnx_file_case.ts. */
   onnxFile?: string;
-  /** After the timed runs, one more run under tf.profile: the kernels that took the most time. */
+  /** After the timed runs, one more run under tf.profile: the kernels that took the most time (profile_step.ts). */
   profile?: boolean;
+  /** Tiles per step and their side in px instead of the preset's (benchInputs): a smaller case, e.g. for a software adapter. */
+  batch?: number;
+  size?: number;
 }
 
 /** One kernel of a profiled step: its time summed over its calls (GPU time on webgpu, from timestamp queries). */
@@ -57,8 +61,15 @@ export interface BenchResult {
   /** webgpu: the adapter, and the compute dispatches of one step. */
   adapter?: string;
   dispatchesPerStep?: number;
+  /** tfjs: the input, tiles per step and their side in px (the preset's, unless --batch or --size). */
+  batch?: number;
+  size?: number;
   /** --profile: the kernels of one step by time, most first (top 15). */
   topKernels?: KernelTime[];
+  /** --profile: where the kernel times come from (ProfileTiming), their sum over the whole step, and its kernel calls. */
+  profileTiming?: ProfileTiming;
+  profiledMs?: number;
+  profiledCalls?: number;
 }
 
 async function useBackend(backend: BenchBackend): Promise<{ threads: number; adapter?: string }> {
@@ -89,7 +100,8 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   if (options.engine === 'onnxruntime') return runOnnxRuntimeCase(options);
   const { threads, adapter } = await useBackend(options.backend);
   await tf.ready();
-  const { batch, size } = benchInputs[options.preset];
+  const batch = options.batch ?? benchInputs[options.preset].batch;
+  const size = options.size ?? benchInputs[options.preset].size;
   const config = presetConfig(options.preset, { seed: 1 });
   const model = createUNet(config);
   const input = tf.randomUniform([batch, size, size, config.inputChannels], -1, 1, 'float32', 2) as tf.Tensor4D;
@@ -127,7 +139,7 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   }
   const medianMs = median(runsMs);
   const dispatchesPerStep = options.backend === 'webgpu' ? await countStepDispatches(launch) : undefined;
-  const topKernels = options.profile ? await profileStep(step) : undefined;
+  const profile = options.profile ? await profileStep(options.backend, step) : undefined;
   const gflop = forwardGflop(config, batch, size) * (options.mode === 'forward' ? 1 : 3);
   const result: BenchResult = {
     framework: 'tfjs',
@@ -143,9 +155,13 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
     gflopPerSecond: round(gflop / (medianMs / 1000), 2),
     parameters: model.parameterCount,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    batch,
+    size,
     ...(adapter === undefined ? {} : { adapter }),
     ...(dispatchesPerStep === undefined ? {} : { dispatchesPerStep }),
-    ...(topKernels === undefined ? {} : { topKernels }),
+    ...(profile === undefined
+      ? {}
+      : { topKernels: profile.kernels, profileTiming: profile.timing, profiledMs: profile.totalMs, profiledCalls: profile.calls }),
   };
   tf.dispose([input, labels]);
   optimizer.dispose();
@@ -165,7 +181,8 @@ async function runOnnxRuntimeCase(options: BenchCase): Promise<BenchResult> {
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   const threads = options.threads ?? (await import('node:os')).availableParallelism();
-  const { batch, size } = benchInputs[options.preset];
+  const batch = options.batch ?? benchInputs[options.preset].batch;
+  const size = options.size ?? benchInputs[options.preset].size;
   const config = presetConfig(options.preset, { seed: 1 });
   const model = createUNet(config);
   const outputShape = model.outputShape([batch, size, size, config.inputChannels]);
@@ -196,6 +213,8 @@ async function runOnnxRuntimeCase(options: BenchCase): Promise<BenchResult> {
     mode: options.mode,
     threads,
     outputShape: [outputShape[0], outputShape[3], outputShape[1], outputShape[2]],
+    batch,
+    size,
     runsMs: runsMs.map(Math.round),
     medianMs: Math.round(medianMs),
     gflop: round(gflop, 3),
@@ -214,23 +233,6 @@ async function countStepDispatches(launch: () => tf.Tensor): Promise<number> {
   await result!.data();
   result!.dispose();
   return total;
-}
-
-// tf.profile times each kernel through the backend's timer: on webgpu, a timestamp query around
-// each kernel's dispatches (zero where the adapter lacks the timestamp-query feature).
-async function profileStep(step: () => Promise<void>): Promise<KernelTime[]> {
-  const info = await tf.profile(step);
-  const byKernel = new Map<string, KernelTime>();
-  for (const kernel of info.kernels) {
-    const entry = byKernel.get(kernel.name) ?? { kernel: kernel.name, calls: 0, ms: 0 };
-    entry.calls += 1;
-    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-    byKernel.set(kernel.name, entry);
-  }
-  return [...byKernel.values()]
-    .sort((a, b) => b.ms - a.ms)
-    .slice(0, 15)
-    .map((entry) => ({ ...entry, ms: round(entry.ms, 3) }));
 }
 
 export function median(values: number[]): number {

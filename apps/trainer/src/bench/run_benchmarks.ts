@@ -42,8 +42,11 @@ export interface BenchmarkOptions {
   slowCpu?: boolean;
   /** Seconds before a case is stopped and reported as failed. */
   timeoutSeconds?: number;
-  /** Each case also reports the top kernels of one step by time (GPU time on webgpu). */
+  /** Each case also reports the top kernels of one step by time (profile_step.ts: GPU time on webgpu where it can). */
   profile?: boolean;
+  /** Tiles per step and their side in px instead of each preset's (benchInputs). */
+  batch?: number;
+  size?: number;
 }
 
 /** A case that did not produce a result: the backend did not load, ran out of memory, timed out. */
@@ -96,7 +99,16 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
     for (const mode of modes) {
       for (const backend of backends) {
         if (backend === 'cpu' && !options.slowCpu && !(preset === 'small' && mode === 'forward')) continue;
-        const benchCase: BenchCase = { backend, preset, mode, runs, warmup, profile: options.profile };
+        const benchCase: BenchCase = {
+          backend,
+          preset,
+          mode,
+          runs,
+          warmup,
+          profile: options.profile,
+          ...(options.batch === undefined ? {} : { batch: options.batch }),
+          ...(options.size === undefined ? {} : { size: options.size }),
+        };
         const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
         if ('result' in outcome) {
           ours.push(outcome.result);
@@ -114,6 +126,8 @@ export async function runBenchmarks(options: BenchmarkOptions, onResult: (line: 
           runs,
           warmup,
           ...(options.threads ? { threads: options.threads } : {}),
+          ...(options.batch === undefined ? {} : { batch: options.batch }),
+          ...(options.size === undefined ? {} : { size: options.size }),
         };
         const outcome = await runChild(process.execPath, [caseMain, JSON.stringify(benchCase)], environment, timeoutMs);
         if ('result' in outcome) {

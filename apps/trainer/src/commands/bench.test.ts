@@ -195,16 +195,85 @@ describe('unet bench', () => {
     expect(trainOnly.stderr).toMatch(/--vs-onnxruntime times forward passes only, and --modes train has none; add forward/);
   });
 
+  it('profiles a step with --profile: its kernels by wall time on a CPU backend, as JSON and as a table on stderr', {
+    timeout: 120_000,
+  }, async () => {
+    const backend = nativeLoads ? 'native' : 'wasm';
+    const tiny = ['--engines', 'tfjs', '--presets', 'small', '--runs', '1', '--warmup', '0', '--batch', '1', '--size', '32'];
+    const { code, lines, stderr } = await bench('--backends', backend, ...tiny, '--modes', 'forward,train', '--profile');
+    expect(code, stderr).toBe(0);
+    expect(lines.map((line) => line.mode)).toEqual(['forward', 'train']);
+    for (const line of lines) {
+      expect(line).toMatchObject({ backend, preset: 'small', batch: 1, size: 32, outputShape: [1, 32, 32, 2], profileTiming: 'wall' });
+      const kernels = line.topKernels as { kernel: string; calls: number; ms: number }[];
+      expect(kernels.length).toBeGreaterThan(3);
+      // Most time first, and the composite ops around kernels (fusedConv2d__op) are not counted.
+      expect(kernels.map((entry) => entry.ms)).toEqual([...kernels.map((entry) => entry.ms)].sort((a, b) => b - a));
+      expect(kernels.some((entry) => entry.kernel.endsWith('__op') || entry.kernel === 'unnamed scope')).toBe(false);
+      expect(line.profiledMs as number).toBeGreaterThanOrEqual(kernels.reduce((sum, entry) => sum + entry.ms, 0) - 0.01);
+    }
+    // Forward: 19 convolutions of the small preset; a train step also has their two gradients.
+    const counts = (index: number, name: string) =>
+      (lines[index]!.topKernels as { kernel: string; calls: number }[]).find((entry) => entry.kernel === name)?.calls;
+    expect(counts(0, 'FusedConv2D')).toBe(19);
+    expect(counts(1, 'Conv2DBackpropFilter')).toBeGreaterThanOrEqual(18);
+    expect(stderr).toMatch(new RegExp(`small forward on ${backend}, 1 x 32x32: top kernels of one profiled step by wall time`));
+    expect(stderr).toMatch(/small train on .*\n {2}kernel +calls +ms +share\n/);
+  });
+
+  it.skipIf(!(process.env.UNET_TEST_BACKENDS ?? '').includes('webgpu'))(
+    'profiles a webgpu forward pass by GPU time from timestamp queries (Dawn; SwiftShader has them)',
+    { timeout: 600_000 },
+    async () => {
+      const tiny = ['--engines', 'tfjs', '--presets', 'small', '--runs', '1', '--warmup', '0', '--batch', '1', '--size', '32'];
+      const { code, lines, stderr } = await bench('--backends', 'webgpu', ...tiny, '--modes', 'forward', '--profile');
+      expect(code, stderr).toBe(0);
+      expect(lines[0]).toMatchObject({ backend: 'webgpu', profileTiming: 'gpu-timestamps' });
+      expect(lines[0]!.profiledMs as number).toBeGreaterThan(0);
+      expect(stderr).toMatch(/small forward on webgpu .*by GPU time \(WebGPU timestamp queries\)/);
+    },
+  );
+
+  it("refuses --batch or --size beside a reference, which times the preset's input", async () => {
+    const { code, stderr } = await bench('--size', '64', '--vs-pytorch', fakeTorch);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/--batch and --size change the input.*leave out --vs-pytorch/);
+  });
+
+  it('times the batch pipeline alone with --pipeline: a line per worker count, the tiles as unet train makes them', {
+    timeout: 120_000,
+  }, async () => {
+    const { code, lines, stderr } = await bench('--pipeline', '--workers', '0,1', '--runs', '2', '--batch', '2', '--size', '32');
+    expect(code, stderr).toBe(0);
+    expect(lines.map((line) => line.workers)).toEqual([0, 1]);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        framework: 'pipeline',
+        preset: 'small',
+        batch: 2,
+        inputSize: 32,
+        outputSize: 32,
+        augment: 'elastic',
+        weightMap: true,
+        batches: 2,
+      });
+      // 2 batches of 2 tiles over the seconds measured (both rounded).
+      expect(Math.abs(((line.imagesPerSecond as number) * (line.seconds as number)) / 4 - 1)).toBeLessThan(0.02);
+    }
+    const misplaced = await bench('--data', 'somewhere');
+    expect(misplaced.stderr).toMatch(/--data and --format go with --pipeline/);
+  });
+
   it('rejects an unknown backend with the list to choose from', async () => {
     const { code, stderr } = await bench('--backends', 'tpu');
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/--backends: unknown tpu; choose from native, webgpu, wasm, cpu/);
   });
 
-  it('takes --workers and --images with --queue only, and worker counts of at least 1', async () => {
+  it('takes --workers with --queue or --pipeline, --images with --queue only, and worker counts of at least 1', async () => {
     const alone = await bench('--workers', '1,2');
     expect(alone.code).not.toBe(0);
-    expect(alone.stderr).toMatch(/--workers and --images go with --queue URL/);
+    expect(alone.stderr).toMatch(/--workers goes with --queue URL or --pipeline, --images with --queue URL/);
     const none = await bench('--queue', 'redis://127.0.0.1:1/0', '--workers', '0,2');
     expect(none.stderr).toMatch(/--workers 0,2: worker counts of at least 1/);
   });

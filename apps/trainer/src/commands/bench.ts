@@ -10,6 +10,7 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
        unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
                   [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--vs-onnxruntime PATH]
                   [--python PATH] [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
+                  [--batch N] [--size PX]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
   256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
@@ -29,8 +30,16 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
   --threads N        OpenMP, PyTorch and ONNX Runtime threads (default: every core)
   --slow-cpu         also time the cpu backend's train steps (tens of minutes)
   --timeout-seconds  a case that runs longer is stopped and reported as failed (default 1800)
-  --profile          also give each case's top kernels of one step by time (topKernels; on
-                     webgpu GPU time from timestamp queries, with dispatchesPerStep)
+  --profile          also run one more step (train step or forward pass, as --modes says) under
+                     tf.profile and give its top 15 kernels by time: topKernels, profiledMs (all
+                     its kernels), profiledCalls and profileTiming, which says where the times
+                     come from: gpu-timestamps (webgpu on an adapter with 'timestamp-query': the
+                     GPU's time per kernel), wall (cpu, wasm, native: each kernel's wall time),
+                     or dispatch-wall (webgpu without timestamp queries: only the CPU's time to
+                     dispatch each kernel). A table of the same goes to stderr
+  --batch N, --size PX  tiles per step and their side instead of the preset's (small: 4 x 256,
+                     paper: 1 x 572; a padded preset's side is a multiple of 16), e.g. a
+                     quick look on a software adapter; not with --vs-pytorch or --vs-onnxruntime
   Backends: native, webgpu (Dawn: npm install webgpu, a Vulkan driver; a software adapter is
   used when it is the only one, and named in the result), wasm, cpu.
   --queue URL        instead: the job queue's throughput (pnpm bench:queue starts a Redis for
@@ -39,10 +48,21 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
                      32 x 32 px (default 200) with an untrained 4-channel small U-Net on wasm;
                      a line per run (seconds, images/s; with 1 worker the queue's ms per job).
                      It fills and cleans that Redis's unet queue: use one of its own
+  --pipeline         instead: the batch pipeline's own speed, no model (the paper's augmentation,
+                     the weight map and the batching, as unet train makes its batches): a line per
+                     --presets tile geometry (default small) and --workers count (default 0,1,2;
+                     0: on this thread) with imagesPerSecond over --runs batches (default 20)
+                     after one untimed; --data DIR --format NAME (default the synthetic data),
+                     --batch N (default 4) and --size PX (the output tile, default 128) as unet
+                     train takes them
   Results and the command that made them: docs/benchmarks.md.
 `;
 
-export async function benchCommand(argv: string[], print: (line: string) => void): Promise<void> {
+export async function benchCommand(
+  argv: string[],
+  print: (line: string) => void,
+  printTable: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -60,7 +80,12 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       'slow-cpu': { type: 'boolean', default: false },
       'timeout-seconds': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      batch: { type: 'string' },
+      size: { type: 'string' },
       queue: { type: 'string' },
+      pipeline: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      format: { type: 'string' },
       images: { type: 'string' },
       workers: { type: 'string' },
       // Lines are JSON whatever this says; accepted so that `unet bench --json` reads as meant.
@@ -95,7 +120,23 @@ export async function benchCommand(argv: string[], print: (line: string) => void
     await benchQueueThroughput({ url: values.queue, images, workers }, (line) => print(JSON.stringify(line)));
     return;
   }
-  if (values.workers !== undefined || values.images !== undefined) throw new UsageError('--workers and --images go with --queue URL');
+  if (values.pipeline) {
+    const workers = values.workers?.split(',').map((text) => count('workers', text) ?? 0) ?? [0, 1, 2];
+    const batches = count('runs', values.runs) ?? 20;
+    if (batches === 0) throw new UsageError('--runs: at least 1 batch');
+    const train = Object.fromEntries(
+      Object.entries({ data: values.data, format: values.format, batch: values.batch, tile: values.size }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
+    const presets = (list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined) ?? ['small'];
+    const { benchPipeline } = await import('../bench/pipeline_throughput.js');
+    await benchPipeline({ presets, workers, batches, train }, (line) => print(JSON.stringify(line)));
+    return;
+  }
+  if (values.data !== undefined || values.format !== undefined) throw new UsageError('--data and --format go with --pipeline');
+  if (values.workers !== undefined || values.images !== undefined)
+    throw new UsageError('--workers goes with --queue URL or --pipeline, --images with --queue URL');
   const modes = list('modes', values.modes, ['forward', 'train']);
   const vsOnnxRuntime = values['vs-onnxruntime'];
   if (vsOnnxRuntime !== undefined) {
@@ -108,7 +149,16 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       throw new UsageError(`--vs-onnxruntime times forward passes only, and --modes ${values.modes} has none; add forward`);
     }
   }
+  const batch = count('batch', values.batch);
+  const size = count('size', values.size);
+  if (batch === 0 || size === 0) throw new UsageError('--batch and --size: at least 1');
+  if ((batch !== undefined || size !== undefined) && (values['vs-pytorch'] !== undefined || vsOnnxRuntime !== undefined)) {
+    throw new UsageError(
+      "--batch and --size change the input, and the references time the preset's: leave out --vs-pytorch and --vs-onnxruntime",
+    );
+  }
   const { runBenchmarks } = await import('../bench/run_benchmarks.js');
+  const { formatProfileTable } = await import('../bench/profile_table.js');
   await runBenchmarks(
     {
       backends: list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']) as never,
@@ -125,7 +175,12 @@ export async function benchCommand(argv: string[], print: (line: string) => void
       slowCpu: values['slow-cpu'],
       timeoutSeconds: count('timeout-seconds', values['timeout-seconds']),
       profile: values.profile,
+      batch,
+      size,
     },
-    (line) => print(JSON.stringify(line)),
+    (line) => {
+      print(JSON.stringify(line));
+      if ('topKernels' in line) printTable(formatProfileTable(line));
+    },
   );
 }
