@@ -79,17 +79,29 @@ function checkAgainstFiniteDifferences(config: Partial<UNetConfig>, inputSize: n
   model.dispose();
 }
 
-describeWithBackends('U-Net gradients agree with finite differences', () => {
-  it('for an unpadded network with biases (the paper)', () => {
-    checkAgainstFiniteDifferences({ baseChannels: 8, depth: 2, padding: 'valid', dropout: 0 }, 44);
-  });
+// Each case runs 18 forward passes per variable: about 25 s alone on two cores, and it went past
+// the suite's 60 s when CI's other packages ran beside it on the same two cores.
+const FINITE_DIFFERENCES_TIMEOUT_MS = 240_000;
 
-  it('for a padded network with batch norm and no bias (the small preset)', () => {
-    checkAgainstFiniteDifferences(
-      { baseChannels: 8, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, dropout: 0 },
-      16,
-    );
-  });
+describeWithBackends('U-Net gradients agree with finite differences', () => {
+  it(
+    'for an unpadded network with biases (the paper)',
+    () => {
+      checkAgainstFiniteDifferences({ baseChannels: 8, depth: 2, padding: 'valid', dropout: 0 }, 44);
+    },
+    FINITE_DIFFERENCES_TIMEOUT_MS,
+  );
+
+  it(
+    'for a padded network with batch norm and no bias (the small preset)',
+    () => {
+      checkAgainstFiniteDifferences(
+        { baseChannels: 8, depth: 2, padding: 'same', normalization: 'batch', convolutionBias: false, dropout: 0 },
+        16,
+      );
+    },
+    FINITE_DIFFERENCES_TIMEOUT_MS,
+  );
 
   it('for bilinear up-sampling and dropout with a fixed seed', () => {
     checkAgainstFiniteDifferences({ baseChannels: 8, depth: 1, padding: 'same', upSampling: 'bilinear', dropout: 0.3 }, 8);
