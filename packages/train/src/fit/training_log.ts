@@ -19,6 +19,10 @@ export type LogRecord =
       learningRate: number;
       /** The global norm of the gradients before clipping. */
       gradientNorm: number;
+      /**
+       * The pace of the steps read back together (fit's readbackEvery): their wall time, from
+       * the first one's batch fetch to the arrival of their losses, shared equally among them.
+       */
       imagesPerSecond: number;
       seconds: number;
     }
