@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check of issue 12: WebGPU (Dawn on Vulkan) beside PyTorch on CUDA, then 2 minutes of
-# `unet train` on the ISBI slices, in under 8 minutes. Runs from the repository root, offline.
+# `unet train` on the ISBI slices, and the batch pipeline's own images/s, in under 8 minutes. Runs
+# from the repository root, offline.
 #
 # Usage: scripts/gpu-check.sh NODE_FOLDER [OUT_DIR]
 #
@@ -78,4 +79,12 @@ rates = [r['imagesPerSecond'] for r in steps[skip:]]
 print(f"train: {len(steps)} steps, median {statistics.median(rates):.2f} images/s over steps {skip + 1}-{len(steps)}" if rates else 'train: no steps logged')
 PY
 fi
+# 3. The batch pipeline alone (no model): the images/s that the augmentation, the weight map and
+#    the batching give on this machine's cores, to set beside step 2's (at most 25 s). The
+#    synthetic data (24 training images: 6 batches an epoch), after an epoch of warm-up, since a
+#    sample's weight map is computed when it is first drawn; ISBI's take far longer to compute.
+say "== unet bench --pipeline (synthetic data, the small preset's tiles, 0 and 4 workers)"
+timeout 25 "$node" "$folder/unet.js" bench --pipeline --presets small --workers 0,4 --warmup 6 --runs 10 \
+  | tee "$out/pipeline.jsonl" | tee -a "$summary"
+[ "${PIPESTATUS[0]}" = 0 ] || say "bench --pipeline ended with status ${PIPESTATUS[0]} (124: stopped at 25 s)"
 say "gpu-check: done; results in $out"

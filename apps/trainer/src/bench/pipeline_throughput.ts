@@ -17,8 +17,9 @@ export interface PipelineResult {
   outputSize: number;
   augment: TrainOptions['augment'];
   weightMap: boolean;
-  /** Batches timed (after one untimed batch, which fills the workers' caches and queues). */
+  /** Batches timed, after `warmup` untimed ones. */
   batches: number;
+  warmup: number;
   seconds: number;
   msPerBatch: number;
   imagesPerSecond: number;
@@ -29,6 +30,12 @@ export interface PipelineBenchOptions {
   workers: number[];
   /** Batches timed per line. */
   batches: number;
+  /**
+   * Untimed batches first. Each sample's weight map is computed the first time the sample is
+   * drawn and then cached with it (up to 64 samples), so the first epoch's batches are slower
+   * than the later ones: warm up by an epoch's batches to time the steady pace.
+   */
+  warmup: number;
   /** `unet train`'s options for the data (--data, --format) and the tiles; the trainer's defaults otherwise. */
   train: Partial<Record<string, string>>;
 }
@@ -53,9 +60,9 @@ export async function benchPipeline(options: PipelineBenchOptions, onLine: (line
           ? await createWorkerBatchSource({ ...split.training }, recipe, { workers })
           : createBatchSource({ ...recipe, dataset: await loadDataset(split.training) });
       try {
-        await source.batch(0);
+        for (let index = 0; index < options.warmup; index++) await source.batch(index);
         const start = performance.now();
-        for (let index = 1; index <= options.batches; index++) await source.batch(index);
+        for (let index = options.warmup; index < options.warmup + options.batches; index++) await source.batch(index);
         const seconds = (performance.now() - start) / 1000;
         onLine({
           framework: 'pipeline',
@@ -68,6 +75,7 @@ export async function benchPipeline(options: PipelineBenchOptions, onLine: (line
           augment: train.augment,
           weightMap: recipe.weightMap !== false,
           batches: options.batches,
+          warmup: options.warmup,
           seconds: Number(seconds.toFixed(3)),
           msPerBatch: Number(((1000 * seconds) / options.batches).toFixed(1)),
           imagesPerSecond: Number(((options.batches * recipe.batchSize) / seconds).toFixed(2)),

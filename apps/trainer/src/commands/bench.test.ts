@@ -256,6 +256,7 @@ describe('unet bench', () => {
         augment: 'elastic',
         weightMap: true,
         batches: 2,
+        warmup: 1,
       });
       // 2 batches of 2 tiles over the seconds measured (both rounded).
       expect(Math.abs(((line.imagesPerSecond as number) * (line.seconds as number)) / 4 - 1)).toBeLessThan(0.02);

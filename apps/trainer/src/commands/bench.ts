@@ -52,7 +52,9 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
                      the weight map and the batching, as unet train makes its batches): a line per
                      --presets tile geometry (default small) and --workers count (default 0,1,2;
                      0: on this thread) with imagesPerSecond over --runs batches (default 20)
-                     after one untimed; --data DIR --format NAME (default the synthetic data),
+                     after --warmup untimed ones (default 1; a sample's weight map is computed
+                     when it is first drawn, then cached: an epoch's batches of warm-up time the
+                     steady pace); --data DIR --format NAME (default the synthetic data),
                      --batch N (default 4) and --size PX (the output tile, default 128) as unet
                      train takes them
   Results and the command that made them: docs/benchmarks.md.
@@ -124,6 +126,7 @@ export async function benchCommand(
     const workers = values.workers?.split(',').map((text) => count('workers', text) ?? 0) ?? [0, 1, 2];
     const batches = count('runs', values.runs) ?? 20;
     if (batches === 0) throw new UsageError('--runs: at least 1 batch');
+    const warmup = count('warmup', values.warmup) ?? 1;
     const train = Object.fromEntries(
       Object.entries({ data: values.data, format: values.format, batch: values.batch, tile: values.size }).filter(
         ([, value]) => value !== undefined,
@@ -131,7 +134,7 @@ export async function benchCommand(
     );
     const presets = (list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined) ?? ['small'];
     const { benchPipeline } = await import('../bench/pipeline_throughput.js');
-    await benchPipeline({ presets, workers, batches, train }, (line) => print(JSON.stringify(line)));
+    await benchPipeline({ presets, workers, batches, warmup, train }, (line) => print(JSON.stringify(line)));
     return;
   }
   if (values.data !== undefined || values.format !== undefined) throw new UsageError('--data and --format go with --pipeline');
