@@ -60,6 +60,25 @@ describe('profileStep', () => {
   });
 });
 
+describe('profileStep without timestamp queries', () => {
+  it("times each kernel call's wall time where webgpu's timer would give zeros, and puts the backend's timer back", async () => {
+    // The cpu backend stands in for a webgpu device without 'timestamp-query' (it has no supportTimestampQuery).
+    const backend = tf.backend() as unknown as { time: unknown };
+    const ownTimer = backend.time;
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const profile = await profileStep('webgpu', async () => {
+      const product = tf.matMul(a, a);
+      await product.data();
+      product.dispose();
+    });
+    a.dispose();
+    expect(profile.timing).toBe('dispatch-wall');
+    expect(profile.kernels).toEqual([{ kernel: 'BatchMatMul', calls: 1, ms: expect.any(Number) }]);
+    expect(Object.hasOwn(backend, 'time')).toBe(false);
+    expect(backend.time).toBe(ownTimer);
+  });
+});
+
 describe('formatProfileTable', () => {
   it('gives the case, the timing and one row per kernel with its share', () => {
     const result = {
