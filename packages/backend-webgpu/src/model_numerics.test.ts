@@ -128,8 +128,9 @@ describeWithBackends(
     });
 
     // Inference, as `unet bench --modes forward` and segmentation run it: every convolution one
-    // FusedConv2D of ours (the small preset's batch norm folded into it, the paper's bias), each
-    // up-convolution with its skip one UnetUpConvolutionConcat of ours; the output is cpu's.
+    // product of ours (the small preset's with its batch norm, UnetConvolutionBatchNormRelu; the
+    // paper's with its bias, FusedConv2D), each up-convolution with its skip one
+    // UnetUpConvolutionConcat of ours; the output is cpu's.
     for (const preset of ['small', 'paper'] as const) {
       it(`a forward pass of the ${preset} preset runs ours and gives cpu's output (relative 1e-4); its dispatches are counted`, async () => {
         const size = preset === 'paper' ? 188 : 32;
@@ -137,6 +138,8 @@ describeWithBackends(
           tf.setBackend(name);
           const model = createUNet(presetConfig(preset, { seed: 6, baseChannels: 2 }));
           const input = tf.randomUniform([1, size, size, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+          // Training-mode passes move batch norm's moving statistics off their start (0 and 1).
+          for (let pass = 0; pass < 3; pass++) tf.tidy(() => model.apply(input, { training: true }));
           const output = model.apply(input, { training: false });
           const values = (await output.data()) as Float32Array;
           return { model, input, output, values };

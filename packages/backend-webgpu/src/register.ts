@@ -7,6 +7,7 @@ import { fusedConv2dConfig } from './kernels/fused_conv2d.js';
 import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './kernels/weighted_cross_entropy.js';
 import { upConvolutionConcatConfig } from './kernels/up_convolution_concat.js';
 import { adamUpdateConfig } from './kernels/adam_update.js';
+import { convolutionBatchNormReluConfig } from './kernels/convolution_batch_norm_relu.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
@@ -21,6 +22,7 @@ export const webgpuKernels: readonly tf.KernelConfig[] = [
   weightedCrossEntropyGradConfig,
   upConvolutionConcatConfig,
   adamUpdateConfig,
+  convolutionBatchNormReluConfig,
 ];
 
 /**

@@ -89,6 +89,19 @@ export interface GemmVariant {
   bias: boolean;
   /** max(C, 0), after the bias. */
   relu: boolean;
+  /**
+   * Inference batch norm before the ReLU: gamma (C - mean) / sqrt(variance + epsilon) + beta,
+   * the four being inputs of dimN elements after the bias's place (the uniform `epsilon`).
+   */
+  batchNorm?: boolean;
+}
+
+/** The inputs of the batch norm epilogue, in this order. */
+export const batchNormVariableNames = ['gamma', 'beta', 'mean', 'variance'];
+
+/** gamma (value - mean) / sqrt(variance + epsilon) + beta at channel `index`, in the order of tfjs's batchNorm. */
+export function batchNormExpression(value: string, index: string): string {
+  return `(gamma[${index}] * (${value} - mean[${index}]) * inverseSqrt(variance[${index}] + uniforms.epsilon) + beta[${index}])`;
 }
 
 export const plainGemm: GemmVariant = { vectorA: false, vectorB: false, vectorOutput: false, bias: false, relu: false };
@@ -126,10 +139,10 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
     if (variant.vectorA && !operands.aContiguousAlongK) {
       throw new Error(`ConvolutionGemmProgram ${operands.name}: vec4 loads of A walk along K, but this A is contiguous along M`);
     }
-    if (operands.storeC !== undefined && (splits > 1 || variant.vectorOutput || variant.bias || variant.relu)) {
+    if (operands.storeC !== undefined && (splits > 1 || variant.vectorOutput || variant.bias || variant.relu || variant.batchNorm)) {
       throw new Error(`ConvolutionGemmProgram ${operands.name}: a product with its own storeC takes no split, vec4 output, bias or ReLU`);
     }
-    if (splits > 1 && (variant.bias || variant.relu)) {
+    if (splits > 1 && (variant.bias || variant.relu || variant.batchNorm)) {
       throw new Error(`ConvolutionGemmProgram ${operands.name}: a split product takes its bias and ReLU in SplitSumProgram, not here`);
     }
     this.operands = operands;
@@ -137,9 +150,13 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
     this.variableNames = variant.bias ? [...operands.variableNames, 'bias'] : [...operands.variableNames];
     this.variableComponents = [variant.vectorA ? 4 : 1, variant.vectorB ? 4 : 1, ...operands.variableNames.slice(2).map(() => 1)];
     if (variant.bias) this.variableComponents.push(variant.vectorOutput ? 4 : 1);
-    this.uniforms = uniformDeclarations + (operands.extraUniforms ?? '');
+    if (variant.batchNorm) {
+      this.variableNames.push(...batchNormVariableNames);
+      this.variableComponents.push(...batchNormVariableNames.map(() => (variant.vectorOutput ? 4 : 1)));
+    }
+    this.uniforms = uniformDeclarations + (operands.extraUniforms ?? '') + (variant.batchNorm ? ' epsilon : f32,' : '');
     this.outputComponent = variant.vectorOutput ? 4 : 1;
-    const flags = ['vectorA', 'vectorB', 'vectorOutput', 'bias', 'relu'] as const;
+    const flags = ['vectorA', 'vectorB', 'vectorOutput', 'bias', 'relu', 'batchNorm'] as const;
     this.shaderKey = `unet${operands.name}_${flags.map((flag) => (variant[flag] ? 1 : 0)).join('')}`;
     this.label = `${operands.name}Program`;
     this.outputShape = splits === 1 ? resultShape : [splits, dimensions.dimM, dimensions.dimN];
@@ -250,6 +267,7 @@ export class ConvolutionGemmProgram implements WebGPUProgram {
   private epilogue(value: string, biasIndex: string, zero: string): string {
     let expression = value;
     if (this.variant.bias) expression = `${expression} + bias[${biasIndex}]`;
+    if (this.variant.batchNorm) expression = batchNormExpression(expression, biasIndex);
     if (this.variant.relu) expression = `max(${expression}, ${zero})`;
     return expression;
   }

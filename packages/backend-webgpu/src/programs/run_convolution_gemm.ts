@@ -28,21 +28,27 @@ export function runConvolutionGemm(
   resultShape: number[],
   dimensions: { dimM: number; dimN: number; dimK: number },
   variant: GemmVariant = plainGemm,
+  /** With variant.batchNorm: its epsilon. */
+  epsilon = 0,
 ): TensorInfo | undefined {
   const { splits, chunk } = planSplitK(dimensions.dimM, dimensions.dimN, dimensions.dimK, gemmTile);
   // A split product writes plain partial sums; the bias and ReLU go to their sum.
-  const productVariant = splits === 1 ? variant : { ...variant, bias: false, relu: false };
-  const productInputs = productVariant.bias ? inputs : inputs.slice(0, 2);
+  const productVariant = splits === 1 ? variant : { ...variant, bias: false, relu: false, batchNorm: false };
+  const productInputs = splits === 1 ? inputs : inputs.slice(0, 2);
   const program = new ConvolutionGemmProgram(operands, resultShape, { ...dimensions, chunk }, splits, productVariant);
   if (Math.max(...program.dispatch) > backend.device.limits.maxComputeWorkgroupsPerDimension) return undefined;
   const uniforms = convolutionGemmUniforms(convInfo, { ...dimensions, chunk });
+  if (productVariant.batchNorm) uniforms.push({ type: 'float32', data: [epsilon] });
   const product = backend.runWebGPUProgram(program, productInputs, 'float32', uniforms);
   if (splits === 1) return product;
   const sum = backend.runWebGPUProgram(
-    new SplitSumProgram(resultShape, splits, { bias: variant.bias, relu: variant.relu }),
-    variant.bias ? [product, inputs[2]] : [product],
+    new SplitSumProgram(resultShape, splits, { bias: variant.bias, relu: variant.relu, batchNorm: variant.batchNorm }),
+    [product, ...inputs.slice(2)],
     'float32',
-    [{ type: 'int32', data: [dimensions.dimN] }],
+    [
+      { type: 'int32', data: [dimensions.dimN] },
+      { type: 'float32', data: [epsilon] },
+    ],
   );
   backend.disposeData(product.dataId);
   return sum;

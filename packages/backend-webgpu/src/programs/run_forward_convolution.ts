@@ -18,14 +18,19 @@ export function runForwardConvolution(
   bias: TensorInfo | undefined,
   relu: boolean,
   convInfo: backend_util.Conv2DInfo,
+  /** Inference batch norm before the ReLU: [gamma, beta, mean, variance] of outChannels each, and epsilon. */
+  batchNorm?: { parameters: TensorInfo[]; epsilon: number },
 ): TensorInfo | undefined {
   if (convInfo.dataFormat !== 'channelsLast' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   if (bias !== undefined && (bias.dtype !== 'float32' || !isPerChannel(bias.shape, convInfo.outChannels))) return undefined;
+  if (batchNorm?.parameters.some((tensor) => tensor.dtype !== 'float32' || !isPerChannel(tensor.shape, convInfo.outChannels))) {
+    return undefined;
+  }
   const vectorOutput = convInfo.outChannels % 4 === 0;
   return runConvolutionGemm(
     backend,
     forwardConvolutionOperands,
-    bias === undefined ? [x, filter] : [x, filter, bias],
+    [x, filter, ...(bias === undefined ? [] : [bias]), ...(batchNorm?.parameters ?? [])],
     convInfo,
     [...convInfo.outShape],
     {
@@ -33,7 +38,15 @@ export function runForwardConvolution(
       dimN: convInfo.outChannels,
       dimK: convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels,
     },
-    { vectorA: convInfo.inChannels % 4 === 0, vectorB: vectorOutput, vectorOutput, bias: bias !== undefined, relu },
+    {
+      vectorA: convInfo.inChannels % 4 === 0,
+      vectorB: vectorOutput,
+      vectorOutput,
+      bias: bias !== undefined,
+      relu,
+      batchNorm: batchNorm !== undefined,
+    },
+    batchNorm?.epsilon,
   );
 }
 

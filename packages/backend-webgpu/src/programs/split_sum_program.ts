@@ -1,9 +1,12 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { batchNormExpression, batchNormVariableNames } from './convolution_gemm_program.js';
 
 /** What is applied to each sum before it is written: a bias per channel (the last dimension), then a ReLU. */
 export interface SplitSumEpilogue {
   bias: boolean;
   relu: boolean;
+  /** Inference batch norm before the ReLU (inputs gamma, beta, mean, variance after the bias; uniform epsilon). */
+  batchNorm?: boolean;
 }
 
 /**
@@ -18,7 +21,7 @@ export class SplitSumProgram implements WebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   variableNames: string[];
-  uniforms = 'channels : i32,';
+  uniforms = 'channels : i32, epsilon : f32,';
   workgroupSize: [number, number, number] = [64, 1, 1];
   size = true;
   private readonly splits: number;
@@ -29,14 +32,16 @@ export class SplitSumProgram implements WebGPUProgram {
     this.splits = splits;
     this.epilogue = epilogue;
     this.variableNames = epilogue.bias ? ['partials', 'bias'] : ['partials'];
-    this.shaderKey = `unetSplitSum_${splits}_${epilogue.bias ? 1 : 0}${epilogue.relu ? 1 : 0}`;
+    if (epilogue.batchNorm) this.variableNames.push(...batchNormVariableNames);
+    this.shaderKey = `unetSplitSum_${splits}_${epilogue.bias ? 1 : 0}${epilogue.relu ? 1 : 0}${epilogue.batchNorm ? 1 : 0}`;
     this.dispatchLayout = { x: outputShape.map((_, index) => index) };
     const size = outputShape.reduce((product, dimension) => product * dimension, 1);
     this.dispatch = [Math.ceil(size / this.workgroupSize[0]), 1, 1];
   }
 
   getUserCode(): string {
-    const biased = this.epilogue.bias ? 'sum + bias[index % uniforms.channels]' : 'sum';
+    const added = this.epilogue.bias ? 'sum + bias[index % uniforms.channels]' : 'sum';
+    const biased = this.epilogue.batchNorm ? batchNormExpression(added, 'index % uniforms.channels') : added;
     const value = this.epilogue.relu ? `max(${biased}, 0.0)` : biased;
     return `
       fn main(index : i32) {

@@ -52,6 +52,11 @@ export class BatchNormalization {
    * (ConvolutionLayer.applyScaledWithRelu), so that inference runs conv, batch norm and ReLU as
    * one convolution.
    */
+  /** The moving statistics and the affine parameters, as they are (for a kernel that folds them itself). */
+  inferenceParameters(): { gamma: tf.Tensor1D; beta: tf.Tensor1D; mean: tf.Tensor1D; variance: tf.Tensor1D; epsilon: number } {
+    return { gamma: this.gamma, beta: this.beta, mean: this.movingMean, variance: this.movingVariance, epsilon };
+  }
+
   inferenceScaleShift(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
     const scale = tf.div(this.gamma, tf.sqrt(tf.add(this.movingVariance, epsilon))) as tf.Tensor1D;
     return { scale, shift: tf.sub(this.beta, tf.mul(this.movingMean, scale)) as tf.Tensor1D };

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BuildContext } from './build_context.js';
 import { convolve } from './convolution.js';
 import { canFuseConvolutionBiasRelu, convolveBiasRelu } from './fused_convolution.js';
+import { CONVOLUTION_BATCH_NORM_RELU_KERNEL } from './convolution_batch_norm_kernels.js';
 import { recordingGradients } from './gradient_recording.js';
 
 /** A stride-1 square convolution with an optional bias; He-initialised, bias zero. */
@@ -65,5 +66,22 @@ export class ConvolutionLayer {
       const bias = this.bias === undefined ? shift : tf.add(tf.mul(this.bias, scale), shift);
       return tf.fused.conv2d({ x, filter: kernel, strides: 1, pad: this.padding, bias, activation: 'relu' });
     });
+  }
+
+  /**
+   * relu(batchNorm(convolution)) with the given inference parameters as the backend's
+   * CONVOLUTION_BATCH_NORM_RELU_KERNEL (convolution_batch_norm_kernels.ts), where it has one and
+   * this layer has no bias; undefined elsewhere (the caller folds). No gradient: inference only.
+   */
+  applyBatchNormReluKernel(
+    x: tf.Tensor4D,
+    parameters: { gamma: tf.Tensor1D; beta: tf.Tensor1D; mean: tf.Tensor1D; variance: tf.Tensor1D; epsilon: number },
+  ): tf.Tensor4D | undefined {
+    if (this.bias !== undefined || tf.getKernel(CONVOLUTION_BATCH_NORM_RELU_KERNEL, tf.getBackend()) === undefined) return undefined;
+    const { gamma, beta, mean, variance, epsilon } = parameters;
+    return tf.engine().runKernel(CONVOLUTION_BATCH_NORM_RELU_KERNEL, { x, filter: this.kernel, gamma, beta, mean, variance }, {
+      pad: this.padding,
+      epsilon,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   }
 }

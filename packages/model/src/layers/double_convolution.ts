@@ -36,9 +36,15 @@ export class DoubleConvolution {
       if (normalization === undefined) {
         y = convolution.applyWithRelu(y);
       } else if (fold) {
-        const { scale, shift } = normalization.inferenceScaleShift();
-        y = convolution.applyScaledWithRelu(y, scale, shift);
-        tf.dispose([scale, shift]);
+        // One kernel where the backend has it (convolution_batch_norm_kernels.ts), else the fold.
+        const viaKernel = convolution.applyBatchNormReluKernel(y, normalization.inferenceParameters());
+        if (viaKernel !== undefined) {
+          y = viaKernel;
+        } else {
+          const { scale, shift } = normalization.inferenceScaleShift();
+          y = convolution.applyScaledWithRelu(y, scale, shift);
+          tf.dispose([scale, shift]);
+        }
       } else {
         y = normalization.apply(convolution.apply(y), training, { relu: true });
       }
