@@ -13,6 +13,17 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, params: Int32Array, out: Float32Array): void;
   sumRows(x: Float32Array, params: Int32Array, scale: number, out: Float32Array): void;
   tile(x: Float32Array, params: Int32Array, out: Float32Array): void;
+  reluGradient(dy: Float32Array, y: Float32Array, out: Float32Array): void;
+  adamUpdate(
+    value: Float32Array,
+    gradient: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    scalars: Float32Array,
+    newValue: Float32Array,
+    newFirstMoment: Float32Array,
+    newSecondMoment: Float32Array,
+  ): void;
   unary(op: number, x: Float32Array, alpha: number, out: Float32Array): void;
   batchNorm(
     x: Float32Array,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { nativeAddonStatus } from './addon_status.js';
 import { NativeAddonMissingError } from './errors.js';
+import { adamUpdateConfig } from './kernels/adam_update.js';
 import { batchMatMulConfig } from './kernels/batch_mat_mul.js';
 import { conv2dConfig } from './kernels/conv2d.js';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d_backprop_filter.js';
@@ -14,6 +15,7 @@ import { concatConfig } from './kernels/concat.js';
 import { maxPoolConfig, maxPoolGradConfig } from './kernels/max_pool.js';
 import { padConfig } from './kernels/pad.js';
 import { meanConfig, sumConfig } from './kernels/reduce.js';
+import { reluGradientConfig } from './kernels/relu_gradient.js';
 import { sliceConfig } from './kernels/slice.js';
 import { splitVConfig } from './kernels/split_v.js';
 import { tileConfig } from './kernels/tile.js';
@@ -54,6 +56,8 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   concatConfig,
   padConfig,
   upConvolutionConcatConfig,
+  adamUpdateConfig,
+  reluGradientConfig,
 ];
 
 /**

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core/register-gradients';
 import { frugalVariableGrads } from '@unet/core';
 import { createUNet, presetConfig, type PresetName } from '@unet/model';
+import { createOptimizer } from '@unet/train';
 import { forwardGflop } from './flops.js';
 import { type ProfileTiming, profileStep } from './profile_step.js';
 
@@ -112,7 +113,8 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
       config.classes,
     ),
   );
-  const optimizer = tf.train.adam(1e-3);
+  // unet train's Adam (tfjs's, with its update as one kernel where the backend registers it).
+  const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
   // Queues one step's work (on a GPU, without waiting for it) and returns the tensor whose
   // read-back ends the step.
   const launch = (): tf.Tensor => {

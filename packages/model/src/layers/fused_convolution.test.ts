@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@unet/core/register-gradients';
 import { describeWithBackends, expectTensorsClose } from '@unet/test-utils';
 import { expect, it } from 'vitest';
-import { canFuseConvolutionBiasRelu, convolveBiasRelu } from './fused_convolution.js';
+import { canFuseConvolutionBiasRelu, convolveBiasRelu, reluGradient } from './fused_convolution.js';
+import { RELU_GRADIENT_KERNEL } from './relu_gradient_kernels.js';
 
 describeWithBackends('convolveBiasRelu', (backend) => {
   for (const padding of ['valid', 'same'] as const) {
@@ -31,5 +32,47 @@ describeWithBackends('convolveBiasRelu', (backend) => {
 
   it('is offered where the backend has the fused and both backprop kernels (not wasm)', () => {
     expect(canFuseConvolutionBiasRelu()).toBe(backend !== 'wasm');
+  });
+});
+
+describeWithBackends('reluGradient', (backend) => {
+  it('is dy * step(y): dy where y > 0, signed zeros elsewhere, NaN where y is NaN', () => {
+    const dy = tf.tensor4d([3, -2, 5, -4, 7, 1], [1, 1, 2, 3]);
+    const y = tf.tensor4d([1, 0.5, 0, -1, Number.NaN, 2], [1, 1, 2, 3]);
+    const gradient = reluGradient(dy, y);
+    expect(Array.from(gradient.dataSync())).toEqual([3, -2, 0, -0, Number.NaN, 1]);
+    tf.dispose([dy, y, gradient]);
+  });
+
+  it(`runs ${RELU_GRADIENT_KERNEL} where the backend registers it (${backend})`, (context) => {
+    // A backend's own kernel (native's) is tested in its package; this one stands in where there is none.
+    if (tf.getKernel(RELU_GRADIENT_KERNEL, backend) !== undefined) context.skip(`${backend} registers its own ${RELU_GRADIENT_KERNEL}`);
+    if (backend !== 'cpu') context.skip('the stand-in kernel reads and writes through the cpu backend');
+    const seen: string[] = [];
+    tf.registerKernel({
+      kernelName: RELU_GRADIENT_KERNEL,
+      backendName: backend,
+      kernelFunc: ({ inputs, backend: kernelBackend }) => {
+        seen.push(Object.keys(inputs).join(','));
+        const { dy } = inputs as { dy: tf.TensorInfo };
+        // The identity is enough to see that the kernel's output is what reluGradient returns.
+        const values = (kernelBackend as unknown as { readSync: (id: tf.DataId) => Float32Array }).readSync(dy.dataId);
+        return (kernelBackend as unknown as { makeTensorInfo: (s: number[], d: string, v: Float32Array) => tf.TensorInfo }).makeTensorInfo(
+          dy.shape,
+          'float32',
+          Float32Array.from(values),
+        );
+      },
+    });
+    try {
+      const dy = tf.tensor4d([3, -2], [1, 1, 1, 2]);
+      const y = tf.tensor4d([-1, -1], [1, 1, 1, 2]);
+      const gradient = reluGradient(dy, y);
+      expect(seen).toEqual(['dy,y']);
+      expect(Array.from(gradient.dataSync())).toEqual([3, -2]);
+      tf.dispose([dy, y, gradient]);
+    } finally {
+      tf.unregisterKernel(RELU_GRADIENT_KERNEL, backend);
+    }
   });
 });

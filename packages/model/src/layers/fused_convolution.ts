@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { RELU_GRADIENT_KERNEL } from './relu_gradient_kernels.js';
 
 type ConvolveBiasRelu = (x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D) => tf.Tensor4D;
 
@@ -10,7 +11,7 @@ type ConvolveBiasRelu = (x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D)
  * backward pass: on the paper network they made most of a train step's memory. This op runs
  * the backend's FusedConv2D kernel under the tape too, and its gradient needs only x, the
  * kernel and the output y (relu's derivative is y > 0):
- *   g = dy * step(y);  dx = Conv2DBackpropInput(g);  dkernel = Conv2DBackpropFilter(x, g);
+ *   g = dy * step(y) (reluGradient);  dx = Conv2DBackpropInput(g);  dkernel = Conv2DBackpropFilter(x, g);
  *   dbias = sum of g over [batch, height, width].
  * Only for backends that have these kernels (`canFuseConvolutionBiasRelu`).
  */
@@ -49,7 +50,7 @@ function makeOp(padding: 'valid' | 'same'): ConvolveBiasRelu {
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
           const [savedX, savedKernel, savedY] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-          const upstream = tf.mul(dy as tf.Tensor4D, tf.step(savedY));
+          const upstream = reluGradient(dy as tf.Tensor4D, savedY);
           const engine = tf.engine();
           const dx = engine.runKernel('Conv2DBackpropInput', { dy: upstream, filter: savedKernel }, {
             ...convolutionAttributes,
@@ -63,4 +64,10 @@ function makeOp(padding: 'valid' | 'same'): ConvolveBiasRelu {
         }),
     };
   }) as unknown as ConvolveBiasRelu;
+}
+
+/** dy * step(y): RELU_GRADIENT_KERNEL's one pass where the backend registers it, tfjs's two ops elsewhere. */
+export function reluGradient(dy: tf.Tensor4D, y: tf.Tensor4D): tf.Tensor4D {
+  if (tf.getKernel(RELU_GRADIENT_KERNEL, tf.getBackend()) === undefined) return tf.mul(dy, tf.step(y));
+  return tf.engine().runKernel(RELU_GRADIENT_KERNEL, { dy, y }) as tf.Tensor4D;
 }

@@ -1,0 +1,64 @@
+// UnetAdamUpdate (src/kernels/adam_update.ts; the contract is @unet/train's optim/adam_kernels.ts):
+// Adam's update of one variable in one pass over it, where tfjs's AdamOptimizer makes about 14
+// elementwise passes (and as many variable-sized temporaries), every step, for every variable.
+#include "kernels.h"
+#include "napi_arguments.h"
+#include "vector_clones.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace unet_native {
+
+namespace {
+
+struct AdamScalars {
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate;
+};
+
+// Each float operation in tfjs's order (adam_optimizer.ts), each rounded to float as tfjs's
+// float32 ops round theirs; -ffp-contract=off keeps the compiler from fusing them.
+UNET_VECTOR_CLONES void adamLoop(const float* __restrict value, const float* __restrict gradient,
+                                 const float* __restrict firstMoment, const float* __restrict secondMoment,
+                                 float* __restrict newValue, float* __restrict newFirstMoment,
+                                 float* __restrict newSecondMoment, int64_t size, AdamScalars s) {
+#pragma omp parallel for schedule(static) if (size > 32768)
+  for (int64_t i = 0; i < size; i++) {
+    const float g = gradient[i];
+    const float m = firstMoment[i] * s.beta1 + g * s.oneMinusBeta1;
+    const float v = secondMoment[i] * s.beta2 + (g * g) * s.oneMinusBeta2;
+    const float correctedM = m / s.oneMinusAccBeta1;
+    const float correctedV = v / s.oneMinusAccBeta2;
+    newValue[i] = (correctedM / (std::sqrt(correctedV) + s.epsilon)) * s.negativeRate + value[i];
+    newFirstMoment[i] = m;
+    newSecondMoment[i] = v;
+  }
+}
+
+}  // namespace
+
+// adamUpdate(value, gradient, firstMoment, secondMoment, scalars: Float32Array [beta1, 1 - beta1,
+//   beta2, 1 - beta2, 1 - accBeta1, 1 - accBeta2, epsilon, -learningRate] (each as tfjs's float32
+//   scalar holds it), newValue, newFirstMoment, newSecondMoment)
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  return guarded(env, "adamUpdate", [&] {
+    auto args = arguments(env, info, 8);
+    Floats value = floats(env, args[0], "value");
+    Floats gradient = floats(env, args[1], "gradient");
+    Floats firstMoment = floats(env, args[2], "firstMoment");
+    Floats secondMoment = floats(env, args[3], "secondMoment");
+    Floats scalars = floats(env, args[4], "scalars");
+    Floats newValue = floats(env, args[5], "newValue");
+    Floats newFirstMoment = floats(env, args[6], "newFirstMoment");
+    Floats newSecondMoment = floats(env, args[7], "newSecondMoment");
+    expectLength(scalars, 8, "scalars");
+    for (const Floats* same : {&gradient, &firstMoment, &secondMoment, &newValue, &newFirstMoment, &newSecondMoment}) {
+      expectLength(*same, value.length, "each Adam operand (the variable's size)");
+    }
+    const float* c = scalars.data;
+    adamLoop(value.data, gradient.data, firstMoment.data, secondMoment.data, newValue.data, newFirstMoment.data,
+             newSecondMoment.data, int64_t(value.length), AdamScalars{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]});
+  });
+}
+
+}  // namespace unet_native
