@@ -15,6 +15,8 @@ export interface SegmentedImage extends Segmentation {
   name: string;
   elapsedMs: number;
   backend: string;
+  /** Whose kernels ran on that backend where they are not tfjs's own (BackendChoice.kernels). */
+  kernels?: string;
   /** Object ids of class 1 // [height, width], worked out when the objects are first shown. */
   objects?: Int32Array;
   objectCount?: number;

@@ -106,6 +106,7 @@ function summary(result: SegmentedImage | null) {
     classes: result.classes,
     tiles: result.tiles,
     backend: result.backend,
+    kernels: result.kernels,
     elapsedMs: result.elapsedMs,
     labels: Array.from(result.labels),
     /** How many objects the overlay shows, once it has shown them. */

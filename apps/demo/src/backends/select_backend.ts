@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// The side-effect-free entry: the kernels go in when webgpu is chosen, not at import.
+import { registerWebGPUKernels, webgpuKernels } from '@unet/backend-webgpu/register';
 
 /**
  * The backends in the order the demo tries them (see ../shared/CONVENTIONS.md, after
@@ -12,6 +14,19 @@ export interface BackendChoice {
   name: BackendName;
   /** The backends tried before it, each with why it did not start. */
   skipped: { name: BackendName; reason: string }[];
+  /**
+   * '@unet/backend-webgpu' where its kernels run in place of tfjs-backend-webgpu's (webgpu
+   * only; see ourWebGPUKernelsActive); absent where tfjs's own kernels run.
+   */
+  kernels?: '@unet/backend-webgpu';
+}
+
+/**
+ * Whether every kernel of @unet/backend-webgpu is the one tfjs runs for 'webgpu' now: what the
+ * page and the workers report, read from tfjs's registry rather than assumed from the call.
+ */
+export function ourWebGPUKernelsActive(): boolean {
+  return webgpuKernels.every((config) => tf.getKernel(config.kernelName, 'webgpu')?.kernelFunc === config.kernelFunc);
 }
 
 export function isBackendName(value: unknown): value is BackendName {
@@ -50,7 +65,11 @@ export async function selectBackend(requested: BackendName | 'auto' = 'auto'): P
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
-        return { name, skipped };
+        if (name !== 'webgpu') return { name, skipped };
+        // The convolutions, batch norm, cross-entropy, Adam and up-convolution that Node's
+        // webgpu runs (packages/backend-webgpu); only 'webgpu' kernels change, webgl keeps tfjs's.
+        registerWebGPUKernels();
+        return ourWebGPUKernelsActive() ? { name, skipped, kernels: '@unet/backend-webgpu' } : { name, skipped };
       }
       skipped.push({ name, reason: 'tfjs could not initialise it (see the console)' });
     } catch (error) {

@@ -33,7 +33,8 @@ export async function switchBackend(requested: BackendName | 'auto', announceRea
   state.model?.dispose();
   state.model = null;
   state.backend = await selectBackend(requested);
-  ui.backendName.textContent = state.backend.name;
+  ui.backendName.textContent =
+    state.backend.kernels === undefined ? state.backend.name : `${state.backend.name} (${state.backend.kernels}'s kernels)`;
   ui.backendSkipped.textContent = state.backend.skipped.map((entry) => `${entry.name} skipped: ${entry.reason}`).join('; ');
   rebuildModel();
   if (announceReady) setStatus(`Ready on ${state.backend.name}.`, 'ready');

@@ -107,6 +107,7 @@ export async function segment(): Promise<SegmentedImage | null> {
   };
   let segmentation: Segmentation;
   let backend: string;
+  let kernels: string | undefined;
   let skipped = '';
   try {
     const done = await worker.segment(source, input, {
@@ -122,6 +123,7 @@ export async function segment(): Promise<SegmentedImage | null> {
     segmentation = done.segmentation;
     // An .onnx model ran in ONNX Runtime: say on which provider, and why WebGPU was not it.
     backend = done.onnx?.description ?? done.backend.name;
+    kernels = done.onnx === undefined ? done.backend.kernels : undefined;
     skipped = (done.onnx?.skipped ?? []).map((entry) => `; ${entry.name} skipped: ${entry.reason}`).join('');
     state.lastTileMs = done.tileMs;
   } catch (error) {
@@ -132,11 +134,11 @@ export async function segment(): Promise<SegmentedImage | null> {
     ui.segmentCancel.disabled = true;
   }
   const elapsedMs = performance.now() - started;
-  state.result = { ...segmentation, name: image.name, elapsedMs, backend };
+  state.result = { ...segmentation, name: image.name, elapsedMs, backend, kernels };
   drawResult();
   ui.downloadMask.disabled = false;
   setStatus(
-    `${image.name}: ${segmentation.width} x ${segmentation.height} pixels in ${(elapsedMs / 1000).toFixed(2)} s on ${backend} (${segmentation.tiles} tile${segmentation.tiles === 1 ? '' : 's'}${skipped}).`,
+    `${image.name}: ${segmentation.width} x ${segmentation.height} pixels in ${(elapsedMs / 1000).toFixed(2)} s on ${backend}${kernels === undefined ? '' : ` with ${kernels}'s kernels`} (${segmentation.tiles} tile${segmentation.tiles === 1 ? '' : 's'}${skipped}).`,
     'segmented',
   );
   return state.result;

@@ -4,7 +4,8 @@ import type { BrowserTrainingOptions, TrainingPreview } from './train_in_browser
 import type { FromTrainWorker, ToTrainWorker } from './train_protocol.js';
 
 export interface WorkerTrainingCallbacks {
-  onStarted?: (backend: string) => void;
+  /** `kernels`: whose kernels run there where not tfjs's own (BackendChoice.kernels). */
+  onStarted?: (backend: string, kernels?: string) => void;
   onStep?: (step: number, loss: number) => void;
   onPreview?: (preview: TrainingPreview) => void;
 }
@@ -38,7 +39,7 @@ export class TrainClient {
     return new Promise<WorkerTrainingResult>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<FromTrainWorker>) => {
         const message = event.data;
-        if (message.type === 'started') callbacks.onStarted?.(message.backend);
+        if (message.type === 'started') callbacks.onStarted?.(message.backend, message.kernels);
         else if (message.type === 'step') callbacks.onStep?.(message.step, message.loss);
         else if (message.type === 'preview') callbacks.onPreview?.(message.preview);
         else if (message.type === 'done') {

@@ -30,6 +30,8 @@ async function train(): Promise<void> {
   document.body.dataset.training = 'running';
   const started = performance.now();
   let backend = state.backend?.name ?? 'wasm';
+  /** The backend as the status says it: with whose kernels, where they are not tfjs's own. */
+  let backendLabel: string = backend;
   try {
     const { artifacts, losses } = await trainer.train(
       {
@@ -45,13 +47,14 @@ async function train(): Promise<void> {
       backend,
       new URL(`${__WASM_FOLDER__}/`, document.baseURI).href,
       {
-        onStarted: (name) => {
+        onStarted: (name, kernels) => {
           backend = name as typeof backend;
+          backendLabel = kernels === undefined ? name : `${name} with ${kernels}'s kernels`;
         },
         onStep: (step, loss) => {
           state.losses.push(loss);
           drawLossChart(ui.lossCanvas, state.losses, steps);
-          ui.trainStatus.textContent = `step ${step} of ${steps}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s on ${backend}, in a worker)`;
+          ui.trainStatus.textContent = `step ${step} of ${steps}: loss ${loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s on ${backendLabel}, in a worker)`;
         },
         onPreview: (preview) => {
           const labels = new Int32Array(preview.size * preview.size);
@@ -71,7 +74,7 @@ async function train(): Promise<void> {
     state.trained = { description: `the model trained here (run ${state.trainedCount})`, artifacts };
     ui.trainUse.disabled = false;
     ui.trainDownload.disabled = false;
-    ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${backend}, in a worker: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
+    ui.trainStatus.textContent = `Trained ${losses.length} steps in ${((performance.now() - started) / 1000).toFixed(1)} s on ${backendLabel}, in a worker: loss ${losses[0]?.toFixed(4)} → ${losses.at(-1)?.toFixed(4)}.`;
     document.body.dataset.training = 'done';
   } catch (error) {
     document.body.dataset.training = 'error';

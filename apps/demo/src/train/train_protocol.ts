@@ -9,7 +9,7 @@ export type ToTrainWorker =
   | { type: 'stop' };
 
 export type FromTrainWorker =
-  | { type: 'started'; backend: string }
+  | { type: 'started'; backend: string; kernels?: string }
   | { type: 'step'; step: number; loss: number }
   | { type: 'preview'; preview: TrainingPreview }
   | { type: 'done'; artifacts: tf.io.ModelArtifacts; losses: number[] }

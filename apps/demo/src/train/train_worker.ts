@@ -27,7 +27,7 @@ async function train(message: Extract<ToTrainWorker, { type: 'train' }>): Promis
   // As on the page (main.ts): the threaded wasm build does not survive the bundler.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   const backend = await selectBackend(message.backend);
-  scope.postMessage({ type: 'started', backend: backend.name });
+  scope.postMessage({ type: 'started', backend: backend.name, kernels: backend.kernels });
   const { model, losses } = await trainInBrowser(message.options, {
     onStep: async (step, loss) => {
       scope.postMessage({ type: 'step', step, loss });
