@@ -8,7 +8,9 @@
  * - a tiny U-Net (small preset, base 4, depth 2, seed 3) segments the 128 x 128 sample over
  *   2 x 2 tiles, and its probabilities are Node's segmentImage of the same model on tfjs's cpu
  *   backend within 1e-4 (as onnx.browser.test.ts), its mask (cut at a saved threshold, the
- *   median of Node's class-1 probability) equal.
+ *   gap between Node's class-1 probabilities) equal;
+ * - 3 steps of the training panel run in the training worker, which reports webgpu with those
+ *   kernels, and give finite losses.
  * Where this chromium gives no WebGPU adapter, the suite is skipped and says why.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,7 +80,7 @@ interface PageResult {
 }
 
 type DemoWindow = Window & {
-  unetDemo: { lastResult(): PageResult | null; lastProbabilities(): number[] | null };
+  unetDemo: { lastResult(): PageResult | null; lastProbabilities(): number[] | null; losses(): number[] };
 };
 
 /** The sample in [0, 1] as the page reads it: one gray channel, value / 255. */
@@ -191,5 +193,23 @@ describe.skipIf(missing !== undefined)('the demo on WebGPU in headless chromium'
     expect(result?.labels).toEqual(Array.from(node.labels));
     // Both classes in the mask, or equal masks prove little.
     expect(new Set(node.labels).size).toBe(2);
+  });
+
+  it("trains in the training worker on webgpu with @unet/backend-webgpu's kernels", async () => {
+    await page.fill('#train-steps', '3');
+    await page.fill('#train-tile', '64');
+    await page.fill('#train-batch', '1');
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.training === 'done' || document.body.dataset.training === 'error', undefined, {
+      timeout: 120_000,
+    });
+    // The training worker's own report of its backend and kernels (train_worker.ts's 'started').
+    expect(await page.locator('#train-status').textContent()).toMatch(
+      /^Trained 3 steps in [\d.]+ s on webgpu with @unet\/backend-webgpu's kernels, in a worker: loss \d/,
+    );
+    const losses = await page.evaluate(() => (window as unknown as DemoWindow).unetDemo.losses());
+    console.log(`webgpu training panel: loss ${losses.map((loss) => loss.toFixed(3)).join(' ')}`);
+    expect(losses).toHaveLength(3);
+    for (const loss of losses) expect(Number.isFinite(loss) && loss > 0).toBe(true);
   });
 });
