@@ -7,8 +7,8 @@
  *   from tfjs's kernel registry there), and the page says so;
  * - a tiny U-Net (small preset, base 4, depth 2, seed 3) segments the 128 x 128 sample over
  *   2 x 2 tiles, and its probabilities are Node's segmentImage of the same model on tfjs's cpu
- *   backend within 1e-4 (as onnx.browser.test.ts), its mask (cut at a saved threshold, the
- *   gap between Node's class-1 probabilities) equal;
+ *   backend within 1e-4 (as onnx.browser.test.ts), its mask (cut at a saved threshold in the
+ *   widest gap between Node's class-1 probabilities) equal;
  * - 3 steps of the training panel run in the training worker, which reports webgpu with those
  *   kernels, and give finite losses.
  * Where this chromium gives no WebGPU adapter, the suite is skipped and says why.
