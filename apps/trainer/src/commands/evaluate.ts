@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '@unet/data/node';
-import { modelMetadata } from '@unet/model';
 import { segmentImage } from '@unet/inference';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
@@ -15,9 +14,10 @@ import {
   measureImages,
 } from '../evaluate/segmentation_measures.js';
 import { measureOnQueue } from '../jobs/eval_on_queue.js';
-import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
+import { engineFlags, engineHelp, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile } from '../prediction/model_files.js';
 import { ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
+import { openEnsembleMembers } from '../prediction/open_ensemble_members.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -139,11 +139,7 @@ export async function evalCommand(argv: string[], print: (line: string) => void)
   }
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) log(line);
-  const members = [];
-  for (const folder of folders) {
-    const opened = await openSegmentationEngine(folder, engine, values['ort-providers']);
-    members.push({ folder, opened, model: opened.model, network: opened.network, labels: modelMetadata(opened.model, folder) });
-  }
+  const members = await openEnsembleMembers(folders, engine, values['ort-providers']);
   // The ensemble of unet predict --model A,B: the same checks, the mean of the probabilities, the first model's metadata.
   const network = ensembleNetwork(members, tiling);
   const { model, labels, opened } = members[0]!;

@@ -10,9 +10,10 @@ import { writeFileAtomically } from '@unet/core/node';
 import { describeSelection, selectBackend, type BackendName } from '../backends/select_backend.js';
 import { writeLabelPng, writeProbabilityPng, writeRgbaPng } from '../images/png_files.js';
 import { imageToRgba, overlayMask } from '../plots/overlay.js';
-import { engineFlags, engineHelp, openSegmentationEngine, parseEngine } from '../onnx/segmentation_engine.js';
+import { engineFlags, engineHelp, parseEngine } from '../onnx/segmentation_engine.js';
 import { modelFile, readModelDescription } from '../prediction/model_files.js';
 import { checkEnsembleMembers, ensembleNetwork, modelFolders, modelListHelp } from '../prediction/model_ensemble.js';
+import { openEnsembleMembers } from '../prediction/open_ensemble_members.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
@@ -119,11 +120,7 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   }
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const members = [];
-  for (const folder of folders) {
-    const opened = await openSegmentationEngine(folder, engine, values['ort-providers']);
-    members.push({ folder, opened, model: opened.model, network: opened.network, labels: modelMetadata(opened.model, folder) });
-  }
+  const members = await openEnsembleMembers(folders, engine, values['ort-providers']);
   const network = ensembleNetwork(members, tiling);
   const { model, labels, opened } = members[0]!;
   if (engine !== 'tfjs') print(`engine: ${opened.description}`);

@@ -4,6 +4,7 @@ import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promise
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../usage_error.js';
+import { isProcessAlive } from '@unet/core/node';
 
 /** Who trains in a run folder: the process, its machine, and a token of this acquisition. */
 export interface TrainerLockHolder {
@@ -55,16 +56,6 @@ export interface TrainerLock {
   release(): Promise<void>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readHolder(file: string): Promise<{ holder: TrainerLockHolder; renewed: number } | undefined> {
   try {
     const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
@@ -88,7 +79,7 @@ async function readHolder(file: string): Promise<{ holder: TrainerLockHolder; re
  * differ, so keep it well above `renewMs`).
  */
 function isStale(found: { holder: TrainerLockHolder; renewed: number }, staleMs: number): boolean {
-  if (found.holder.host === hostname()) return !isAlive(found.holder.pid);
+  if (found.holder.host === hostname()) return !isProcessAlive(found.holder.pid);
   return Date.now() - found.renewed > staleMs;
 }
 

@@ -3,6 +3,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { isProcessAlive } from './process_alive.js';
 
 /**
  * The temporary name a file is written under before it is renamed into place:
@@ -15,15 +16,6 @@ export function temporaryFileFor(file: string): string {
 }
 
 const writerPattern = /\.writer~(?<host>[^~/]+)~(?<pid>\d+)~\d+~[0-9a-f]{8}\.tmp$/;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface StaleTemporaryOptions {
   /** Only names that begin with this (an output's stem: its mask and extras): all `.tmp` files when absent. */
@@ -57,7 +49,7 @@ export async function removeStaleTemporaryFiles(folder: string, options: StaleTe
     const file = path.join(folder, name);
     const writer = writerPattern.exec(name)?.groups;
     let stale: boolean;
-    if (writer?.host === here) stale = !isAlive(Number(writer.pid));
+    if (writer?.host === here) stale = !isProcessAlive(Number(writer.pid));
     else {
       const modified = await stat(file).then(
         (info) => info.mtimeMs,
