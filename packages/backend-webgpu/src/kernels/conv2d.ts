@@ -1,13 +1,6 @@
-import {
-  backend_util,
-  Conv2D,
-  type Conv2DAttrs,
-  type Conv2DInputs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2D, type Conv2DAttrs, type Conv2DInputs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { forwardConvolutionInfo } from './forward_convolution_info.js';
 import { runForwardConvolution } from '../programs/run_forward_convolution.js';
 import { runReplacedKernel } from '../replaced_kernels.js';
 
@@ -21,17 +14,7 @@ import { runReplacedKernel } from '../replaced_kernels.js';
 export function conv2d(args: { inputs: Conv2DInputs; backend: WebGPUBackend; attrs: Conv2DAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
-  const convInfo = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
+  const convInfo = forwardConvolutionInfo(x, filter, attrs);
   return runForwardConvolution(backend, x, filter, undefined, false, convInfo) ?? runReplacedKernel(Conv2D, args);
 }
 

@@ -1,5 +1,4 @@
 import {
-  backend_util,
   FusedConv2D,
   type FusedConv2DAttrs,
   type FusedConv2DInputs,
@@ -8,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { forwardConvolutionInfo } from './forward_convolution_info.js';
 import { runForwardConvolution } from '../programs/run_forward_convolution.js';
 import { runReplacedKernel } from '../replaced_kernels.js';
 
@@ -25,21 +25,12 @@ export function fusedConv2d(args: { inputs: FusedConv2DInputs; backend: WebGPUBa
     bias?: TensorInfo | null;
     preluActivationWeights?: TensorInfo | null;
   };
-  const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs;
+  const { activation } = attrs;
   const relu = activation === 'relu';
   if ((!relu && activation !== 'linear' && activation !== undefined) || preluActivationWeights != null) {
     return runReplacedKernel(FusedConv2D, args);
   }
-  const convInfo = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    backend_util.convertConv2DDataFormat(dataFormat),
-  );
+  const convInfo = forwardConvolutionInfo(x, filter, attrs);
   return runForwardConvolution(backend, x, filter, bias ?? undefined, relu, convInfo) ?? runReplacedKernel(FusedConv2D, args);
 }
 
