@@ -17,6 +17,7 @@ import { padConfig } from './kernels/pad.js';
 import { meanConfig, sumConfig } from './kernels/reduce.js';
 import { reluGradientConfig } from './kernels/relu_gradient.js';
 import { sliceConfig } from './kernels/slice.js';
+import { softmaxConfig } from './kernels/softmax.js';
 import { splitVConfig } from './kernels/split_v.js';
 import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
@@ -53,6 +54,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   sliceConfig,
+  softmaxConfig,
   concatConfig,
   padConfig,
   upConvolutionConcatConfig,
