@@ -14,12 +14,7 @@ describe.skipIf(!status.available)('Softmax', () => {
     return tf.tidy(() => tf.softmax(tf.tensor(values, shape), dim).dataSync() as Float32Array);
   }
 
-  for (const shape of [
-    [1, 5, 7, 2],
-    [2, 33, 17, 3],
-    [4, 1],
-    [6],
-  ]) {
+  for (const shape of [[1, 5, 7, 2], [2, 33, 17, 3], [4, 1], [6]]) {
     it(`gives the cpu backend's probabilities bit for bit over the last axis, NaN and infinities included (${shape.join('x')})`, () => {
       const values = tf.randomNormal([tf.util.sizeFromShape(shape)], 0, 30, 'float32', 5).dataSync() as Float32Array;
       // A NaN, both infinities, equal logits and a -0, in the first rows.
