@@ -1,4 +1,5 @@
 import type { ConvolutionGemmOperands } from './convolution_gemm_program.js';
+import { inputPatchOffset, rowMajorReads } from './convolution_operand_reads.js';
 
 /**
  * The filter gradient dW[M, N] = sum over K of patches(x)[M, K] x dy[K, N], with M =
@@ -13,30 +14,14 @@ export const filterGradientOperands: ConvolutionGemmOperands = {
   name: 'FilterGradient',
   variableNames: ['x', 'dy'],
   aContiguousAlongK: false,
+  // A[m, k] is tap m of output pixel k.
+  helpers: inputPatchOffset,
   readA: `
     fn readA(m : i32, k : i32, kEnd : i32) -> f32 {
       if (m >= uniforms.dimM || k >= kEnd) { return 0.0; }
-      let ci = m % uniforms.inChannels;
-      let filterPixel = m / uniforms.inChannels;
-      let kw = filterPixel % uniforms.filterDims.y;
-      let kh = filterPixel / uniforms.filterDims.y;
-      let ox = k % uniforms.outDims.y;
-      let rest = k / uniforms.outDims.y;
-      let oy = rest % uniforms.outDims.x;
-      let b = rest / uniforms.outDims.x;
-      let iy = oy * uniforms.stride.x - uniforms.padding.x + kh * uniforms.dilation.x;
-      let ix = ox * uniforms.stride.y - uniforms.padding.y + kw * uniforms.dilation.y;
-      if (iy < 0 || iy >= uniforms.inDims.x || ix < 0 || ix >= uniforms.inDims.y) { return 0.0; }
-      return x[((b * uniforms.inDims.x + iy) * uniforms.inDims.y + ix) * uniforms.inChannels + ci];
+      let offset = inputPatchOffset(k, m);
+      if (offset < 0) { return 0.0; }
+      return x[offset];
     }`,
-  readB: `
-    fn readB(k : i32, n : i32, kEnd : i32) -> f32 {
-      if (k >= kEnd || n >= uniforms.dimN) { return 0.0; }
-      return dy[k * uniforms.dimN + n];
-    }`,
-  readB4: `
-    fn readB4(k : i32, n : i32, kEnd : i32) -> vec4<f32> {
-      if (k >= kEnd || n >= uniforms.dimN) { return vec4<f32>(0.0); }
-      return dy[(k * uniforms.dimN + n) / 4];
-    }`,
+  ...rowMajorReads('dy'),
 };

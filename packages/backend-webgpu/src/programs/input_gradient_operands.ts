@@ -1,4 +1,5 @@
 import type { ConvolutionGemmOperands } from './convolution_gemm_program.js';
+import { patchReads } from './convolution_operand_reads.js';
 
 /**
  * The input gradient dx[M, N] = sum over K of patches(dy)[M, K] x W'[K, N], with M = batch x
@@ -33,20 +34,7 @@ export const inputGradientOperands: ConvolutionGemmOperands = {
       if (oy >= uniforms.outDims.x || ox >= uniforms.outDims.y) { return -1; }
       return ((b * uniforms.outDims.x + oy) * uniforms.outDims.y + ox) * uniforms.outChannels + co;
     }`,
-  readA: `
-    fn readA(m : i32, k : i32, kEnd : i32) -> f32 {
-      if (m >= uniforms.dimM || k >= kEnd) { return 0.0; }
-      let offset = patchOffset(m, k);
-      if (offset < 0) { return 0.0; }
-      return dy[offset];
-    }`,
-  readA4: `
-    fn readA4(m : i32, k : i32, kEnd : i32) -> vec4<f32> {
-      if (m >= uniforms.dimM || k >= kEnd) { return vec4<f32>(0.0); }
-      let offset = patchOffset(m, k);
-      if (offset < 0) { return vec4<f32>(0.0); }
-      return dy[offset / 4];
-    }`,
+  ...patchReads('dy'),
   readB: `
     fn readB(k : i32, n : i32, kEnd : i32) -> f32 {
       if (k >= kEnd || n >= uniforms.dimN) { return 0.0; }
