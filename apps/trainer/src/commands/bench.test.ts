@@ -29,7 +29,10 @@ const nativeLoads = nativeAddonStatus().available;
 // OMP_WAIT_POLICY is left unset, as a user's shell has it: the ONNX Runtime reference must not get it from unet bench.
 const { OMP_WAIT_POLICY: _unset, ...environment } = process.env;
 
-function bench(...args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
+/** Runs `unet bench ARGS`: its lines after the first, which names the machine (`machine`; absent when the flags were refused). */
+function bench(
+  ...args: string[]
+): Promise<{ code: number; lines: Record<string, unknown>[]; machine?: Record<string, unknown>; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, 'bench', ...args], { timeout: 120_000, env: environment }, (error, stdout, stderr) => {
       const lines = stdout
@@ -37,7 +40,10 @@ function bench(...args: string[]): Promise<{ code: number; lines: Record<string,
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, lines, stderr });
+      const machine = lines[0]?.case === 'machine' ? lines.shift() : undefined;
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      if (code === 0 && machine === undefined) throw new Error(`unet bench ${args.join(' ')}: its first line does not name the machine`);
+      resolve({ code, lines, machine, stderr });
     });
   });
 }
@@ -263,6 +269,34 @@ describe('unet bench', () => {
     }
     const misplaced = await bench('--data', 'somewhere');
     expect(misplaced.stderr).toMatch(/--data and --format go with --pipeline/);
+  });
+
+  it('segments a huge image region by region with --huge SIDE: its time, microseconds a pixel and peak RSS, after a line naming the machine', {
+    timeout: 120_000,
+  }, async () => {
+    const backend = nativeLoads ? 'native' : 'wasm';
+    const { code, lines, machine, stderr } = await bench('--huge', '100', '--tile', '32', '--backends', backend);
+    expect(code, stderr).toBe(0);
+    expect(machine).toMatchObject({ case: 'machine', node: process.version });
+    expect(typeof machine!.cpu).toBe('string');
+    expect(lines).toHaveLength(1);
+    const line = lines[0] as Record<string, number>;
+    expect(line).toMatchObject({ case: 'huge-image', side: 100, megapixels: 0, preset: 'small', baseChannels: 16, backend, tile: 32 });
+    expect(line.seconds).toBeGreaterThan(0);
+    // The seconds are rounded to 0.1 s, the microseconds a pixel made from the unrounded time.
+    expect(Math.abs((line.microsecondsPerPixel * 100 ** 2) / 1e6 - line.seconds)).toBeLessThanOrEqual(0.051);
+    // A Node process with tfjs loaded holds tens of MiB at least; a 100 x 100 BigTIFF of 8-bit labels holds 10,000 bytes and its header.
+    expect(line.peakRssMiB).toBeGreaterThan(30);
+    expect(line.maskBytes).toBeGreaterThan(100);
+  });
+
+  it('takes one backend, one preset and a side of at least 16 px with --huge, and --tile only with it', async () => {
+    const two = await bench('--huge', '100', '--backends', 'native,wasm');
+    expect(two.code).not.toBe(0);
+    expect(two.machine).toBeUndefined();
+    expect(two.stderr).toMatch(/--huge runs one backend and one preset: name one of each/);
+    expect((await bench('--huge', '8')).stderr).toMatch(/--huge 8: a side of at least 16 px, e\.g\. 50000/);
+    expect((await bench('--tile', '32')).stderr).toMatch(/--tile goes with --huge SIDE/);
   });
 
   it('rejects an unknown backend with the list to choose from', async () => {

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PresetName } from '@unet/model';
+import { machineLine } from '../bench/machine_line.js';
 import { UsageError } from '../usage_error.js';
 
 export const benchHelp = `unet bench: time forward passes and training steps, one JSON object per line
 
 Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
+       unet bench --huge SIDE [--tile 768] [--backends native] [--presets small]
        unet bench [--engines tfjs,onnxruntime] [--backends native,wasm,cpu] [--presets small,paper] [--modes forward,train]
                   [--runs 3] [--warmup 1] [--threads N] [--vs-pytorch PATH] [--vs-onnxruntime PATH]
                   [--python PATH] [--torch-device cpu|cuda] [--slow-cpu] [--timeout-seconds 1800] [--profile]
@@ -57,7 +59,14 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
                      steady pace); --data DIR --format NAME (default the synthetic data),
                      --batch N (default 4) and --size PX (the output tile, default 128) as unet
                      train takes them
-  Results and the command that made them: docs/benchmarks.md.
+  --huge SIDE        instead: segment a SIDE x SIDE 8-bit image (libvips noise, written into a
+                     tiled BigTIFF in a temporary folder: SIDE 50000 takes about 1.2 GB of disk
+                     there, and its mask as much again) with unet predict --by-regions --tile
+                     --tile (default 768) on the one backend of --backends (default native) with
+                     an untrained network of the one preset of --presets (default small): a line
+                     with its seconds, microseconds a pixel and peak RSS (VmHWM)
+  The first line names the machine: its CPU (model name and model number), cores, load average
+  and Node. Results and the command that made them: docs/benchmarks.md.
 `;
 
 export async function benchCommand(
@@ -90,6 +99,8 @@ export async function benchCommand(
       format: { type: 'string' },
       images: { type: 'string' },
       workers: { type: 'string' },
+      huge: { type: 'string' },
+      tile: { type: 'string' },
       // Lines are JSON whatever this says; accepted so that `unet bench --json` reads as meant.
       json: { type: 'boolean', default: true },
       help: { type: 'boolean', default: false },
@@ -113,12 +124,30 @@ export async function benchCommand(
     if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${flag}: expected a whole number, got '${text}'`);
     return value;
   };
+  // After the flags are checked, before any work: the run's first line names its machine.
+  const printMachine = () => print(JSON.stringify(machineLine()));
+  if (values.huge !== undefined) {
+    const side = count('huge', values.huge);
+    if (side === undefined || side < 16) throw new UsageError(`--huge ${values.huge}: a side of at least 16 px, e.g. 50000`);
+    const backends = list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']);
+    const presets = list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined;
+    if ((backends?.length ?? 1) > 1 || (presets?.length ?? 1) > 1)
+      throw new UsageError('--huge runs one backend and one preset: name one of each');
+    const tile = count('tile', values.tile);
+    if (tile === 0) throw new UsageError('--tile: at least 1 px');
+    const { benchHugeImage } = await import('../bench/huge_image_case.js');
+    printMachine();
+    await benchHugeImage({ side, tile, backend: backends?.[0], preset: presets?.[0] }, (line) => print(JSON.stringify(line)));
+    return;
+  }
+  if (values.tile !== undefined) throw new UsageError('--tile goes with --huge SIDE (the training cases take --size)');
   if (values.queue !== undefined) {
     const workers = values.workers?.split(',').map((text) => count('workers', text) ?? 0);
     if (workers?.some((value) => value < 1)) throw new UsageError(`--workers ${values.workers}: worker counts of at least 1, e.g. 1,2,4`);
     const images = count('images', values.images);
     if (images === 0) throw new UsageError('--images: at least 1');
     const { benchQueueThroughput } = await import('../bench/queue_throughput.js');
+    printMachine();
     await benchQueueThroughput({ url: values.queue, images, workers }, (line) => print(JSON.stringify(line)));
     return;
   }
@@ -134,6 +163,7 @@ export async function benchCommand(
     );
     const presets = (list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined) ?? ['small'];
     const { benchPipeline } = await import('../bench/pipeline_throughput.js');
+    printMachine();
     await benchPipeline({ presets, workers, batches, warmup, train }, (line) => print(JSON.stringify(line)));
     return;
   }
@@ -162,6 +192,7 @@ export async function benchCommand(
   }
   const { runBenchmarks } = await import('../bench/run_benchmarks.js');
   const { formatProfileTable } = await import('../bench/profile_table.js');
+  printMachine();
   await runBenchmarks(
     {
       backends: list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']) as never,

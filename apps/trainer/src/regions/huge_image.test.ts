@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { createUNet, presetConfig, saveUNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runWithPeakMemory } from '../bench/peak_memory.js';
 import { cli } from '../jobs/__fixtures__/tiny_segmentation.js';
 
 // 400 million pixels through even a one-channel U-Net take minutes on two CPU cores: run on
@@ -18,29 +18,7 @@ const enabled = process.env.UNET_HUGE_TESTS === '1';
 const work = mkdtempSync(path.join(tmpdir(), 'unet-huge-'));
 afterAll(() => (process.env.UNET_KEEP ? undefined : rmSync(work, { recursive: true, force: true })));
 
-/** Runs `unet ...`, sampling its peak resident memory (VmHWM) from /proc while it runs. */
-function unetWithPeakMemory(args: readonly string[]): Promise<{ code: number | null; output: string; peakBytes: number; seconds: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let peakBytes = 0;
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const sample = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peakBytes = Math.max(peakBytes, Number(match[1]) * 1024);
-      } catch {
-        // It has just exited.
-      }
-    }, 100);
-    child.once('exit', (code) => {
-      clearInterval(sample);
-      resolve({ code, output, peakBytes, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
+const unetWithPeakMemory = (args: readonly string[]) => runWithPeakMemory(cli, args);
 
 describe('a huge image', () => {
   it(`of ${side} x ${side} px, a tiled TIFF, segments region by region into a tiled BigTIFF in bounded memory, equal to the whole-image result where checked`, async (context) => {
