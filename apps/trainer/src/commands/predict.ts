@@ -20,6 +20,7 @@ import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_fla
 import { UsageError } from '../usage_error.js';
 import { predictOnQueue, queueFlags, queueHelp } from '../jobs/predict_on_queue.js';
 import { goesByRegions, predictByRegions, regionFlags, regionHelp } from '../regions/predict_by_regions.js';
+import { createRedrawnLine } from '../progress/redrawn_line.js';
 
 export const predictHelp = `unet predict: segment images of any size with a trained model
 
@@ -139,7 +140,8 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   let images = 0;
   for (const file of files) {
     if (await goesByRegions(file, { ...values, byRegions: values['by-regions'], blend: tiling.blend })) {
-      print(await predictByRegions(network, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta, threshold }));
+      const progress = createRedrawnLine(process.stderr, 30);
+      print(await predictByRegions(network, labels, file, values.out, { ...tiling, outputTileSize, tta: values.tta, threshold }, progress));
       images++;
       continue;
     }

@@ -1,6 +1,8 @@
+import { createRedrawnLine } from './redrawn_line.js';
+
 /**
- * The line a long run keeps rewriting: step, a bar, loss, throughput and time left. On a terminal
- * it redraws in place; in a log file (not a TTY) a full line is written every `logEverySeconds`.
+ * The line a training run keeps rewriting (createRedrawnLine): step, a bar, loss, throughput
+ * and time left.
  */
 
 export interface ProgressState {
@@ -26,10 +28,15 @@ export function formatDuration(seconds: number): string {
   return `${rest}s`;
 }
 
+/** `[===>    ]`'s inside: `fraction` of `width` filled, the head an arrow until the end. */
+export function progressBar(fraction: number, width = 24): string {
+  const clamped = Math.max(0, Math.min(1, fraction));
+  const filled = Math.round(clamped * width);
+  return `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (clamped >= 1 ? '=' : '>') : ''}${' '.repeat(width - filled)}`;
+}
+
 export function formatProgress(state: ProgressState, barWidth = 24): string {
-  const fraction = state.totalSteps > 0 ? Math.min(1, state.step / state.totalSteps) : 0;
-  const filled = Math.round(fraction * barWidth);
-  const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (fraction >= 1 ? '=' : '>') : ''}${' '.repeat(barWidth - filled)}`;
+  const bar = progressBar(state.totalSteps > 0 ? state.step / state.totalSteps : 0, barWidth);
   const stepsRun = state.step - (state.firstStep ?? 0);
   const secondsPerStep = stepsRun > 0 ? state.secondsElapsed / stepsRun : Number.NaN;
   const eta = formatDuration(secondsPerStep * (state.totalSteps - state.step));
@@ -48,30 +55,19 @@ export function createProgressWriter(
   stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean },
   logEverySeconds = 10,
 ): ProgressWriter {
-  const interactive = stream.isTTY === true;
-  let lastLogged = -Infinity;
-  let drawn = false;
+  const line = createRedrawnLine(stream, logEverySeconds);
   // The steps before the first update this writer sees were run by an earlier process (--resume).
   let firstStep: number | undefined;
   return {
     update(state) {
       firstStep ??= state.step - 1;
-      const line = formatProgress({ ...state, firstStep: state.firstStep ?? firstStep });
-      if (interactive) {
-        stream.write(`\r${line}\u001b[K`);
-        drawn = true;
-      } else if (state.secondsElapsed - lastLogged >= logEverySeconds || state.step === state.totalSteps) {
-        stream.write(`${line}\n`);
-        lastLogged = state.secondsElapsed;
-      }
+      line.show(
+        formatProgress({ ...state, firstStep: state.firstStep ?? firstStep }),
+        state.secondsElapsed,
+        state.step === state.totalSteps,
+      );
     },
-    message(line) {
-      stream.write(`${interactive && drawn ? '\r\u001b[K' : ''}${line}\n`);
-      drawn = false;
-    },
-    done() {
-      if (interactive && drawn) stream.write('\n');
-      drawn = false;
-    },
+    message: (text) => line.message(text),
+    done: () => line.done(),
   };
 }

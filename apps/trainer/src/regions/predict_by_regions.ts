@@ -1,6 +1,9 @@
 import type { TileNetwork } from '@unet/inference';
 import type { ModelMetadata, UNet } from '@unet/model';
+import type { RedrawnLine } from '../progress/redrawn_line.js';
+import { formatRowsProgress } from '../progress/rows_progress.js';
 import { UsageError } from '../usage_error.js';
+import { imageSize } from './image_regions.js';
 import { isLargeImage, LARGE_IMAGE_PIXELS, largeMaskFile, segmentLargeFile } from './segment_large_file.js';
 
 /** The flag of `unet predict` that asks for the region-by-region path (spread into its parseArgs options). */
@@ -10,7 +13,8 @@ export const regionFlags = {
 
 export const regionHelp = `  --by-regions      read and write each image region by region, never whole (automatic above
                     ${LARGE_IMAGE_PIXELS / 2 ** 20} Mpx): memory is bounded by the tiles, and the mask is NAME.tif, a tiled
-                    BigTIFF, equal pixel for pixel to the whole-image result (no extras, no blending)`;
+                    BigTIFF, equal pixel for pixel to the whole-image result (no extras, no blending);
+                    the rows done, pace and time left go to stderr (a line every 30 s in a log)`;
 
 export interface ByRegionsRequest {
   byRegions: boolean;
@@ -32,16 +36,34 @@ export async function goesByRegions(file: string, request: ByRegionsRequest): Pr
   return true;
 }
 
-/** unet predict's line for one image segmented region by region into OUT/NAME.tif. */
+/**
+ * unet predict's line for one image segmented region by region into OUT/NAME.tif; `progress`
+ * shows its rows done after each band of tiles (a 50,000 px square takes an hour here).
+ */
 export async function predictByRegions(
   network: UNet | TileNetwork,
   labels: ModelMetadata,
   file: string,
   out: string,
   options: { outputTileSize?: number; contextMargin?: number; tta: boolean; threshold?: number },
+  progress?: RedrawnLine,
 ): Promise<string> {
   const started = performance.now();
   const target = largeMaskFile(out, file);
-  const { width, height } = await segmentLargeFile(network, labels, file, target, options);
+  const imageWidth = progress === undefined ? 0 : (await imageSize(file)).width;
+  const onProgress =
+    progress === undefined
+      ? undefined
+      : ({ rowsDone, rows }: { rowsDone: number; rows: number }) => {
+          const secondsElapsed = (performance.now() - started) / 1000;
+          progress.show(formatRowsProgress({ file, rowsDone, rows, width: imageWidth, secondsElapsed }), secondsElapsed, rowsDone >= rows);
+        };
+  let size: { width: number; height: number };
+  try {
+    size = await segmentLargeFile(network, labels, file, target, { ...options, ...(onProgress === undefined ? {} : { onProgress }) });
+  } finally {
+    progress?.done();
+  }
+  const { width, height } = size;
   return `${file}: ${width}x${height} region by region in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${target}`;
 }
