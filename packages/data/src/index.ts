@@ -49,9 +49,11 @@ export { type Interpolation, resampleFloat, resampleImage, resampleLabels } from
 export { type GrayValueChange, NO_GRAY_VALUE_CHANGE, applyGrayValueChange } from './augment/gray_value.js';
 export { type SyntheticDatasetOptions, SyntheticDatasetError, createSyntheticDataset } from './synthetic/synthetic_dataset.js';
 export { type TrainingTile, type TrainingTileOptions, extractTrainingTile, tileMargin } from './tiles/training_tile.js';
+export { type TileDraw, drawTrainingTile } from './tiles/tile_draw.js';
 export { TrainingTileError } from './tiles/tile_error.js';
 export { type WeightMapSettings, sampleWeightMap } from './tiles/sample_weights.js';
 export { type BatchSourceOptions, BatchSourceError, createBatchSource } from './pipeline/batch_source.js';
+export { type BatchPlan, type PlannedTile, createBatchPlan } from './pipeline/batch_plan.js';
 // Browser readers: the platform's decoders for PNG and JPEG, fast-png for palette PNGs (indices kept),
 // our own for TIFF (8/16-bit, LZW/deflate).
 export { ImageDecodeError } from './browser/decode_error.js';

@@ -9,12 +9,13 @@
  * input tile (see augment/sampling_map.ts), so they line up exactly; the elastic grid spans the
  * input tile.
  */
-import { drawAugmentation, drawGeometry, type ResolvedAugmentation } from '../augment/augmentation.js';
+import type { ResolvedAugmentation } from '../augment/augmentation.js';
 import { applyGrayValueChange } from '../augment/gray_value.js';
 import { resampleFloat, resampleImage, resampleLabels } from '../augment/interpolate.js';
 import { createSamplingMap, cropSamplingMap } from '../augment/sampling_map.js';
 import type { Random } from '../random.js';
 import type { Sample } from '../sample.js';
+import { drawTrainingTile } from './tile_draw.js';
 import { TrainingTileError } from './tile_error.js';
 
 export interface TrainingTileOptions {
@@ -55,11 +56,6 @@ export function tileMargin(inputSize: number, outputSize: number): number {
   return (inputSize - outputSize) / 2;
 }
 
-/** Where the output tile starts along an axis: uniform over the image, or centred when the image is smaller. */
-function cropStart(random: Random, imageSize: number, tileSize: number): number {
-  return imageSize >= tileSize ? random.integer(0, imageSize - tileSize + 1) : Math.floor((imageSize - tileSize) / 2);
-}
-
 /**
  * @param weights // [height, width] of the sample, e.g. sampleWeightMap's; absent for an unweighted loss
  */
@@ -77,12 +73,7 @@ export function extractTrainingTile(
       `training_tile.ts: sample '${sample.id}' has a ${height} x ${width} image but a ${sample.mask.height} x ${sample.mask.width} mask; the mask must have the image's size.`,
     );
   }
-  const cropRandom = random.fork('crop');
-  const outputTop = cropStart(cropRandom, height, outputSize);
-  const outputLeft = cropStart(cropRandom, width, outputSize);
-  const draw = drawAugmentation(random.fork('augmentation'), augmentation);
-  // The input tile's centre is the output tile's centre: outputTop + (outputSize - 1) / 2.
-  const geometry = drawGeometry(draw, outputTop + (outputSize - 1) / 2, outputLeft + (outputSize - 1) / 2);
+  const { outputTop, outputLeft, draw, geometry } = drawTrainingTile(height, width, random, outputSize, augmentation);
   const inputMap = createSamplingMap(geometry, inputSize, inputSize);
   const image = applyGrayValueChange(resampleImage(sample.image, inputMap, augmentation.interpolation), draw.grayValue);
   const outputMap = margin === 0 ? inputMap : cropSamplingMap(inputMap, margin, margin, outputSize, outputSize);
