@@ -8,3 +8,5 @@ registerWebGPUKernels();
 export { registerWebGPUKernels, unregisterWebGPUKernels, webgpuKernels } from './register.js';
 export { countDispatches, type DispatchCount } from './dispatch_counter.js';
 export { planSplitK, type SplitKPlan, type SplitKOptions } from './split_k_plan.js';
+export { WebGPUBatchSourceError, createWebGPUBatchSource } from './augmentation/webgpu_batch_source.js';
+export { tileSamplingParameters } from './programs/tile_sampling_parameters.js';

@@ -8,6 +8,8 @@ import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './ke
 import { upConvolutionConcatConfig } from './kernels/up_convolution_concat.js';
 import { adamUpdateConfig } from './kernels/adam_update.js';
 import { convolutionBatchNormReluConfig } from './kernels/convolution_batch_norm_relu.js';
+import { augmentTileConfig } from './kernels/augment_tile.js';
+import { grayValueChangeConfig } from './kernels/gray_value_change.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
@@ -23,6 +25,8 @@ export const webgpuKernels: readonly tf.KernelConfig[] = [
   upConvolutionConcatConfig,
   adamUpdateConfig,
   convolutionBatchNormReluConfig,
+  augmentTileConfig,
+  grayValueChangeConfig,
 ];
 
 /**

@@ -75,5 +75,6 @@ export { frugalVariableGrads } from './frugal_gradients.js';
 export { touchingInstanceBorders } from './instance_borders.js';
 export { type SeededInstanceOptions, seededInstances } from './seeded_instances.js';
 export type { TrainingBatch } from './training_batch.js';
+export { type TensorTrainingBatch, isTensorTrainingBatch } from './tensor_training_batch.js';
 export { type InstanceMethod, instanceMethods, objectInstances } from './object_instances.js';
 export { classChannel } from './class_channel.js';

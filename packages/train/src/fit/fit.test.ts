@@ -365,6 +365,61 @@ describeWithBackends('fit', () => {
     optimizer.dispose();
   });
 
+  it('trains on batches of tensors (TensorTrainingBatch) as on their arrays, bit for bit, and disposes them', async () => {
+    const asTensors = (batch: ReturnType<ReturnType<typeof tinyBatches>['batch']>) => ({
+      ...batch,
+      images: tf.tensor4d(batch.images, [batch.batchSize, batch.inputHeight, batch.inputWidth, batch.channels]),
+      masks: tf.tensor3d(batch.masks, [batch.batchSize, batch.outputHeight, batch.outputWidth], 'int32'),
+      weights: batch.weights && tf.tensor3d(batch.weights, [batch.batchSize, batch.outputHeight, batch.outputWidth]),
+    });
+    const run = async (tensors: boolean) => {
+      const model = createUNet(tinyConfig());
+      const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+      const source = tinyBatches();
+      const counts: number[] = [];
+      await fit({
+        model,
+        optimizer,
+        readbackEvery: 1,
+        batches: { batch: (index: number) => (tensors ? asTensors(source.batch(index)) : source.batch(index)) },
+        steps: 4,
+        seed: 2,
+        loss: weightedCrossEntropyLoss(),
+        callbacks: { onStep: () => void counts.push(tf.memory().numTensors) },
+      });
+      const weights = weightsOf(model);
+      model.dispose();
+      optimizer.dispose();
+      return { weights, counts };
+    };
+    const fromArrays = await run(false);
+    const fromTensors = await run(true);
+    expectBitIdentical(fromTensors.weights, fromArrays.weights);
+    // The batches' tensors are gone after their steps: as many tensors live as with arrays.
+    expect(fromTensors.counts).toEqual(fromArrays.counts);
+  });
+
+  it('rejects a batch of tensors of the wrong shape or dtype, naming it, and disposes it', async () => {
+    const model = createUNet(tinyConfig());
+    const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });
+    const batch = tinyBatches().batch(0);
+    const before = tf.memory().numTensors;
+    const batches = {
+      batch: () => ({
+        ...batch,
+        images: tf.tensor4d(batch.images, [2, 16, 16, 1]),
+        masks: tf.tensor3d(Float32Array.from(batch.masks), [2, 16, 16], 'float32'),
+        weights: undefined,
+      }),
+    };
+    await expect(fit({ model, optimizer, batches, steps: 1, loss: weightedCrossEntropyLoss() })).rejects.toThrow(
+      /step 1: its masks tensor is float32 \[2, 16, 16\], not int32/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+    optimizer.dispose();
+  });
+
   it('rejects a mask value that is no class id, naming the step and the value', async () => {
     const model = createUNet(tinyConfig());
     const optimizer = createOptimizer({ name: 'sgd', learningRate: 0.01 });

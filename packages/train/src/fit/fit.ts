@@ -1,6 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import type { UNet } from '@unet/model';
-import type { BatchSource } from '@unet/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BatchSource, type TensorTrainingBatch, type TrainingBatch, isTensorTrainingBatch } from '@unet/core';
 import { CheckpointError, NonFiniteLossError, TrainingConfigError } from '../errors.js';
 import { DEFAULT_IGNORE_LABEL, type LossFunction } from '../losses/loss_function.js';
 import { learningRateOf, setLearningRate } from '../optim/optimizers.js';
@@ -67,8 +67,12 @@ export interface FitCallbacks {
 export interface FitOptions {
   /** The network to train; its weights are updated in place. */
   model: UNet;
-  /** fit asks only for batches; see BatchSource for what the index must determine. */
-  batches: Pick<BatchSource, 'batch'>;
+  /**
+   * fit asks only for batches; see BatchSource for what the index must determine. Batches of
+   * tensors (TensorTrainingBatch, made on the backend) are fit's to dispose: it does so once
+   * their step is queued.
+   */
+  batches: Pick<BatchSource<TrainingBatch | TensorTrainingBatch>, 'batch'>;
   /** Total steps (the run's end, counted from step 0 even when resuming). */
   steps?: number;
   /** Or epochs x stepsPerEpoch steps. */
@@ -282,26 +286,31 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       const index = step;
       let started = performance.now();
       const batch = await batches.batch(index);
-      checkBatch(batch, model, index + 1, ignoreLabel);
-      const learningRate = schedule.rate(index);
-      setLearningRate(optimizer, learningRate);
-      const parts = { model, optimizer, loss, batch, seed: stepSeed(seed, index), clipGlobalNorm: options.clip?.globalNorm };
-      if (options.warmUp === true && !warmedUp) {
-        // Before the clock: the first step's shaders compile here, not inside its timed readback.
-        await warmUpTrainStep(parts);
-        warmedUp = true;
-        started = performance.now();
+      try {
+        checkBatch(batch, model, index + 1, ignoreLabel);
+        const learningRate = schedule.rate(index);
+        setLearningRate(optimizer, learningRate);
+        const parts = { model, optimizer, loss, batch, seed: stepSeed(seed, index), clipGlobalNorm: options.clip?.globalNorm };
+        if (options.warmUp === true && !warmedUp) {
+          // Before the clock: the first step's shaders compile here, not inside its timed readback.
+          await warmUpTrainStep(parts);
+          warmedUp = true;
+          started = performance.now();
+        }
+        pending.add(
+          {
+            step: index + 1,
+            epoch: options.stepsPerEpoch === undefined ? 0 : Math.floor(index / options.stepsPerEpoch),
+            learningRate,
+            batchSize: batch.batchSize,
+            started,
+          },
+          launchTrainStep(parts),
+        );
+      } finally {
+        // The step's work is queued: the backend keeps the batch's buffers until it has run.
+        if (isTensorTrainingBatch(batch)) tf.dispose([batch.images, batch.masks, ...(batch.weights ? [batch.weights] : [])]);
       }
-      pending.add(
-        {
-          step: index + 1,
-          epoch: options.stepsPerEpoch === undefined ? 0 : Math.floor(index / options.stepsPerEpoch),
-          learningRate,
-          batchSize: batch.batchSize,
-          started,
-        },
-        launchTrainStep(parts),
-      );
       step = index + 1;
       if (pending.size >= readbackEvery) await readPending();
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type TrainingBatch, frugalVariableGrads } from '@unet/core';
+import { type TensorTrainingBatch, type TrainingBatch, frugalVariableGrads, isTensorTrainingBatch } from '@unet/core';
 import type { UNet } from '@unet/model';
 import type { LossFunction } from '../losses/loss_function.js';
 import { clipByGlobalNorm, globalNorm } from '../optim/clip_by_global_norm.js';
@@ -18,7 +18,8 @@ export interface StepParts {
   model: UNet;
   optimizer: tf.Optimizer;
   loss: LossFunction;
-  batch: TrainingBatch;
+  /** Typed arrays (uploaded here), or tensors already on the backend, which the step reads and leaves to the caller. */
+  batch: TrainingBatch | TensorTrainingBatch;
   /** Seed of this step's dropout masks. */
   seed: number;
   clipGlobalNorm?: number;
@@ -92,10 +93,7 @@ function stepGradients(parts: StepParts): { value: tf.Scalar; norm: tf.Scalar; g
   const { model, loss, batch } = parts;
   const variables = model.trainableVariables;
   return tf.tidy(() => {
-    const images = tf.tensor4d(batch.images, [batch.batchSize, batch.inputHeight, batch.inputWidth, batch.channels]);
-    const targetShape: [number, number, number] = [batch.batchSize, batch.outputHeight, batch.outputWidth];
-    const labels = tf.tensor3d(batch.masks, targetShape, 'int32');
-    const weights = batch.weights === undefined ? undefined : tf.tensor3d(batch.weights, targetShape, 'float32');
+    const { images, labels, weights } = batchTensors(batch);
     // tf.variableGrads' numbers, with memory let go as the backward pass goes (about half the peak).
     const { value, grads } = frugalVariableGrads(
       () => loss(model.apply(images, { training: true, seed: parts.seed }), { labels, weights }),
@@ -106,6 +104,17 @@ function stepGradients(parts: StepParts): { value: tf.Scalar; norm: tf.Scalar; g
     const clipped = clipByGlobalNorm(raw, parts.clipGlobalNorm);
     return { value, norm: clipped.norm, gradients: clipped.gradients };
   });
+}
+
+/** The batch as tensors: uploaded from its typed arrays (inside the caller's tidy), or the batch's own. */
+function batchTensors(batch: TrainingBatch | TensorTrainingBatch): { images: tf.Tensor4D; labels: tf.Tensor3D; weights?: tf.Tensor3D } {
+  if (isTensorTrainingBatch(batch)) return { images: batch.images, labels: batch.masks, weights: batch.weights };
+  const targetShape: [number, number, number] = [batch.batchSize, batch.outputHeight, batch.outputWidth];
+  return {
+    images: tf.tensor4d(batch.images, [batch.batchSize, batch.inputHeight, batch.inputWidth, batch.channels]),
+    labels: tf.tensor3d(batch.masks, targetShape, 'int32'),
+    weights: batch.weights === undefined ? undefined : tf.tensor3d(batch.weights, targetShape, 'float32'),
+  };
 }
 
 function applyStepGradients(parts: StepParts, gradients: tf.Tensor[]): void {
