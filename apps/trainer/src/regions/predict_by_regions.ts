@@ -3,7 +3,6 @@ import type { ModelMetadata, UNet } from '@unet/model';
 import type { RedrawnLine } from '../progress/redrawn_line.js';
 import { formatRowsProgress } from '../progress/rows_progress.js';
 import { UsageError } from '../usage_error.js';
-import { imageSize } from './image_regions.js';
 import { isLargeImage, LARGE_IMAGE_PIXELS, largeMaskFile, segmentLargeFile } from './segment_large_file.js';
 
 /** The flag of `unet predict` that asks for the region-by-region path (spread into its parseArgs options). */
@@ -50,13 +49,12 @@ export async function predictByRegions(
 ): Promise<string> {
   const started = performance.now();
   const target = largeMaskFile(out, file);
-  const imageWidth = progress === undefined ? 0 : (await imageSize(file)).width;
   const onProgress =
     progress === undefined
       ? undefined
-      : ({ rowsDone, rows }: { rowsDone: number; rows: number }) => {
+      : ({ rowsDone, rows, width }: { rowsDone: number; rows: number; width: number }) => {
           const secondsElapsed = (performance.now() - started) / 1000;
-          progress.show(formatRowsProgress({ file, rowsDone, rows, width: imageWidth, secondsElapsed }), secondsElapsed, rowsDone >= rows);
+          progress.show(formatRowsProgress({ file, rowsDone, rows, width, secondsElapsed }), secondsElapsed, rowsDone >= rows);
         };
   let size: { width: number; height: number };
   try {

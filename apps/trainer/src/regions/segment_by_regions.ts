@@ -17,7 +17,7 @@ export interface RegionSegmentOptions {
    */
   rows?: { start: number; end: number };
   /** Called after each band of tiles, and awaited. */
-  onProgress?: (progress: { rowsDone: number; rows: number }) => void | Promise<void>;
+  onProgress?: (progress: { rowsDone: number; rows: number; width: number }) => void | Promise<void>;
 }
 
 /** Receives the class ids of rows `top` .. `top + rows - 1`, in order // [rows, width] */
@@ -103,6 +103,6 @@ export async function segmentByRegions(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await sink(labels, top, keptRows);
-    await options.onProgress?.({ rowsDone: top + keptRows, rows: height });
+    await options.onProgress?.({ rowsDone: top + keptRows, rows: height, width });
   }
 }

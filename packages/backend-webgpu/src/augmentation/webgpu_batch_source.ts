@@ -61,7 +61,7 @@ export function createWebGPUBatchSource(options: BatchSourceOptions & { dataset:
   const onDevice = new Map<number, DeviceSample>();
   let disposed = false;
 
-  const release = (sample: DeviceSample) => tf.dispose([sample.image, sample.mask, ...(sample.weights ? [sample.weights] : [])]);
+  const release = (sample: DeviceSample) => tf.dispose([sample.image, sample.mask, sample.weights]);
 
   const upload = ({ sampleIndex, sample, weights }: PlannedTile): DeviceSample => {
     let held = onDevice.get(sampleIndex);

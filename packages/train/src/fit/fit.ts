@@ -309,7 +309,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         );
       } finally {
         // The step's work is queued: the backend keeps the batch's buffers until it has run.
-        if (isTensorTrainingBatch(batch)) tf.dispose([batch.images, batch.masks, ...(batch.weights ? [batch.weights] : [])]);
+        if (isTensorTrainingBatch(batch)) tf.dispose([batch.images, batch.masks, batch.weights]);
       }
       step = index + 1;
       if (pending.size >= readbackEvery) await readPending();
