@@ -14,6 +14,7 @@ import { normalizeArguments } from './cli/normalize_arguments.js';
 import { queueCommand, queueCommandHelp } from './commands/queue.js';
 import { workerCommand, workerHelp } from './commands/worker.js';
 import { UsageError } from './usage_error.js';
+import { isDawnLoaded } from './backends/node_webgpu.js';
 
 const help = `unet: U-Net image segmentation (Ronneberger, Fischer, Brox 2015) on TensorFlow.js
 
@@ -82,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// Dawn (the webgpu backend in Node) keeps the event loop alive: end once the output is written.
+if (isDawnLoaded()) process.stdout.write('', () => process.exit());
 
 /**
  * parseArgs's own words, made to say what to do: a mistyped flag gets the nearest one the

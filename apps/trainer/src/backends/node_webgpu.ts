@@ -28,6 +28,16 @@ function describeAdapter(adapter: AdapterLike): string {
   return [info.description, info.vendor, info.device].filter((part) => part !== undefined && part !== '').join(' / ') || 'unknown adapter';
 }
 
+let dawnLoaded = false;
+
+/**
+ * Whether Dawn was loaded in this process. Its instance keeps Node's event loop alive after the
+ * work is done, so a command that loaded it ends the process itself (cli.ts).
+ */
+export function isDawnLoaded(): boolean {
+  return dawnLoaded;
+}
+
 /**
  * Makes `navigator.gpu` exist in Node (what tfjs-backend-webgpu looks for) and reports the adapter.
  * Throws with a reason a user can act on when no adapter is found, or when only a software one is
@@ -35,6 +45,7 @@ function describeAdapter(adapter: AdapterLike): string {
  */
 export async function installNodeWebGPU(allowSoftware: boolean): Promise<NodeWebGPU> {
   const dawn = (await import('webgpu' as string)) as DawnModule;
+  dawnLoaded = true;
   Object.assign(globalThis, dawn.globals);
   const gpu = dawn.create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -1,3 +1,5 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TensorTrainingBatch, TrainingBatch } from '@unet/core';
 import { createBatchSource, type BatchSource } from '@unet/data';
 import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
 import { presetConfig, type PresetName } from '@unet/model';
@@ -5,12 +7,16 @@ import { resolveTrainOptions, type TrainOptions } from '../options/train_options
 import { splitDataset } from '../training/dataset_split.js';
 import { batchRecipe, tileGeometry } from '../training/training_setup.js';
 
-/** One measurement of the batch pipeline alone: no model, no backend. */
+/** One measurement of the batch pipeline alone: no model. */
 export interface PipelineResult {
   framework: 'pipeline';
   preset: PresetName;
   data: string;
-  /** Worker threads making the batches; 0: on the calling thread. */
+  /** Where the tiles are resampled: the CPU (@unet/data), or the GPU through webgpu (@unet/backend-webgpu). */
+  madeOn: 'cpu' | 'gpu';
+  /** On the GPU: its adapter as the driver names it (a software adapter's speed says nothing of a GPU's). */
+  device?: string;
+  /** Worker threads making the batches on the CPU; 0: on the calling thread (and always on the GPU). */
   workers: number;
   batch: number;
   inputSize: number;
@@ -38,6 +44,21 @@ export interface PipelineBenchOptions {
   warmup: number;
   /** `unet train`'s options for the data (--data, --format) and the tiles; the trainer's defaults otherwise. */
   train: Partial<Record<string, string>>;
+  /** Make the tiles on the GPU (createWebGPUBatchSource) instead; the webgpu backend must be the current one. `workers` is then unused. */
+  onGpu?: boolean;
+  /** The GPU adapter, for the lines. */
+  device?: string;
+}
+
+/**
+ * Until the batch exists: on the GPU, until its work has run (a read of its masks waits for the
+ * queue, which runs in order); on the CPU a batch is done when it is returned.
+ */
+async function settle(batch: TrainingBatch | TensorTrainingBatch): Promise<void> {
+  if (batch.images instanceof Float32Array) return;
+  const { images, masks, weights } = batch as TensorTrainingBatch;
+  await masks.data();
+  tf.dispose([images, masks, weights]);
 }
 
 /**
@@ -45,7 +66,8 @@ export interface PipelineBenchOptions {
  * augmentation through one sampling map per tile, the weight map, the batching), for each
  * preset's tile geometry and each worker count: `batches` batches asked for one after another,
  * as fit asks, with nothing else running. A pipeline slower than the training step leaves the
- * step waiting for its batch.
+ * step waiting for its batch. On the GPU each batch is awaited until its work has run (fit does
+ * not wait, so this is the pipeline's pace, not its latency in a step).
  */
 export async function benchPipeline(options: PipelineBenchOptions, onLine: (line: PipelineResult) => void): Promise<void> {
   for (const preset of options.presets) {
@@ -54,20 +76,28 @@ export async function benchPipeline(options: PipelineBenchOptions, onLine: (line
     const config = presetConfig(preset, { inputChannels: split.dataset.channels, classes: split.dataset.classNames.length });
     const geometry = tileGeometry(train.tile, config);
     const recipe = batchRecipe(train, geometry, split.dataset.classNames.length);
-    for (const workers of options.workers) {
-      const source: BatchSource =
-        workers > 0
-          ? await createWorkerBatchSource({ ...split.training }, recipe, { workers })
-          : createBatchSource({ ...recipe, dataset: await loadDataset(split.training) });
+    for (const workers of options.onGpu ? [0] : options.workers) {
+      let source: BatchSource<TrainingBatch | TensorTrainingBatch>;
+      if (options.onGpu) {
+        const { createWebGPUBatchSource } = await import('@unet/backend-webgpu');
+        source = createWebGPUBatchSource({ ...recipe, dataset: await loadDataset(split.training) });
+      } else {
+        source =
+          workers > 0
+            ? await createWorkerBatchSource({ ...split.training }, recipe, { workers })
+            : createBatchSource({ ...recipe, dataset: await loadDataset(split.training) });
+      }
       try {
-        for (let index = 0; index < options.warmup; index++) await source.batch(index);
+        for (let index = 0; index < options.warmup; index++) await settle(await source.batch(index));
         const start = performance.now();
-        for (let index = options.warmup; index < options.warmup + options.batches; index++) await source.batch(index);
+        for (let index = options.warmup; index < options.warmup + options.batches; index++) await settle(await source.batch(index));
         const seconds = (performance.now() - start) / 1000;
         onLine({
           framework: 'pipeline',
           preset,
           data: split.dataset.name,
+          madeOn: options.onGpu ? 'gpu' : 'cpu',
+          ...(options.onGpu && options.device !== undefined ? { device: options.device } : {}),
           workers,
           batch: recipe.batchSize,
           inputSize: geometry.inputSize,

@@ -25,9 +25,14 @@ const hasTorch = (() => {
 })();
 if (!hasTorch) console.warn(`bench.test: the torch_unet.py --export-onnx case is skipped: it needs ${torchUnet} and python3-torch`);
 const nativeLoads = nativeAddonStatus().available;
+// Dawn on SwiftShader, the software Vulkan driver that Debian's chromium ships, where there is no GPU.
+const swiftShaderIcd =
+  process.env.VK_ICD_FILENAMES ??
+  (existsSync('/usr/lib/chromium/vk_swiftshader_icd.json') ? '/usr/lib/chromium/vk_swiftshader_icd.json' : undefined);
 
 // OMP_WAIT_POLICY is left unset, as a user's shell has it: the ONNX Runtime reference must not get it from unet bench.
-const { OMP_WAIT_POLICY: _unset, ...environment } = process.env;
+const { OMP_WAIT_POLICY: _unset, ...inherited } = process.env;
+const environment = { ...inherited, ...(swiftShaderIcd === undefined ? {} : { VK_ICD_FILENAMES: swiftShaderIcd }) };
 
 /** Runs `unet bench ARGS`: its lines after the first, which names the machine (`machine`; absent when the flags were refused). */
 function bench(
@@ -256,6 +261,7 @@ describe('unet bench', () => {
       expect(line).toMatchObject({
         framework: 'pipeline',
         preset: 'small',
+        madeOn: 'cpu',
         batch: 2,
         inputSize: 32,
         outputSize: 32,
@@ -269,6 +275,36 @@ describe('unet bench', () => {
     }
     const misplaced = await bench('--data', 'somewhere');
     expect(misplaced.stderr).toMatch(/--data and --format go with --pipeline/);
+  });
+
+  it.skipIf(swiftShaderIcd === undefined)(
+    'times the tiles made on the GPU with --pipeline --backends webgpu: one line, madeOn gpu, the adapter named',
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      const { code, lines, stderr } = await bench('--pipeline', '--backends', 'webgpu', '--runs', '2', '--batch', '2', '--size', '32');
+      expect(code, stderr).toBe(0);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        framework: 'pipeline',
+        madeOn: 'gpu',
+        workers: 0,
+        batch: 2,
+        inputSize: 32,
+        outputSize: 32,
+        batches: 2,
+      });
+      expect(lines[0].device).toMatch(/swiftshader/i);
+      expect(lines[0].imagesPerSecond).toBeGreaterThan(0);
+    },
+  );
+
+  it('takes --backends webgpu alone with --pipeline, and no --workers beside it', async () => {
+    const wrong = await bench('--pipeline', '--backends', 'native');
+    expect(wrong.stderr).toMatch(/--pipeline takes --backends webgpu alone/);
+    const both = await bench('--pipeline', '--backends', 'webgpu', '--workers', '1');
+    expect(both.stderr).toMatch(/--workers counts CPU threads: leave it out with --backends webgpu/);
   });
 
   it('segments a huge image region by region with --huge SIDE: its time, microseconds a pixel and peak RSS, after a line naming the machine', {

@@ -58,7 +58,9 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
                      when it is first drawn, then cached: an epoch's batches of warm-up time the
                      steady pace); --data DIR --format NAME (default the synthetic data),
                      --batch N (default 4) and --size PX (the output tile, default 128) as unet
-                     train takes them
+                     train takes them; --backends webgpu: the tiles made on the GPU, as unet
+                     train --backend webgpu makes them (a line, each batch awaited until the GPU
+                     has run it)
   --huge SIDE        instead: segment a SIDE x SIDE 8-bit image (libvips noise, written into a
                      tiled BigTIFF in a temporary folder: SIDE 50000 takes about 1.2 GB of disk
                      there, and its mask as much again) with unet predict --by-regions --tile
@@ -162,9 +164,19 @@ export async function benchCommand(
       ),
     );
     const presets = (list('presets', values.presets, ['small', 'paper']) as PresetName[] | undefined) ?? ['small'];
+    const backends = list('backends', values.backends, ['native', 'webgpu', 'wasm', 'cpu']);
+    const onGpu = backends !== undefined;
+    if (onGpu && (backends.length !== 1 || backends[0] !== 'webgpu'))
+      throw new UsageError('--pipeline takes --backends webgpu alone (the tiles made on the GPU); without --backends the CPU makes them');
+    if (onGpu && values.workers !== undefined) throw new UsageError('--workers counts CPU threads: leave it out with --backends webgpu');
     const { benchPipeline } = await import('../bench/pipeline_throughput.js');
+    let device: string | undefined;
+    if (onGpu) {
+      const { selectBackend } = await import('../backends/select_backend.js');
+      device = (await selectBackend('webgpu')).attempts.find((attempt) => attempt.loaded)?.device;
+    }
     printMachine();
-    await benchPipeline({ presets, workers, batches, warmup, train }, (line) => print(JSON.stringify(line)));
+    await benchPipeline({ presets, workers, batches, warmup, train, onGpu, device }, (line) => print(JSON.stringify(line)));
     return;
   }
   if (values.data !== undefined || values.format !== undefined) throw new UsageError('--data and --format go with --pipeline');

@@ -52,7 +52,11 @@ Run
                        for membranes, seg for ctc cells, iou otherwise), iou, dice, pixelError,
                        randError, variationOfInformation or seg
   --checkpoint-every N checkpoint every N steps (default 50)
-  --workers N          threads making augmented batches (default 1; 0: on the training thread)
+  --workers N          threads making augmented batches on the CPU (default 1; 0: on the training
+                       thread)
+  --augment-on WHERE   auto (default: the GPU on --backend webgpu, the CPU elsewhere), cpu or gpu:
+                       the GPU resamples each tile from the same draws as the CPU (equal within
+                       float32 rounding), so that the tiles never travel through the CPU
   --time-limit MIN     stop after MIN minutes, with a checkpoint and the model saved (with --folds:
                        MIN for all the folds in this process; with --queue, MIN for each fold
                        job from its start on its worker); a rerun continues

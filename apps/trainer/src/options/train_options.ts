@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { augmentOnChoices, type AugmentOn } from '../training/augmentation_device.js';
 import { monitorChoices, type MonitorChoice } from '../training/monitor.js';
 import { UsageError } from '../usage_error.js';
 
@@ -38,8 +39,10 @@ export interface TrainOptions {
   /** The validation measure that picks the kept model; `auto` takes the task's benchmark measure. */
   monitor: MonitorChoice;
   checkpointEvery: number;
-  /** Worker threads making augmented batches; 0 makes them on the training thread. */
+  /** Worker threads making augmented batches; 0 makes them on the training thread. Unused when they are made on the GPU. */
   workers: number;
+  /** Where the augmented tiles are made: `auto` is the GPU on the webgpu backend, the CPU elsewhere. */
+  augmentOn: AugmentOn;
   seed: number;
   resume: boolean;
   backend?: string;
@@ -73,6 +76,7 @@ export const trainDefaults: TrainOptions = {
   monitor: 'auto',
   checkpointEvery: 50,
   workers: 1,
+  augmentOn: 'auto',
   seed: 1,
   resume: false,
 };
@@ -108,6 +112,7 @@ const keys: Record<keyof TrainOptions, KeySpec> = {
   monitor: { kind: 'string', choices: monitorChoices },
   checkpointEvery: { kind: 'integer', min: 1 },
   workers: { kind: 'integer', min: 0 },
+  augmentOn: { kind: 'string', choices: augmentOnChoices },
   seed: { kind: 'integer', min: 0 },
   resume: { kind: 'boolean' },
   backend: { kind: 'string' },
@@ -123,6 +128,8 @@ export const changeableOnResume: ReadonlySet<keyof TrainOptions> = new Set<keyof
   'epochs',
   'backend',
   'workers',
+  // The GPU resamples the same draws as the CPU: the tiles agree within float32 rounding, as across backends.
+  'augmentOn',
   'out',
   'resume',
   'valEvery',
@@ -156,6 +163,7 @@ export const flagNames: Record<keyof TrainOptions, string> = {
   monitor: 'monitor',
   checkpointEvery: 'checkpoint-every',
   workers: 'workers',
+  augmentOn: 'augment-on',
   seed: 'seed',
   resume: 'resume',
   backend: 'backend',

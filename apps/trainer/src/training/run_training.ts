@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { TensorTrainingBatch, TrainingBatch } from '@unet/core';
 import { createBatchSource, type BatchSource, type Dataset } from '@unet/data';
 import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
 import { createUNet, defaultLabelValues, presetConfig, saveUNet, type UNet } from '@unet/model';
@@ -13,6 +14,7 @@ import { pickDecisionThreshold } from '../evaluate/decision_threshold.js';
 import type { TrainOptions } from '../options/train_options.js';
 import type { ProgressWriter } from '../progress/progress_line.js';
 import { UsageError } from '../usage_error.js';
+import { augmentsOnGpu } from './augmentation_device.js';
 import { splitDataset } from './dataset_split.js';
 import { writeRunPlots, type RunPlots } from './run_plots.js';
 import { batchRecipe, lossFor, optimizerFor, scheduleFor, tileGeometry } from './training_setup.js';
@@ -73,6 +75,9 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
     throw new UsageError(`--resume: ${options.out} has no checkpoints to continue from; start a run there without --resume`);
   }
 
+  // Before the data is read: a run that cannot make its batches says so at once.
+  const onGpu = augmentsOnGpu(options.augmentOn, io.backend);
+
   io.print(`data: opening ${options.format === 'synthetic' ? 'the synthetic EM images (no download)' : options.data}`);
   const split = await splitDataset(options);
   const { dataset } = split;
@@ -96,13 +101,22 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
     `validation: every ${options.valEvery} steps; the kept model is the one with the ${monitor.mode === 'min' ? 'lowest' : 'highest'} ${monitor.name}`,
   );
 
-  let batches: BatchSource;
-  if (options.workers > 0) {
+  let batches: BatchSource<TrainingBatch | TensorTrainingBatch>;
+  if (onGpu) {
+    // Loaded here, not at the top: it registers its kernels on import, and only webgpu runs need it.
+    const { createWebGPUBatchSource } = await import('@unet/backend-webgpu');
+    batches = createWebGPUBatchSource({ ...recipe, dataset: await loadDataset(split.training) });
+  } else if (options.workers > 0) {
     batches = await createWorkerBatchSource({ ...split.training }, recipe, { workers: options.workers });
   } else {
     const trainingData: Dataset = await loadDataset(split.training);
     batches = createBatchSource({ ...recipe, dataset: trainingData });
   }
+  io.print(
+    onGpu
+      ? 'batches: augmented on the GPU (--augment-on cpu makes them on the CPU instead)'
+      : `batches: augmented on the CPU, ${options.workers > 0 ? `${options.workers} worker thread(s)` : 'on the training thread'}`,
+  );
   const stepsPerEpoch = batches.stepsPerEpoch;
   const totalSteps = options.steps ?? (options.epochs !== undefined ? options.epochs * stepsPerEpoch : defaultSteps);
 
@@ -150,7 +164,14 @@ export async function runTraining(options: TrainOptions, io: TrainingIo): Promis
       `fold ${split.folds.fold} of ${split.folds.count} (seed ${split.folds.seed}): validates on ${split.folds.validation.join(', ')}`,
     );
   }
-  await run.writeConfig({ trainOptions: options, model: config, tile: geometry, batches: recipe, metadata, backend: io.backend });
+  await run.writeConfig({
+    trainOptions: options,
+    model: config,
+    tile: geometry,
+    batches: { ...recipe, madeOn: onGpu ? 'gpu' : 'cpu' },
+    metadata,
+    backend: io.backend,
+  });
   const outputTileSize = inferenceTileSize(geometry.outputSize, config.padding);
   let result: FitResult;
   try {
