@@ -9,6 +9,7 @@ import { commandPrefix } from '../cli/command_prefix.js';
 import { UsageError } from '../usage_error.js';
 import { trainFoldsCommand } from '../training/train_folds_command.js';
 import { interruptOnSignals } from '../training/interrupt.js';
+import { acquireTrainerLock } from '../training/trainer_lock.js';
 
 export const trainHelp = `unet train: train a U-Net; with no --data, on the embedded synthetic EM images
 
@@ -161,6 +162,8 @@ export async function trainCommand(argv: string[], print: (line: string) => void
   const selection = await selectBackend(trainOptions.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
 
+  // One trainer per run folder, as for a fold: a second unet train (or --resume) on it while this one runs is refused.
+  const lock = await acquireTrainerLock(path.resolve(trainOptions.out));
   const interrupt = interruptOnSignals(trainOptions.timeLimit);
   const controller = interrupt.controller;
   try {
@@ -169,6 +172,7 @@ export async function trainCommand(argv: string[], print: (line: string) => void
       progress: createProgressWriter(process.stderr),
       signal: controller.signal,
       backend: selection.chosen,
+      beforeWrite: () => lock.check(),
     });
     const measures = Object.entries(outcome.measures)
       .filter(([name]) => !name.includes('/'))
@@ -189,5 +193,6 @@ export async function trainCommand(argv: string[], print: (line: string) => void
       print(`continue with: ${commandPrefix()} train --resume --out ${path.relative(process.cwd(), outcome.folder)}`);
   } finally {
     interrupt.release();
+    await lock.release();
   }
 }
