@@ -10,6 +10,7 @@ import { adamUpdateConfig } from './kernels/adam_update.js';
 import { convolutionBatchNormReluConfig } from './kernels/convolution_batch_norm_relu.js';
 import { augmentTileConfig } from './kernels/augment_tile.js';
 import { grayValueChangeConfig } from './kernels/gray_value_change.js';
+import { movingStatisticsConfig } from './kernels/moving_statistics.js';
 import { replacedKernels } from './replaced_kernels.js';
 
 /** The kernels this package gives the 'webgpu' backend in place of tfjs-backend-webgpu's own. */
@@ -27,6 +28,7 @@ export const webgpuKernels: readonly tf.KernelConfig[] = [
   convolutionBatchNormReluConfig,
   augmentTileConfig,
   grayValueChangeConfig,
+  movingStatisticsConfig,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from './batch_norm_kernels.js';
+import { MOVING_STATISTICS_KERNEL, type MovingStatisticsAttributes, hasMovingStatisticsKernel } from './moving_statistics_kernels.js';
 import type { BuildContext } from './build_context.js';
 
 /** PyTorch's defaults, so that the `small` preset matches the PyTorch reference. */
@@ -63,8 +64,22 @@ export class BatchNormalization {
   }
 
   private updateMovingStatistics(mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
+    const varianceScale = count > 1 ? count / (count - 1) : 1;
     tf.tidy(() => {
-      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+      if (hasMovingStatisticsKernel()) {
+        const attributes: MovingStatisticsAttributes = { momentum, varianceScale };
+        const [newMean, newVariance] = tf
+          .engine()
+          .runKernel(
+            MOVING_STATISTICS_KERNEL,
+            { movingMean: this.movingMean, movingVariance: this.movingVariance, mean, variance },
+            attributes as unknown as tf.NamedAttrMap,
+          ) as [tf.Tensor1D, tf.Tensor1D];
+        this.movingMean.assign(newMean);
+        this.movingVariance.assign(newVariance);
+        return;
+      }
+      const unbiased = varianceScale === 1 ? variance : tf.mul(variance, varianceScale);
       this.movingMean.assign(tf.add(tf.mul(this.movingMean, 1 - momentum), tf.mul(mean, momentum)));
       this.movingVariance.assign(tf.add(tf.mul(this.movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
     });
