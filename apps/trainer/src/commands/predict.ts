@@ -17,6 +17,7 @@ import { openEnsembleMembers } from '../prediction/open_ensemble_members.js';
 import { decisionThreshold, parseThreshold, thresholdHelp } from '../prediction/threshold_flag.js';
 import { instanceMethodOf } from '../evaluate/object_instances.js';
 import { tilingFlags, tilingHelp, tilingOptions } from '../prediction/tiling_flags.js';
+import { removeTemporaryFilesOfKilledWriters } from '../prediction/stale_temporary_files.js';
 import { UsageError } from '../usage_error.js';
 import { predictOnQueue, queueFlags, queueHelp } from '../jobs/predict_on_queue.js';
 import { goesByRegions, predictByRegions, regionFlags, regionHelp } from '../regions/predict_by_regions.js';
@@ -136,6 +137,8 @@ export async function predictCommand(argv: string[], print: (line: string) => vo
   const ensemble = folders.length > 1 ? `the mean of ${folders.length} models' probabilities (${folders.join(', ')})` : folders[0];
   print(`model: ${ensemble} (${labels.classNames.join(', ')}); ${decision}; ${files.length} file(s)`);
 
+  // A run before this one killed mid-write may have left temporary files beside the outputs.
+  await removeTemporaryFilesOfKilledWriters([values.out], print);
   const started = performance.now();
   let images = 0;
   for (const file of files) {

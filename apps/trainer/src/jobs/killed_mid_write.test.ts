@@ -81,6 +81,13 @@ describe('a worker SIGKILLed while it writes a mask', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/removed 1 temporary file\(s\) that killed writers left beside the outputs/);
     expect(readdirSync(out)).toEqual(['img_000.tif']);
+    // unet predict in one process clears its --out the same way.
+    const here = path.join(work, 'here');
+    writeFileSync(path.join(here, `img_000.tif.writer~${hostname()}~${dead}~0~4567cdef.tmp`), 'torn');
+    const hereAgain = await unet(['predict', ...flags, '--out', here, '--backend', 'wasm'], 120_000);
+    expect(hereAgain.code, hereAgain.stderr).toBe(0);
+    expect(hereAgain.stdout).toMatch(/removed 1 temporary file\(s\) that killed writers left beside the outputs/);
+    expect(readdirSync(here)).toEqual(['img_000.tif']);
     for (const worker of workers) worker.kill('SIGTERM');
   }, 120_000);
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { InstanceMethod } from '@unet/core';
-import { removeStaleTemporaryFiles } from '@unet/core/node';
 import { goesByRegions } from '../regions/predict_by_regions.js';
 import { largeMaskFile } from '../regions/segment_large_file.js';
 import { UsageError } from '../usage_error.js';
@@ -13,6 +12,7 @@ import { segmentationJob, type SegmentationJob, type SegmentationJobOptions } fr
 import { existsSync } from 'node:fs';
 import { imageSize } from '../regions/image_regions.js';
 import { DEFAULT_ROWS_PER_JOB, partsFolder, splitHugeImageJob } from './huge_image_jobs.js';
+import { removeTemporaryFilesOfKilledWriters } from '../prediction/stale_temporary_files.js';
 
 /** The flags `unet predict` takes for a queued run (spread into its parseArgs options). */
 export const queueFlags = {
@@ -128,10 +128,8 @@ export async function predictOnQueue(
       else single.push(job);
     }
     // A run before this one killed mid-write may have left temporary files beside the outputs: removed once per folder.
-    const folders = new Set([...single.map((job) => path.dirname(job.output)), ...flows.map((flow) => partsFolder(flow.parent.output))]);
-    let removed = 0;
-    for (const folder of folders) removed += (await removeStaleTemporaryFiles(folder)).length;
-    if (removed > 0) print(`removed ${removed} temporary file(s) that killed writers left beside the outputs`);
+    const folders = [...single.map((job) => path.dirname(job.output)), ...flows.map((flow) => partsFolder(flow.parent.output))];
+    await removeTemporaryFilesOfKilledWriters(folders, print);
     const ids = single.length > 0 ? await queue.enqueue(runId, single, { attempts }) : [];
     for (const [index, flow] of flows.entries()) {
       const flowIds = await queue.enqueueFlow(`${runId}-image-${index}`, flow.parent, flow.children, { attempts });
