@@ -21,7 +21,9 @@ Usage: unet worker --queue redis://HOST:PORT/DB --allow-root DIR... [options]
   --lock-ms N       a job is this worker's for N ms, renewed every N/2 (default 30000): a worker
                     that dies gives its jobs back about that long after
 
-Stops on SIGTERM or SIGINT once its current jobs are done.
+Stops on SIGTERM or SIGINT once its current jobs are done, with exit status 0. A fold of unet
+train --folds --queue being trained stops sooner: after its current step, with a checkpoint, and
+its job goes back to the queue, where another worker continues it from that checkpoint.
 `;
 
 export async function workerCommand(argv: string[], print: (line: string) => void): Promise<void> {
@@ -56,7 +58,9 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
 
   const selection = await selectBackend(values.backend as BackendName | undefined);
   for (const line of describeSelection(selection)) print(line);
-  const handler = createJobHandler({ allowedRoots: roots, backend: selection.chosen, print });
+  // Aborted on SIGTERM or SIGINT: a fold job stops at its next step and is handed back; other jobs run to their end.
+  const stopping = new AbortController();
+  const handler = createJobHandler({ allowedRoots: roots, backend: selection.chosen, print, stopping: stopping.signal });
   let lastError = '';
   const worker = startQueueWorker(address, handler, {
     concurrency,
@@ -73,6 +77,7 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
       else if (result.skipped) print(`skipped ${id}: ${input}: its output is complete already`);
       else print(`done ${id}: ${input} -> ${result.written.join(', ')} in ${result.seconds.toFixed(2)} s`);
     },
+    onHandedBack: ({ id, input, reason }) => print(`handed back ${id}: ${input}: ${reason}; it waits for another worker`),
     onError: (error) => {
       // Once per kind: a Redis restart repeats the same connection error many times a second.
       if (error.message !== lastError) process.stderr.write(`unet worker: ${error.message} (reconnecting)\n`);
@@ -82,7 +87,8 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
   print(`worker on ${values.queue}: concurrency ${concurrency}, pid ${process.pid}, roots ${roots.join(', ')}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      print(`${signal}: stopping after the current job(s)`);
+      print(`${signal}: stopping after the current job(s); a fold being trained stops after its step and goes back to the queue`);
+      stopping.abort();
       void worker.close().then(resolve, resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

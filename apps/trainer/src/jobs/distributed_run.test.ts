@@ -130,7 +130,7 @@ describe('a distributed run on localhost', () => {
     for (const worker of workers.slice(1)) worker.child.kill('SIGTERM');
     for (const worker of workers.slice(1)) {
       expect((await worker.exited).code, worker.output()).toBe(0);
-      expect(worker.output()).toMatch(/SIGTERM: stopping after the current job\(s\)\nworker stopped/);
+      expect(worker.output()).toMatch(/SIGTERM: stopping after the current job\(s\)[^\n]*\nworker stopped/);
     }
   }, 120_000);
 });

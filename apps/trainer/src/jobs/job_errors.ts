@@ -17,3 +17,12 @@ export class JobFormatError extends JobRefusedError {
 export class PathNotAllowedError extends JobRefusedError {
   override readonly name = 'PathNotAllowedError';
 }
+
+/**
+ * A job its worker stopped early because the worker itself is stopping (SIGTERM): not a failure.
+ * The queue worker puts it back in the waiting list, without counting an attempt, for another
+ * worker to continue (a fold job from its last checkpoint).
+ */
+export class JobHandedBackError extends Error {
+  override readonly name = 'JobHandedBackError';
+}

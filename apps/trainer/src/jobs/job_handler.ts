@@ -5,7 +5,9 @@ import { createAssemblyJobHandler } from './run_assembly_job.js';
 import type { JobRun, UnetJob } from './unet_job.js';
 
 /** A worker's handler for every kind of job, each kind's models and data sets kept between jobs. */
-export function createJobHandler(context: { allowedRoots?: readonly string[]; backend?: string; print?: (line: string) => void } = {}) {
+export function createJobHandler(
+  context: { allowedRoots?: readonly string[]; backend?: string; print?: (line: string) => void; stopping?: AbortSignal } = {},
+) {
   const segment = createSegmentationJobHandler(context);
   const evaluate = createEvaluationJobHandler(context);
   const train = createTrainingJobHandler({ ...context, backend: context.backend ?? 'cpu' });

@@ -2,7 +2,7 @@ import type { ProgressWriter } from '../progress/progress_line.js';
 import { trainFold } from '../training/train_folds.js';
 import { UsageError } from '../usage_error.js';
 import { checkAllowedPath } from './allowed_roots.js';
-import { JobRefusedError } from './job_errors.js';
+import { JobHandedBackError, JobRefusedError } from './job_errors.js';
 import type { TrainingJob } from './training_job.js';
 
 export interface TrainingJobResult {
@@ -26,6 +26,12 @@ export interface TrainingJobContext {
   backend: string;
   /** The worker's log: a line per validation. */
   print?: (line: string) => void;
+  /**
+   * Aborted when the worker stops (SIGTERM): a fold being trained stops after its current step
+   * with a checkpoint, and its job is handed back (JobHandedBackError) for another worker to
+   * continue from there, rather than holding the worker for the rest of the fold.
+   */
+  stopping?: AbortSignal;
 }
 
 /** A worker's fold jobs: the same trainFold as unet train --folds, its options checked against the allowed roots. */
@@ -43,6 +49,12 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
     const progress: ProgressWriter = { update: () => undefined, message: (line) => print(`${prefix}: ${line}`), done: () => undefined };
     // --time-limit counts from the job's start on this worker: each fold job gets the whole limit.
     const limit = new AbortController();
+    const onStopping = () => {
+      print(`${prefix}: the worker is stopping: the fold stops after this step with a checkpoint, and its job goes back to the queue`);
+      limit.abort();
+    };
+    if (context.stopping?.aborted) throw new JobHandedBackError(`${prefix}: not started, the worker is stopping`);
+    context.stopping?.addEventListener('abort', onStopping, { once: true });
     const timer =
       options.timeLimit === undefined
         ? undefined
@@ -61,6 +73,9 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
             print(`${prefix}: being trained by pid ${holder.pid} on ${holder.host} (its trainer.lock); waiting for it to end`),
         },
       );
+      if (context.stopping?.aborted && outcome.outcome?.fit.stopReason === 'aborted') {
+        throw new JobHandedBackError(`${prefix}: stopped at step ${outcome.outcome.fit.steps} with a checkpoint, as the worker stops`);
+      }
       return {
         fold: outcome.fold,
         folder: outcome.folder,
@@ -76,6 +91,7 @@ export function createTrainingJobHandler(context: TrainingJobContext) {
       throw error;
     } finally {
       clearTimeout(timer);
+      context.stopping?.removeEventListener('abort', onStopping);
     }
   };
 }

@@ -117,6 +117,41 @@ describe('unet train --folds --queue', () => {
     survivor.kill('SIGTERM');
   }, 240_000);
 
+  it('hands a fold job back on SIGTERM: the worker stops after its step with a checkpoint and exits 0, and another worker continues it to the same weights', async (context) => {
+    if (reason !== undefined) context.skip(reason);
+    await ready();
+    const out = path.join(work, 'handed-back');
+    const stopped = startWorker();
+    const exited = new Promise<number | null>((resolve) => stopped.once('exit', resolve));
+    const run = unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', out, '--queue', server!.url], 240_000);
+    const checkpoints = path.join(out, 'fold-0', 'checkpoints');
+    while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((name) => /step-0*[2-4]\b/.test(name)))) {
+      if (stopped.exitCode !== null) throw new Error(`the worker ended early:\n${stopped.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    stopped.kill('SIGTERM');
+    expect(await exited, stopped.output.join('')).toBe(0);
+    const said = stopped.output.join('');
+    expect(said).toMatch(
+      /handed back \S+: .*fold 0 of .*stopped at step [2-5] with a checkpoint, as the worker stops; it waits for another worker/,
+    );
+    expect(said).toMatch(/worker stopped/);
+    // Back in the waiting list, not failed: no attempt was used up.
+    const status = await unet(['queue', 'status', '--queue', server!.url]);
+    expect(status.stdout).toMatch(/: 1 waiting, 0 active, \d+ done, 0 failed$/m);
+
+    const survivor = startWorker();
+    const [queued, inProcess] = await Promise.all([
+      run,
+      unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', path.join(work, 'handed-back-here')], 240_000),
+    ]);
+    expect(queued.code, `${queued.stderr}\n${survivor.output.join('')}`).toBe(0);
+    expect(survivor.output.join('')).toMatch(/trained .*fold 0 of 2 .*\(resumed from its last checkpoint\), model of step 6/);
+    expect(inProcess.code, inProcess.stderr).toBe(0);
+    expect(weights(path.join(out, 'fold-0')).equals(weights(path.join(work, 'handed-back-here', 'fold-0')))).toBe(true);
+    survivor.kill('SIGTERM');
+  }, 240_000);
+
   it('applies --time-limit to each fold job on the worker: the fold stops with a checkpoint and a stop record, and a rerun resumes it', async (context) => {
     if (reason !== undefined) context.skip(reason);
     await ready();
