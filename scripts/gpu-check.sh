@@ -47,12 +47,13 @@ say "vulkan ICD: ${icd:-none found (Dawn will find no NVIDIA adapter; set VK_ICD
 [ -n "${VK_ICD_FILENAMES:-}" ] || { [ -n "$icd" ] && export VK_ICD_FILENAMES="$icd"; }
 
 # 1. The benchmark: webgpu beside PyTorch on CUDA, each case in its own process, with the top
-#    kernels of a step by GPU time (--profile). At most 250 s; with the 190 s of step 2, the script stays under 8 minutes.
+#    kernels of a step by GPU time (--profile). At most 240 s; with the 190 s of step 2 and the
+#    35 s of step 3, the script stays under 8 minutes.
 say "== unet bench --backends webgpu --presets small,paper --modes forward,train (vs PyTorch cuda)"
-timeout 250 "$node" "$folder/unet.js" bench --engines tfjs --backends webgpu --presets small,paper --modes forward,train \
+timeout 240 "$node" "$folder/unet.js" bench --engines tfjs --backends webgpu --presets small,paper --modes forward,train \
   --runs 5 --warmup 2 --profile --vs-pytorch "$shared/bench/torch_unet.py" --python "$python" --torch-device cuda \
   --timeout-seconds 50 | tee "$out/bench.jsonl"
-[ "${PIPESTATUS[0]}" = 0 ] || say "bench ended with status ${PIPESTATUS[0]} (124: stopped at 250 s)"
+[ "${PIPESTATUS[0]}" = 0 ] || say "bench ended with status ${PIPESTATUS[0]} (124: stopped at 240 s)"
 "$python" - "$out/bench.jsonl" <<'PY' | tee -a "$summary"
 import json, sys
 for line in open(sys.argv[1]):
@@ -65,11 +66,12 @@ for line in open(sys.argv[1]):
         for k in r.get('topKernels', [])[:8]: print(f"{'':>30}{k['kernel']:<28} {k['calls']:>4} calls {k['ms']:>9} ms")
 PY
 
-# 2. Training on the ISBI slices for 2 minutes on webgpu: the progress line prints img/s. Four
-#    workers make the augmented batches, so that the CPU side does not bound images/s.
+# 2. Training on the ISBI slices for 2 minutes on webgpu: the progress line prints img/s. The
+#    GPU makes the augmented tiles (--augment-on auto), so that the CPU side does not bound
+#    images/s; its first line says so.
 say "== unet train --data $isbi --format isbi --backend webgpu --time-limit 2"
 timeout 190 "$node" "$folder/unet.js" train --data "$isbi" --format isbi --val-split 5 --backend webgpu \
-  --time-limit 2 --workers 4 --steps 100000 --val-every 100000 --checkpoint-every 100000 --out "$out/train" 2>&1 | tail -n 25 | tee -a "$summary"
+  --time-limit 2 --steps 100000 --val-every 100000 --checkpoint-every 100000 --out "$out/train" 2>&1 | tail -n 25 | tee -a "$summary"
 if [ -f "$out/train/log.jsonl" ]; then
   "$python" - "$out/train/log.jsonl" <<'PY' | tee -a "$summary"
 import json, statistics, sys
@@ -80,11 +82,16 @@ print(f"train: {len(steps)} steps, median {statistics.median(rates):.2f} images/
 PY
 fi
 # 3. The batch pipeline alone (no model): the images/s that the augmentation, the weight map and
-#    the batching give on this machine's cores, to set beside step 2's (at most 25 s). The
+#    the batching give on this machine's cores, then on its GPU, to set beside step 2's (at most
+#    20 s and 15 s). The
 #    synthetic data (24 training images: 6 batches an epoch), after an epoch of warm-up, since a
 #    sample's weight map is computed when it is first drawn; ISBI's take far longer to compute.
 say "== unet bench --pipeline (synthetic data, the small preset's tiles, 0 and 4 workers)"
-timeout 25 "$node" "$folder/unet.js" bench --pipeline --presets small --workers 0,4 --warmup 6 --runs 10 \
+timeout 20 "$node" "$folder/unet.js" bench --pipeline --presets small --workers 0,4 --warmup 6 --runs 10 \
   | tee "$out/pipeline.jsonl" | tee -a "$summary"
-[ "${PIPESTATUS[0]}" = 0 ] || say "bench --pipeline ended with status ${PIPESTATUS[0]} (124: stopped at 25 s)"
+[ "${PIPESTATUS[0]}" = 0 ] || say "bench --pipeline ended with status ${PIPESTATUS[0]} (124: stopped at 20 s)"
+say "== unet bench --pipeline --backends webgpu (the same tiles made on the GPU)"
+timeout 15 "$node" "$folder/unet.js" bench --pipeline --backends webgpu --presets small --warmup 6 --runs 20 \
+  | tee "$out/pipeline-gpu.jsonl" | tee -a "$summary"
+[ "${PIPESTATUS[0]}" = 0 ] || say "bench --pipeline --backends webgpu ended with status ${PIPESTATUS[0]} (124: stopped at 15 s)"
 say "gpu-check: done; results in $out"
