@@ -26,5 +26,6 @@ napi_value Tile(napi_env env, napi_callback_info info);
 napi_value UpConvolutionConcat(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
 napi_value ReluGradient(napi_env env, napi_callback_info info);
+napi_value AdviseHugePages(napi_env env, napi_callback_info info);
 
 }  // namespace unet_native

@@ -14,6 +14,8 @@ export interface NativeAddon {
   sumRows(x: Float32Array, params: Int32Array, scale: number, out: Float32Array): void;
   tile(x: Float32Array, params: Int32Array, out: Float32Array): void;
   reluGradient(dy: Float32Array, y: Float32Array, out: Float32Array): void;
+  /** Asks for 2 MiB pages under a new, untouched array (Linux transparent huge pages); the bytes advised, 0 where none could be. */
+  adviseHugePages(array: Float32Array): number;
   adamUpdate(
     value: Float32Array,
     gradient: Float32Array,
