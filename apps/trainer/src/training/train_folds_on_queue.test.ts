@@ -45,6 +45,14 @@ const records = (folder: string, type: string) =>
     .filter((record) => record.type === type);
 const starts = (folder: string) => records(folder, 'start');
 
+/** Until a checkpoint whose name matches `step` is in `checkpoints`; throws if the worker ends first. */
+async function untilCheckpointed(checkpoints: string, step: RegExp, worker: ChildProcess & { output: string[] }): Promise<void> {
+  while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((name) => step.test(name)))) {
+    if (worker.exitCode !== null) throw new Error(`the worker ended early:\n${worker.output.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The Redis and the data set, made by the first test that runs (any of them may run alone, with -t). */
 async function ready(): Promise<RedisServer> {
   if (server === undefined) {
@@ -97,10 +105,7 @@ describe('unet train --folds --queue', () => {
     const run = unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', out, '--queue', server!.url], 240_000);
     const checkpoints = path.join(out, 'fold-0', 'checkpoints');
     // Killed once it has checkpointed 2 of the 6 steps.
-    while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((name) => /step-0*[2-4]\b/.test(name)))) {
-      if (doomed.exitCode !== null) throw new Error(`the worker ended early:\n${doomed.output.join('')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilCheckpointed(checkpoints, /step-0*[2-4]\b/, doomed);
     doomed.kill('SIGKILL');
     const survivor = startWorker();
     const [queued, inProcess] = await Promise.all([
@@ -125,10 +130,7 @@ describe('unet train --folds --queue', () => {
     const exited = new Promise<number | null>((resolve) => stopped.once('exit', resolve));
     const run = unet(['train', ...folds, '--fold', '0', '--steps', '6', '--out', out, '--queue', server!.url], 240_000);
     const checkpoints = path.join(out, 'fold-0', 'checkpoints');
-    while (!(existsSync(checkpoints) && readdirSync(checkpoints).some((name) => /step-0*[2-4]\b/.test(name)))) {
-      if (stopped.exitCode !== null) throw new Error(`the worker ended early:\n${stopped.output.join('')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilCheckpointed(checkpoints, /step-0*[2-4]\b/, stopped);
     stopped.kill('SIGTERM');
     expect(await exited, stopped.output.join('')).toBe(0);
     const said = stopped.output.join('');
@@ -189,15 +191,7 @@ describe('unet train --folds --queue', () => {
     const first = startWorker();
     const run = unet(['train', ...folds, '--fold', '0', '--steps', '24', '--out', out, '--queue', server!.url], 240_000);
     const folder = path.join(out, 'fold-0');
-    while (
-      !(
-        existsSync(path.join(folder, 'checkpoints')) &&
-        readdirSync(path.join(folder, 'checkpoints')).some((name) => /step-0*[2-9]\b/.test(name))
-      )
-    ) {
-      if (first.exitCode !== null) throw new Error(`the worker ended early:\n${first.output.join('')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilCheckpointed(path.join(folder, 'checkpoints'), /step-0*[2-9]\b/, first);
     const second = startWorker();
     // The lock lost as when a step holds the event loop past --lock-ms: its key gone, the stalled
     // check gives the job to the idle worker while the first one trains on.
