@@ -37,20 +37,67 @@ void addInThreadOrder(const std::vector<Value>& partial, int threads, int64_t ch
   }
 }
 
-// Per-channel sums of f(row, c) over the rows of an [rows, channels] array, in double, one
-// partial sum per thread, as sumRows adds (so that a kernel built on it rounds like the ops).
-template <typename Term>
-UNET_VECTOR_CLONES std::vector<double> channelSums(int64_t rows, int64_t channels, Term term) {
+// One thread's rows, first to last: the blocks of libgomp's schedule(static), which these loops
+// used before (so the sums add in the same order), fixed by the thread count.
+inline void threadRows(int64_t rows, int64_t& first, int64_t& last) {
+  const int64_t thread = omp_get_thread_num(), threads = omp_get_num_threads();
+  const int64_t share = rows / threads, extra = rows % threads;
+  first = share * thread + std::min(thread, extra);
+  last = first + share + (thread < extra ? 1 : 0);
+}
+
+// The forward pass's loops, as functions of restrict pointers: written as lambdas over the
+// captured arrays, which hid from the vectoriser that they do not overlap, they ran scalar, and
+// the kernel took 2.2 ms where this takes 1.3 (4 x 128 x 128 x 32, the same bits).
+
+// sums[c] += x[row, c] over rows first to last, in double.
+UNET_VECTOR_CLONES void addValues(const float* __restrict x, int64_t first, int64_t last, int64_t channels, double* __restrict sums) {
+  for (int64_t row = first; row < last; row++) {
+    const float* __restrict values = x + row * channels;
+    for (int64_t c = 0; c < channels; c++) sums[c] += double(values[c]);
+  }
+}
+
+// sums[c] += float((x[row, c] - centre[c])^2) over rows first to last: each square rounded to
+// float32 as tf.squaredDifference's result is, then summed in double.
+UNET_VECTOR_CLONES void addSquaredDifferences(const float* __restrict x, const double* __restrict centre, int64_t first, int64_t last,
+                                              int64_t channels, double* __restrict sums) {
+  for (int64_t row = first; row < last; row++) {
+    const float* __restrict values = x + row * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      const double difference = double(values[c]) - centre[c];
+      sums[c] += double(float(difference * difference));
+    }
+  }
+}
+
+// y = offset + (x - centre) factor, rounded to float32, then max(0, y) when relu, rows first to last.
+UNET_VECTOR_CLONES void normaliseRows(const float* __restrict x, const double* __restrict centre, const double* __restrict factor,
+                                      const double* __restrict offset, bool relu, int64_t first, int64_t last, int64_t channels,
+                                      float* __restrict y) {
+  for (int64_t row = first; row < last; row++) {
+    const float* __restrict values = x + row * channels;
+    float* __restrict out = y + row * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      const float value = float(offset[c] + (double(values[c]) - centre[c]) * factor[c]);
+      out[c] = relu && value < 0.0f ? 0.0f : value;
+    }
+  }
+}
+
+// Per-channel sums over the rows of an [rows, channels] array in double, one partial sum per
+// thread (addRows(first, last, partial) adds a thread's rows), as sumRows adds (so that a kernel
+// built on it rounds like the ops).
+template <typename AddRows>
+std::vector<double> channelSums(int64_t rows, int64_t channels, AddRows addRows) {
   std::vector<double> sums(channels, 0.0);
   const int threads = reductionThreads(rows, channels);
   std::vector<double> partial(size_t(threads) * channels, 0.0);
 #pragma omp parallel num_threads(threads)
   {
-    double* __restrict mine = partial.data() + size_t(omp_get_thread_num()) * channels;
-#pragma omp for schedule(static)
-    for (int64_t row = 0; row < rows; row++) {
-      for (int64_t c = 0; c < channels; c++) mine[c] += term(row * channels + c, c);
-    }
+    int64_t first = 0, last = 0;
+    threadRows(rows, first, last);
+    addRows(first, last, partial.data() + size_t(omp_get_thread_num()) * channels);
   }
   addInThreadOrder(partial, threads, channels, sums.data());
   return sums;
@@ -87,7 +134,8 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     const float* __restrict xData = x.data;
     float* __restrict yData = y.data;
     // tf.mean(x): the sum in double, times 1 / N, rounded.
-    std::vector<double> sums = channelSums(rows, channels, [&](int64_t i, int64_t) { return double(xData[i]); });
+    std::vector<double> sums =
+        channelSums(rows, channels, [&](int64_t first, int64_t last, double* partial) { addValues(xData, first, last, channels, partial); });
     std::vector<double> centre(channels);
     for (int64_t c = 0; c < channels; c++) {
       mean.data[c] = float(sums[c] * inverseRows);
@@ -95,9 +143,8 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     }
     const double* __restrict centreData = centre.data();
     // tf.mean(tf.squaredDifference(x, mean)): each square rounded to float, then as above.
-    std::vector<double> squares = channelSums(rows, channels, [&](int64_t i, int64_t c) {
-      const double difference = double(xData[i]) - centreData[c];
-      return double(float(difference * difference));
+    std::vector<double> squares = channelSums(rows, channels, [&](int64_t first, int64_t last, double* partial) {
+      addSquaredDifferences(xData, centreData, first, last, channels, partial);
     });
     // tf.batchNorm4d(x, mean, variance, beta, gamma): offset + (x - mean) * scale / sqrt(variance + epsilon).
     std::vector<double> factor(channels), offset(channels);
@@ -108,13 +155,11 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     }
     const double* __restrict factorData = factor.data();
     const double* __restrict offsetData = offset.data();
-#pragma omp parallel for schedule(static) if (int64_t(x.length) > 32768)
-    for (int64_t row = 0; row < rows; row++) {
-      const int64_t base = row * channels;
-      for (int64_t c = 0; c < channels; c++) {
-        const float value = float(offsetData[c] + (double(xData[base + c]) - centreData[c]) * factorData[c]);
-        yData[base + c] = relu && value < 0.0f ? 0.0f : value;
-      }
+#pragma omp parallel if (int64_t(x.length) > 32768)
+    {
+      int64_t first = 0, last = 0;
+      threadRows(rows, first, last);
+      normaliseRows(xData, centreData, factorData, offsetData, relu, first, last, channels, yData);
     }
   });
 }
