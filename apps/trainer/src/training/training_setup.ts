@@ -48,7 +48,7 @@ export function tileGeometry(tile: number, config: Pick<UNetConfig, 'depth' | 'p
   return { inputSize: size, outputSize: size };
 }
 
-export function batchRecipe(options: TrainOptions, geometry: TileGeometry, classes: number): BatchSourceOptions {
+export function batchRecipe(options: TrainOptions, geometry: TileGeometry, classes: number): BatchSourceOptions & { classes: number } {
   const augmentation =
     options.augment === 'none'
       ? false

@@ -94,7 +94,7 @@ interface Difference {
   compared: number;
 }
 
-async function compare(options: BatchSourceOptions & { dataset: Dataset }, steps: number[]): Promise<Difference> {
+async function compare(options: BatchSourceOptions & { dataset: Dataset; classes: number }, steps: number[]): Promise<Difference> {
   const cpu = createBatchSource(options);
   const gpu = createWebGPUBatchSource(options);
   const difference: Difference = { imageMaxAbs: 0, weightMaxRelative: 0, clearMismatches: 0, ambiguous: 0, compared: 0 };
@@ -175,7 +175,7 @@ describeWithBackends('createWebGPUBatchSource (the paper augmentation resampled 
   it('leaks no tensors: a batch is the caller to dispose, and dispose() frees the uploaded samples', async () => {
     const dataset = noiseDataset(3, 40, 40, 1, false);
     const before = tf.memory().numTensors;
-    const source = createWebGPUBatchSource({ dataset, batchSize: 2, inputSize: 60, outputSize: 20, seed: 0, cacheSize: 2 });
+    const source = createWebGPUBatchSource({ dataset, batchSize: 2, inputSize: 60, outputSize: 20, seed: 0, cacheSize: 2, classes: 2 });
     for (const step of [0, 1, 2]) {
       const batch = await source.batch(step);
       // At most max(cacheSize, batchSize) = 2 samples of 3 tensors on the device, and the batch's 3.
@@ -190,9 +190,17 @@ describeWithBackends('createWebGPUBatchSource (the paper augmentation resampled 
 describeWithBackends('createWebGPUBatchSource on another backend', () => {
   it('says to set the webgpu backend, or to use the CPU pipeline', () => {
     const dataset = noiseDataset(1, 8, 8, 1, false);
-    expect(() => createWebGPUBatchSource({ dataset, batchSize: 1, inputSize: 8, outputSize: 8, seed: 0 })).toThrow(WebGPUBatchSourceError);
-    expect(() => createWebGPUBatchSource({ dataset, batchSize: 1, inputSize: 8, outputSize: 8, seed: 0 })).toThrow(
+    expect(() => createWebGPUBatchSource({ dataset, batchSize: 1, inputSize: 8, outputSize: 8, seed: 0, classes: 2 })).toThrow(
+      WebGPUBatchSourceError,
+    );
+    expect(() => createWebGPUBatchSource({ dataset, batchSize: 1, inputSize: 8, outputSize: 8, seed: 0, classes: 2 })).toThrow(
       /tf.setBackend\('webgpu'\)/,
     );
+  });
+
+  it('needs the class count, against which the masks are checked before they go to the GPU', () => {
+    const dataset = noiseDataset(1, 8, 8, 1, false);
+    const options = { dataset, batchSize: 1, inputSize: 8, outputSize: 8, seed: 0 } as Parameters<typeof createWebGPUBatchSource>[0];
+    expect(() => createWebGPUBatchSource(options)).toThrow(/classes must be the network's class count/);
   });
 }, ['cpu']);

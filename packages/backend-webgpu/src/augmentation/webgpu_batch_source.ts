@@ -42,7 +42,18 @@ interface DeviceSample {
   weights?: tf.Tensor2D;
 }
 
-export function createWebGPUBatchSource(options: BatchSourceOptions & { dataset: Dataset }): BatchSource<TensorTrainingBatch> {
+/**
+ * `classes` is required here: the tiles never reach the CPU, so fit cannot check their labels
+ * (it does for arrays); createBatchPlan checks each sample's mask against it before upload.
+ */
+export function createWebGPUBatchSource(
+  options: BatchSourceOptions & { dataset: Dataset; classes: number },
+): BatchSource<TensorTrainingBatch> {
+  if (!Number.isInteger(options.classes) || options.classes < 1) {
+    throw new WebGPUBatchSourceError(
+      `webgpu_batch_source.ts: classes must be the network's class count (a whole number >= 1), got ${String(options.classes)}; the masks are checked against it before they go to the GPU.`,
+    );
+  }
   if (tf.getBackend() !== 'webgpu') {
     throw new WebGPUBatchSourceError(
       `webgpu_batch_source.ts: the current tfjs backend is '${tf.getBackend()}', not 'webgpu'; call tf.setBackend('webgpu') first, or make the batches on the CPU with @unet/data's createBatchSource.`,
