@@ -54,6 +54,12 @@ describe('openImageRegions', () => {
     }
   });
 
+  it("reads an image's size and sample depth from its header (imageSize)", async () => {
+    const written = await files();
+    expect(await imageSize(written.png!)).toEqual({ width, height, pages: 1, sixteenBit: false });
+    expect(await imageSize(written.png16!)).toEqual({ width, height, pages: 1, sixteenBit: true });
+  });
+
   it('says which file is missing or corrupt', async () => {
     await expect(imageSize(path.join(work, 'none.tif'))).rejects.toThrow(/none.tif: no such file/);
     writeFileSync(path.join(work, 'bad.tif'), 'II*\u0000 not a tiff');

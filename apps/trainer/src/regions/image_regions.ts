@@ -18,12 +18,20 @@ export interface ImageRegions {
   readRows(top: number, rows: number): Promise<Float32Array>;
 }
 
-/** The size of an image from its header alone (sharp reads a few kilobytes, not the pixels). */
-export async function imageSize(file: string): Promise<{ width: number; height: number; pages: number }> {
+/**
+ * The size of an image from its header alone (sharp reads a few kilobytes, not the pixels), and
+ * whether its samples have 16 bits (else 8).
+ */
+export async function imageSize(file: string): Promise<{ width: number; height: number; pages: number; sixteenBit: boolean }> {
   if (!existsSync(file)) throw new MissingFileError(`${file}: no such file`, file);
   try {
     const metadata = await sharp(file, { limitInputPixels: false }).metadata();
-    return { width: metadata.width ?? 0, height: metadata.height ?? 0, pages: metadata.pages ?? 1 };
+    return {
+      width: metadata.width ?? 0,
+      height: metadata.height ?? 0,
+      pages: metadata.pages ?? 1,
+      sixteenBit: metadata.depth === 'ushort',
+    };
   } catch (error) {
     throw new CorruptFileError(
       `${file}: cannot be decoded (${error instanceof Error ? error.message : String(error)}); the file is truncated, corrupt or not an image`,
@@ -39,9 +47,7 @@ export async function imageSize(file: string): Promise<{ width: number; height: 
  * so that a band equals the same rows of the whole image read at once.
  */
 export async function openImageRegions(file: string, channels: 1 | 3 | 4): Promise<ImageRegions> {
-  const { width, height } = await imageSize(file);
-  const metadata = await sharp(file, { limitInputPixels: false }).metadata();
-  const sixteen = metadata.depth === 'ushort';
+  const { width, height, sixteenBit: sixteen } = await imageSize(file);
   // libvips keeps decoded tiles in a cache shared by the process; bands are read once each, so caching them only costs memory.
   sharp.cache(false);
   return {
