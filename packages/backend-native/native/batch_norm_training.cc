@@ -48,7 +48,8 @@ inline void threadRows(int64_t rows, int64_t& first, int64_t& last) {
 
 // The forward pass's loops, as functions of restrict pointers: written as lambdas over the
 // captured arrays, which hid from the vectoriser that they do not overlap, they ran scalar, and
-// the kernel took 2.2 ms where this takes 1.3 (4 x 128 x 128 x 32, the same bits).
+// the kernel took 2.2 ms where this takes 1.3 (4 x 128 x 128 x 32, the same bits; 2 cores of
+// an AMD EPYC VM, CPU family 26 model 2, 2026-12-03).
 
 // sums[c] += x[row, c] over rows first to last, in double.
 UNET_VECTOR_CLONES void addValues(const float* __restrict x, int64_t first, int64_t last, int64_t channels, double* __restrict sums) {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe } from 'vitest';
+import { openDawn } from './webgpu_adapter.js';
 
 export type TestBackendName = 'cpu' | 'wasm' | 'native' | 'webgpu';
 
@@ -18,10 +19,6 @@ export const testBackends: readonly TestBackendName[] = (process.env.UNET_TEST_B
   .split(',')
   .map((name) => name.trim() as TestBackendName)
   .filter((name) => name.length > 0);
-
-// SwiftShader, the software Vulkan driver that Debian's chromium ships: on a machine without a
-// GPU it is the adapter the webgpu suites run on (slow, but the same WGSL as on a GPU).
-const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 // Why 'native' cannot run here (its suites are then skipped), or undefined when it registered.
 const nativeUnavailable = testBackends.includes('native') ? await loadNativeBackend() : undefined;
@@ -57,21 +54,9 @@ export function describeWithBackends(
 // Dawn makes navigator.gpu, tfjs-backend-webgpu registers 'webgpu' when it sees it, and
 // @unet/backend-webgpu then replaces some of its kernels. Returns why it cannot, or undefined.
 async function loadWebGPUBackend(): Promise<string | undefined> {
-  if (process.env.VK_ICD_FILENAMES === undefined && existsSync(swiftShaderIcd)) process.env.VK_ICD_FILENAMES = swiftShaderIcd;
-  try {
-    const dawn = (await import('webgpu')) as unknown as {
-      create: (options: string[]) => { requestAdapter: () => Promise<object | null> };
-      globals: Record<string, unknown>;
-    };
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
-    if ((await gpu.requestAdapter()) === null) {
-      return 'Dawn found no WebGPU adapter (install libvulkan1 and a Vulkan driver; without a GPU, chromium for SwiftShader)';
-    }
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  } catch (error) {
-    return `the webgpu package (Dawn) did not load: ${(error as Error).message}`;
-  }
+  const dawn = await openDawn();
+  if ('unavailable' in dawn) return dawn.unavailable;
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.gpu }, configurable: true, writable: true });
   const sibling = new URL('../../backend-webgpu/dist/index.js', import.meta.url);
   if (!existsSync(sibling)) return '@unet/backend-webgpu is not built (pnpm --filter @unet/backend-webgpu build)';
   try {

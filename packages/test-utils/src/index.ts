@@ -2,3 +2,4 @@ export { describeWithBackends, testBackends, type TestBackendName } from './desc
 export { expectTensorsClose, expectArraysClose, maxAbsoluteDifference } from './expect_tensors_close.js';
 export { sharedDatasetsRoot } from './shared_datasets.js';
 export { redisUnavailableReason, startRedisServer, type RedisServer } from './redis_server.js';
+export { openDawn, vulkanDriver, vulkanEnvironment, type DawnGpu } from './webgpu_adapter.js';

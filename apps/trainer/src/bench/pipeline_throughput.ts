@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorTrainingBatch, TrainingBatch } from '@unet/core';
+import { type TensorTrainingBatch, type TrainingBatch, isTensorTrainingBatch } from '@unet/core';
 import { createBatchSource, type BatchSource } from '@unet/data';
 import { createWorkerBatchSource, loadDataset } from '@unet/data/node';
 import { presetConfig, type PresetName } from '@unet/model';
@@ -55,8 +55,8 @@ export interface PipelineBenchOptions {
  * queue, which runs in order); on the CPU a batch is done when it is returned.
  */
 async function settle(batch: TrainingBatch | TensorTrainingBatch): Promise<void> {
-  if (batch.images instanceof Float32Array) return;
-  const { images, masks, weights } = batch as TensorTrainingBatch;
+  if (!isTensorTrainingBatch(batch)) return;
+  const { images, masks, weights } = batch;
   await masks.data();
   tf.dispose([images, masks, weights]);
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeAddonStatus } from '@unet/backend-native/status';
+import { openDawn, vulkanEnvironment } from '@unet/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // `unet bench` as a user runs it (the built CLI: each case is a child process of dist/), with
@@ -25,14 +26,13 @@ const hasTorch = (() => {
 })();
 if (!hasTorch) console.warn(`bench.test: the torch_unet.py --export-onnx case is skipped: it needs ${torchUnet} and python3-torch`);
 const nativeLoads = nativeAddonStatus().available;
-// Dawn on SwiftShader, the software Vulkan driver that Debian's chromium ships, where there is no GPU.
-const swiftShaderIcd =
-  process.env.VK_ICD_FILENAMES ??
-  (existsSync('/usr/lib/chromium/vk_swiftshader_icd.json') ? '/usr/lib/chromium/vk_swiftshader_icd.json' : undefined);
+// Dawn on @unet/test-utils' vulkanDriver (SwiftShader where there is no GPU), or why not.
+const dawn = await openDawn();
+const webgpuUnavailable = 'unavailable' in dawn ? dawn.unavailable : undefined;
 
 // OMP_WAIT_POLICY is left unset, as a user's shell has it: the ONNX Runtime reference must not get it from unet bench.
 const { OMP_WAIT_POLICY: _unset, ...inherited } = process.env;
-const environment = { ...inherited, ...(swiftShaderIcd === undefined ? {} : { VK_ICD_FILENAMES: swiftShaderIcd }) };
+const environment = { ...inherited, ...vulkanEnvironment() };
 
 /** Runs `unet bench ARGS`: its lines after the first, which names the machine (`machine`; absent when the flags were refused). */
 function bench(
@@ -277,7 +277,7 @@ describe('unet bench', () => {
     expect(misplaced.stderr).toMatch(/--data and --format go with --pipeline/);
   });
 
-  it.skipIf(swiftShaderIcd === undefined)(
+  it.skipIf(webgpuUnavailable !== undefined)(
     'times the tiles made on the GPU with --pipeline --backends webgpu: one line, madeOn gpu, the adapter named',
     {
       timeout: 300_000,

@@ -1,28 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDawn, vulkanEnvironment } from '@unet/test-utils';
 import { describe, expect, it } from 'vitest';
 import { writeTinyDataset } from '../jobs/__fixtures__/tiny_segmentation.js';
 
-// Without a GPU, Dawn runs on SwiftShader, the software Vulkan driver that Debian's chromium
-// ships: slow, but the same WGSL as on a GPU. Skipped, saying why, where Dawn finds no adapter.
-const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const icd = process.env.VK_ICD_FILENAMES ?? (existsSync(swiftShaderIcd) ? swiftShaderIcd : undefined);
-
-async function noAdapterReason(): Promise<string | undefined> {
-  if (icd !== undefined) process.env.VK_ICD_FILENAMES = icd;
-  try {
-    const dawn = (await import('webgpu')) as unknown as { create: (options: string[]) => { requestAdapter: () => Promise<object | null> } };
-    if ((await dawn.create([]).requestAdapter()) === null)
-      return 'Dawn found no WebGPU adapter (install libvulkan1 and a Vulkan driver; without a GPU, chromium for SwiftShader)';
-    return undefined;
-  } catch (error) {
-    return `the webgpu package (Dawn) did not load: ${(error as Error).message}`;
-  }
-}
-const skipReason = await noAdapterReason();
+// Without a GPU, Dawn runs on SwiftShader (@unet/test-utils' vulkanDriver): slow, but the same
+// WGSL as on a GPU. Skipped, saying why, where Dawn finds no adapter.
+const dawn = await openDawn();
+const skipReason = 'unavailable' in dawn ? dawn.unavailable : undefined;
 if (skipReason !== undefined) console.warn(`train_on_webgpu.test: the webgpu training run is skipped: ${skipReason}`);
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'unet-train-webgpu-'));
@@ -32,7 +20,7 @@ function unet(...args: string[]): Promise<{ code: number; stdout: string; stderr
     execFile(
       process.execPath,
       [cli, ...args],
-      { timeout: 300_000, cwd: work, maxBuffer: 1 << 24, env: { ...process.env, ...(icd ? { VK_ICD_FILENAMES: icd } : {}) } },
+      { timeout: 300_000, cwd: work, maxBuffer: 1 << 24, env: { ...process.env, ...vulkanEnvironment() } },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
     );
   });
