@@ -44,12 +44,14 @@ Reordered::Reordered(const memory::desc& from_, const memory::desc& to_) : from(
   if (needed) primitive = dnnl::reorder(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
 }
 
-memory Reordered::in(float* user) {
+memory Reordered::in(float* user) { return needed ? into(user, scratch(to.get_size())) : memory(from, engine(), user); }
+
+memory Reordered::into(float* user, float* target) {
   memory source(from, engine(), user);
   if (!needed) return source;
-  memory target(to, engine(), scratch(to.get_size()));
-  primitive.execute(stream(), source, target);
-  return target;
+  memory reordered(to, engine(), target);
+  primitive.execute(stream(), source, reordered);
+  return reordered;
 }
 
 }  // namespace unet_native

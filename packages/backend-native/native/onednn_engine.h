@@ -57,6 +57,9 @@ struct Reordered {
 
   // The kernel in the primitive's layout: the user's memory itself when no reorder is needed.
   memory in(float* user);
+  // The same into `target` (to.get_size() bytes) rather than the scratch buffer, for a kernel
+  // whose user memory is itself in the scratch buffer.
+  memory into(float* user, float* target);
 };
 
 }  // namespace unet_native

@@ -74,6 +74,34 @@ describe.skipIf(!status.available)('native kernels', () => {
     }
   });
 
+  // native/conv2d_backprop_input.cc runs a stride-1 input gradient as a forward convolution of
+  // dy with the turned filter; each of these is a case its padding and channel swap must get right.
+  it('matches cpu on the stride-1 input gradient: non-square filters, uneven explicit pads, 1x1, fewer and more channels out', () => {
+    const cases: [number[], number[], Parameters<typeof tf.conv2d>[3]][] = [
+      [[2, 9, 7, 5], [3, 2, 5, 12], 'valid'],
+      [[1, 8, 8, 16], [2, 3, 16, 3], 'same'],
+      [
+        [2, 7, 9, 4],
+        [3, 3, 4, 6],
+        [
+          [0, 0],
+          [2, 0],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+      [[2, 6, 6, 24], [1, 1, 24, 2], 'valid'],
+    ];
+    for (const [xShape, wShape, padding] of cases) {
+      expectSame(() => {
+        const x = random(xShape, 16);
+        const w = random(wShape, 17);
+        const upstream = random(tf.conv2d(x, w, 1, padding).shape, 18);
+        return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, w, 1, padding), upstream)))(x);
+      }, 1e-4);
+    }
+  });
+
   it('matches cpu on fused conv2d (bias, relu) and its gradients', () => {
     expectSame(() => {
       const x = random([2, 10, 10, 4], 64);
