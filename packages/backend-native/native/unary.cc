@@ -1,4 +1,4 @@
-// Relu, Step, Neg, Square, Sqrt, Exp, Rsqrt (src/kernels/unary.ts).
+// Relu, Step, Neg, Square, Sqrt, Exp, Rsqrt, Floor (src/kernels/unary.ts).
 #include "kernels.h"
 #include "napi_arguments.h"
 #include "vector_clones.h"
@@ -26,7 +26,7 @@ UNET_VECTOR_CLONES void exactLoop(const float* __restrict x, float* __restrict o
 }  // namespace
 
 // unary(op, x, alpha, out): op 0 relu, 1 step (1 above 0, else alpha; NaN stays NaN), 2 neg,
-// 3 square, 4 sqrt, 5 exp, 6 rsqrt; computed in double and rounded once, as the cpu backend does.
+// 3 square, 4 sqrt, 5 exp, 6 rsqrt, 7 floor; computed in double and rounded once, as the cpu backend does.
 napi_value Unary(napi_env env, napi_callback_info info) {
   return guarded(env, "unary", [&] {
     auto args = arguments(env, info, 4);
@@ -54,6 +54,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
       case 4: unaryLoop(x.data, out.data, size, [](double v) { return std::sqrt(v); }); break;
       case 5: unaryLoop(x.data, out.data, size, [](double v) { return std::exp(v); }); break;
       case 6: unaryLoop(x.data, out.data, size, [](double v) { return 1 / std::sqrt(v); }); break;
+      case 7: exactLoop(x.data, out.data, size, [](float v) { return std::floor(v); }); break;
       default: throw ArgumentError("unknown unary op " + std::to_string(op));
     }
   });

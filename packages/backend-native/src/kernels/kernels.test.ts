@@ -207,11 +207,21 @@ describe.skipIf(!status.available)('native kernels', () => {
     ]);
   });
 
-  it('matches cpu on relu, step, neg, square, sqrt, exp and rsqrt, zeros included', () => {
+  it('matches cpu on relu, step, neg, square, sqrt, exp, rsqrt and floor, zeros included', () => {
     expectSame(() => {
       const x = tf.concat([random([4, 16, 16, 4], 43), tf.tile(tf.tensor4d([0, -0, 1e-30, 3], [1, 1, 1, 4]), [1, 16, 16, 1])], 0);
       const positive = tf.add(tf.abs(x), 0.5);
-      return [tf.relu(x), tf.step(x), tf.step(x, 0.25), tf.neg(x), tf.square(x), tf.sqrt(positive), tf.exp(x), tf.rsqrt(positive)];
+      return [
+        tf.relu(x),
+        tf.step(x),
+        tf.step(x, 0.25),
+        tf.neg(x),
+        tf.square(x),
+        tf.sqrt(positive),
+        tf.exp(x),
+        tf.rsqrt(positive),
+        tf.floor(tf.mul(x, 3)),
+      ];
     }, 1e-6);
   });
 
