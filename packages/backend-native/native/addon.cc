@@ -78,6 +78,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"pad", nullptr, Pad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"upConvolutionConcat", nullptr, UpConvolutionConcat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"upConvolutionConcatGrad", nullptr, UpConvolutionConcatGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGradient", nullptr, ReluGradient, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -68,7 +68,19 @@ export interface NativeAddon {
     bias: Float32Array,
     skip: Float32Array,
     params: Int32Array,
+    work: Float32Array,
     out: Float32Array,
+  ): void;
+  upConvolutionConcatGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    kernel: Float32Array,
+    params: Int32Array,
+    work: Float32Array,
+    dx: Float32Array,
+    dkernel: Float32Array,
+    dbias: Float32Array,
+    dskip: Float32Array,
   ): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;

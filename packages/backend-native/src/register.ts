@@ -22,7 +22,7 @@ import { splitVConfig } from './kernels/split_v.js';
 import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
 import { unaryConfigs } from './kernels/unary.js';
-import { upConvolutionConcatConfig } from './kernels/up_convolution_concat.js';
+import { upConvolutionConcatConfig, upConvolutionConcatGradConfig } from './kernels/up_convolution_concat.js';
 import { NativeBackend } from './native_backend.js';
 
 /** The backend's name in tfjs: tf.setBackend('native'). */
@@ -58,6 +58,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   concatConfig,
   padConfig,
   upConvolutionConcatConfig,
+  upConvolutionConcatGradConfig,
   adamUpdateConfig,
   reluGradientConfig,
 ];

@@ -17,7 +17,7 @@ export { summarizeUNet, type SummaryRow } from './summary.js';
 export { BATCH_NORM_TRAINING_GRAD_KERNEL, BATCH_NORM_TRAINING_KERNEL } from './layers/batch_norm_kernels.js';
 export { MOVING_STATISTICS_KERNEL, type MovingStatisticsAttributes } from './layers/moving_statistics_kernels.js';
 export { CONVOLUTION_BATCH_NORM_RELU_KERNEL } from './layers/convolution_batch_norm_kernels.js';
-export { UP_CONVOLUTION_CONCAT_KERNEL } from './layers/up_convolution_kernels.js';
+export { UP_CONVOLUTION_CONCAT_GRAD_KERNEL, UP_CONVOLUTION_CONCAT_KERNEL } from './layers/up_convolution_kernels.js';
 export { RELU_GRADIENT_KERNEL } from './layers/relu_gradient_kernels.js';
 export {
   type Colour,

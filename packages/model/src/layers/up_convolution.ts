@@ -3,7 +3,7 @@ import { centreCropWindow } from '@unet/core';
 import type { BuildContext } from './build_context.js';
 import { recordingGradients } from './gradient_recording.js';
 import { concatenateWithSkip } from './skip_concatenation.js';
-import { UP_CONVOLUTION_CONCAT_KERNEL } from './up_convolution_kernels.js';
+import { UP_CONVOLUTION_CONCAT_GRAD_KERNEL, UP_CONVOLUTION_CONCAT_KERNEL } from './up_convolution_kernels.js';
 
 /**
  * The paper's 2x2 up-convolution: a transposed convolution with a 2x2 kernel and stride 2 that
@@ -47,26 +47,56 @@ export class UpConvolution {
   /**
    * [skip centre-cropped to the output's size, this up-convolution of x] along channels: what
    * `concatenateWithSkip(skip, this.apply(x))` gives. Where the backend registers
-   * UP_CONVOLUTION_CONCAT_KERNEL and no gradient is recorded, one kernel writes the
-   * up-convolution straight beside the skip's window, where the ops write the products, their
-   * pixel shuffle, the bias sum, the cropped skip and the concatenation as five arrays.
+   * UP_CONVOLUTION_CONCAT_KERNEL (and, when a gradient is recorded, its gradient kernel too), one
+   * kernel writes the up-convolution straight beside the skip's window, where the ops write the
+   * products, their pixel shuffle, the bias sum, the cropped skip and the concatenation as five
+   * arrays (and their gradients run a split, a pad, a shuffle, a sum and two products).
    *
    * @param x // [batch, height, width, inChannels]
    * @param skip // [batch, skipHeight, skipWidth, skipChannels], at least 2 height x 2 width
    * @returns // [batch, 2 height, 2 width, skipChannels + outChannels]
    */
   applyBesideSkip(x: tf.Tensor4D, skip: tf.Tensor4D): tf.Tensor4D {
-    if (recordingGradients() || !hasUpConvolutionConcatKernel()) return tf.tidy(() => concatenateWithSkip(skip, this.apply(x)));
+    const recording = recordingGradients();
+    if (!hasUpConvolutionConcatKernel() || (recording && !hasUpConvolutionConcatGradKernel())) {
+      return tf.tidy(() => concatenateWithSkip(skip, this.apply(x)));
+    }
     const [, height, width] = x.shape;
     const { top, left } = centreCropWindow(skip.shape[1], skip.shape[2], 2 * height, 2 * width);
-    return tf.engine().runKernel(UP_CONVOLUTION_CONCAT_KERNEL, { x, kernel: this.kernel, bias: this.bias, skip }, {
-      top,
-      left,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    const forward = (input: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, skipInput: tf.Tensor4D) =>
+      tf.engine().runKernel(UP_CONVOLUTION_CONCAT_KERNEL, { x: input, kernel, bias, skip: skipInput }, {
+        top,
+        left,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    if (!recording) return forward(x, this.kernel, this.bias, skip);
+    const gradAttrs = { top, left, skipHeight: skip.shape[1], skipWidth: skip.shape[2] } as unknown as tf.NamedAttrMap;
+    const op = tf.customGrad((...args) => {
+      const [input, kernel, bias, skipInput, save] = args as [tf.Tensor4D, tf.Tensor, tf.Tensor, tf.Tensor4D, tf.GradSaveFunc];
+      save([input, kernel]);
+      return {
+        value: forward(input, kernel, bias, skipInput),
+        gradFunc: (dy, saved) => {
+          const [savedInput, savedKernel] = saved as [tf.Tensor4D, tf.Tensor];
+          return tf
+            .engine()
+            .runKernel(
+              UP_CONVOLUTION_CONCAT_GRAD_KERNEL,
+              { dy: dy as tf.Tensor4D, x: savedInput, kernel: savedKernel },
+              gradAttrs,
+            ) as tf.Tensor[];
+        },
+      };
+    }) as unknown as (input: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, skipInput: tf.Tensor4D) => tf.Tensor4D;
+    return op(x, this.kernel, this.bias, skip);
   }
 }
 
 /** Whether the current backend registers UP_CONVOLUTION_CONCAT_KERNEL (up_convolution_kernels.ts). */
 export function hasUpConvolutionConcatKernel(): boolean {
   return tf.getKernel(UP_CONVOLUTION_CONCAT_KERNEL, tf.getBackend()) !== undefined;
+}
+
+/** Whether the current backend registers UP_CONVOLUTION_CONCAT_GRAD_KERNEL (up_convolution_kernels.ts). */
+export function hasUpConvolutionConcatGradKernel(): boolean {
+  return tf.getKernel(UP_CONVOLUTION_CONCAT_GRAD_KERNEL, tf.getBackend()) !== undefined;
 }
