@@ -79,6 +79,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"upConvolutionConcat", nullptr, UpConvolutionConcat, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"upConvolutionConcatGrad", nullptr, UpConvolutionConcatGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"weightedCrossEntropy", nullptr, WeightedCrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"weightedCrossEntropyGrad", nullptr, WeightedCrossEntropyGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGradient", nullptr, ReluGradient, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -25,6 +25,8 @@ napi_value Pad(napi_env env, napi_callback_info info);
 napi_value Tile(napi_env env, napi_callback_info info);
 napi_value UpConvolutionConcat(napi_env env, napi_callback_info info);
 napi_value UpConvolutionConcatGrad(napi_env env, napi_callback_info info);
+napi_value WeightedCrossEntropy(napi_env env, napi_callback_info info);
+napi_value WeightedCrossEntropyGrad(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
 napi_value ReluGradient(napi_env env, napi_callback_info info);
 napi_value AdviseHugePages(napi_env env, napi_callback_info info);

@@ -82,6 +82,16 @@ export interface NativeAddon {
     dbias: Float32Array,
     dskip: Float32Array,
   ): void;
+  weightedCrossEntropy(logits: Float32Array, labels: Int32Array, weights: Float32Array | null, params: Int32Array, out: Float32Array): void;
+  weightedCrossEntropyGrad(
+    dy: number,
+    logits: Float32Array,
+    labels: Int32Array,
+    weights: Float32Array | null,
+    denominator: number,
+    params: Int32Array,
+    dlogits: Float32Array,
+  ): void;
   /** The number of OpenMP threads the kernels use (OMP_NUM_THREADS, else one per core). */
   threads(): number;
   /** oneDNN's version, e.g. '2.6.3'. */

@@ -23,6 +23,7 @@ import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { upConvolutionConcatConfig, upConvolutionConcatGradConfig } from './kernels/up_convolution_concat.js';
+import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './kernels/weighted_cross_entropy.js';
 import { NativeBackend } from './native_backend.js';
 
 /** The backend's name in tfjs: tf.setBackend('native'). */
@@ -59,6 +60,8 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   padConfig,
   upConvolutionConcatConfig,
   upConvolutionConcatGradConfig,
+  weightedCrossEntropyConfig,
+  weightedCrossEntropyGradConfig,
   adamUpdateConfig,
   reluGradientConfig,
 ];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@unet/core/register-gradients';
 import { frugalVariableGrads } from '@unet/core';
 import { createUNet, presetConfig, type PresetName } from '@unet/model';
-import { createOptimizer } from '@unet/train';
+import { createOptimizer, weightedCrossEntropy } from '@unet/train';
 import { forwardGflop } from './flops.js';
 import { type ProfileTiming, profileStep } from './profile_step.js';
 
@@ -94,7 +94,8 @@ async function useBackend(backend: BenchBackend): Promise<{ threads: number; ada
 
 /**
  * Times `runs` forward passes (inference mode, logits) or train steps (forward, softmax
- * cross-entropy, backward, Adam at 1e-3) after `warmup` untimed ones, in this process; the
+ * cross-entropy on integer labels as unet train's weightedCrossEntropy computes it without a
+ * weight map, which is PyTorch's F.cross_entropy, backward, Adam at 1e-3) after `warmup` untimed ones, in this process; the
  * caller runs each case in a process of its own so that peak RSS is the case's.
  */
 export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
@@ -107,12 +108,7 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
   const model = createUNet(config);
   const input = tf.randomUniform([batch, size, size, config.inputChannels], -1, 1, 'float32', 2) as tf.Tensor4D;
   const outputShape = model.outputShape(input.shape);
-  const labels = tf.tidy(() =>
-    tf.oneHot(
-      tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D,
-      config.classes,
-    ),
-  );
+  const labels = tf.randomUniform(outputShape.slice(0, 3) as [number, number, number], 0, config.classes, 'int32', 3) as tf.Tensor3D;
   // unet train's Adam (tfjs's, with its update as one kernel where the backend registers it).
   const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
   // Queues one step's work (on a GPU, without waiting for it) and returns the tensor whose
@@ -121,7 +117,7 @@ export async function runBenchCase(options: BenchCase): Promise<BenchResult> {
     if (options.mode === 'forward') return model.apply(input, { training: false });
     // As @unet/train's trainStep computes gradients (frugalVariableGrads), then Adam.
     const { value, grads } = frugalVariableGrads(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(input, { training: true })) as tf.Scalar,
+      () => weightedCrossEntropy(model.apply(input, { training: true }), { labels }),
       model.trainableVariables,
     );
     optimizer.applyGradients(model.trainableVariables.map((variable) => ({ name: variable.name, tensor: grads[variable.name]! })));

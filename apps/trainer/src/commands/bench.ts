@@ -15,7 +15,8 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
                   [--batch N] [--size PX]
 
   The cases: the paper preset (batch 1, 572x572, 2 classes) and the small preset (batch 4,
-  256x256); forward, and a training step (forward, softmax cross-entropy, backward, Adam).
+  256x256); forward, and a training step (forward, unet train's softmax cross-entropy on integer
+  labels, backward, Adam).
   --engines LIST     tfjs (on each of --backends) and onnxruntime (onnxruntime-node's CPU
                      provider on the graph unet export --onnx writes; forward passes only,
                      --threads intra-op threads); default both
