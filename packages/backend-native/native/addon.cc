@@ -84,6 +84,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adamUpdate", nullptr, AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluGradient", nullptr, ReluGradient, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adviseHugePages", nullptr, AdviseHugePages, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"releasePages", nullptr, ReleasePages, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"geometryFields", nullptr, GeometryFields, nullptr, nullptr, nullptr, napi_default, nullptr},

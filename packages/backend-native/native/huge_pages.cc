@@ -1,4 +1,4 @@
-// adviseHugePages (src/native_backend.ts's output()): asks Linux to back a new, untouched array
+// Page advice for the memory of tfjs arrays. adviseHugePages (src/native_backend.ts's output()): asks Linux to back a new, untouched array
 // with 2 MiB pages (transparent huge pages, where the system leaves them to madvise). A fresh
 // activation-sized array is otherwise faulted in 4 KiB at a time on its first write, and in a
 // virtual machine each fault is dear: a 33 MB output's first write took up to 65 ms of a 3 ms
@@ -30,6 +30,29 @@ napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
     if (end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0) advised = double(end - begin);
 #endif
     napi_create_double(env, advised, &result);
+  });
+  return result;
+}
+
+// releasePages(array: Float32Array) -> the bytes released: hands the array's whole 4 KiB pages
+// back to the system (MADV_DONTNEED; they read as zeros if touched again). For memory that
+// nothing can read any more but that the garbage collector has not freed yet: the buffer pool's
+// dropped buffers (src/buffer_pool.ts), which otherwise stayed in the process's resident memory
+// until a collection, adding hundreds of MB to the paper network's peak.
+napi_value ReleasePages(napi_env env, napi_callback_info info) {
+  napi_value result = nullptr;
+  guarded(env, "releasePages", [&] {
+    auto args = arguments(env, info, 1);
+    Floats array = floats(env, args[0], "array");
+    double released = 0;
+#if defined(__linux__) && defined(MADV_DONTNEED)
+    constexpr uintptr_t page = 4096;
+    const uintptr_t start = reinterpret_cast<uintptr_t>(array.data);
+    const uintptr_t begin = (start + page - 1) & ~(page - 1);
+    const uintptr_t end = (start + array.length * sizeof(float)) & ~(page - 1);
+    if (end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED) == 0) released = double(end - begin);
+#endif
+    napi_create_double(env, released, &result);
   });
   return result;
 }

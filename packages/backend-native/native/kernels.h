@@ -30,5 +30,6 @@ napi_value WeightedCrossEntropyGrad(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
 napi_value ReluGradient(napi_env env, napi_callback_info info);
 napi_value AdviseHugePages(napi_env env, napi_callback_info info);
+napi_value ReleasePages(napi_env env, napi_callback_info info);
 
 }  // namespace unet_native

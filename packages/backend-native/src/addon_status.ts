@@ -16,6 +16,8 @@ export interface NativeAddon {
   reluGradient(dy: Float32Array, y: Float32Array, out: Float32Array): void;
   /** Asks for 2 MiB pages under a new, untouched array (Linux transparent huge pages); the bytes advised, 0 where none could be. */
   adviseHugePages(array: Float32Array): number;
+  /** Hands the array's whole pages back to the system (they read as zeros after); the bytes released. */
+  releasePages(array: Float32Array): number;
   adamUpdate(
     value: Float32Array,
     gradient: Float32Array,

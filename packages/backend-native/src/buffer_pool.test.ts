@@ -29,4 +29,19 @@ describe('BufferPool', () => {
     pool.release(new ArrayBuffer(400)); // larger than the limit: not kept
     expect(pool.bytes).toBe(0);
   });
+
+  it('hands each buffer it lets go, by the limit or too large to keep, to its drop function', () => {
+    const dropped: ArrayBuffer[] = [];
+    const pool = new BufferPool(100, (buffer) => dropped.push(buffer));
+    const first = new ArrayBuffer(60);
+    const second = new ArrayBuffer(60);
+    const huge = new ArrayBuffer(400);
+    pool.release(first);
+    expect(dropped).toEqual([]);
+    pool.release(second);
+    pool.release(huge);
+    expect(dropped).toEqual([first, huge]);
+    expect(pool.take(15)?.buffer).toBe(second); // a kept buffer is taken, never dropped
+    expect(dropped).toHaveLength(2);
+  });
 });

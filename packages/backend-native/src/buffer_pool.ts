@@ -6,15 +6,20 @@
  *
  * An output takes the smallest kept buffer that holds it with at most 1/8 to spare (the paper
  * preset's unpadded convolutions make every layer's size a little different, and a gradient
- * comes close to its activation's size). Over the limit, the oldest kept buffers go to the
- * garbage collector: what is kept adds to peak memory, so it must be what is reused soon.
+ * comes close to its activation's size). Over the limit, the oldest kept buffers are dropped:
+ * what is kept adds to peak memory, so it must be what is reused soon. A dropped buffer (and one
+ * larger than the limit) goes to `drop`, which can give its pages back at once: the garbage
+ * collector frees it only at its next collection, and until then it is resident memory.
  */
 export class BufferPool {
   // Oldest first.
   private readonly kept: ArrayBuffer[] = [];
   private keptBytes = 0;
 
-  constructor(readonly limitBytes: number) {}
+  constructor(
+    readonly limitBytes: number,
+    private readonly drop: (buffer: ArrayBuffer) => void = () => {},
+  ) {}
 
   /** A Float32Array of `length` elements in kept memory (old contents), or undefined. */
   take(length: number): Float32Array | undefined {
@@ -32,8 +37,15 @@ export class BufferPool {
 
   /** Keeps `buffer` for later takes; the caller must hold no other reference to it. */
   release(buffer: ArrayBuffer): void {
-    if (buffer.byteLength > this.limitBytes) return;
-    while (this.keptBytes + buffer.byteLength > this.limitBytes) this.keptBytes -= this.kept.shift()!.byteLength;
+    if (buffer.byteLength > this.limitBytes) {
+      this.drop(buffer);
+      return;
+    }
+    while (this.keptBytes + buffer.byteLength > this.limitBytes) {
+      const oldest = this.kept.shift()!;
+      this.keptBytes -= oldest.byteLength;
+      this.drop(oldest);
+    }
     this.kept.push(buffer);
     this.keptBytes += buffer.byteLength;
   }

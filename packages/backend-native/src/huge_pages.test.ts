@@ -44,3 +44,22 @@ describe.skipIf(!status.available)('adviseHugePages (the addon)', () => {
     expect(anonymousHugePages() - before).toBeGreaterThanOrEqual(2 << 20);
   });
 });
+
+describe.skipIf(!status.available)('releasePages (the addon)', () => {
+  const addon = status.available ? status.addon : undefined;
+
+  // Resident memory of this process, from the kernel's own count.
+  const residentBytes = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+
+  it.skipIf(!linux)("gives a written array's whole pages back: resident memory falls, and the array reads as zeros", () => {
+    const array = new Float32Array(16 * 262_144); // 16 MiB
+    array.fill(1);
+    const before = residentBytes();
+    const released = addon!.releasePages(array);
+    expect(released % 4096).toBe(0);
+    expect(released).toBeGreaterThanOrEqual(array.byteLength - 8192);
+    expect(before - residentBytes()).toBeGreaterThan(8 * 1024 * 1024);
+    expect(array[array.length >> 1]).toBe(0);
+    expect(addon!.releasePages(new Float32Array(100))).toBe(0); // holds no whole page
+  });
+});

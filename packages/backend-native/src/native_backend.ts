@@ -26,7 +26,8 @@ type BackendValues = tf.backend_util.BackendValues;
  * of it was handed out by read or readSync (a program may keep the values of a disposed tensor).
  */
 export class NativeBackend extends MathBackendCPU {
-  private readonly pool = new BufferPool(poolLimitBytes);
+  // What the pool drops nothing can read: its pages go back to the system at once.
+  private readonly pool = new BufferPool(poolLimitBytes, (buffer) => this.addon.releasePages(new Float32Array(buffer)));
   // Memory that output() made: how many live tensors' values lie in each buffer.
   private readonly owned = new WeakSet<ArrayBufferLike>();
   private readonly liveTensors = new Map<ArrayBufferLike, number>();
