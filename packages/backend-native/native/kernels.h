@@ -7,6 +7,7 @@
 namespace unet_native {
 
 napi_value Conv2d(napi_env env, napi_callback_info info);
+napi_value Conv2dBatchNormRelu(napi_env env, napi_callback_info info);
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info);
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info);
 napi_value MatMul(napi_env env, napi_callback_info info);

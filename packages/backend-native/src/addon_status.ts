@@ -84,6 +84,17 @@ export interface NativeAddon {
     dbias: Float32Array,
     dskip: Float32Array,
   ): void;
+  conv2dBatchNormRelu(
+    x: Float32Array,
+    filter: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    params: Int32Array,
+    epsilon: number,
+    out: Float32Array,
+  ): void;
   weightedCrossEntropy(logits: Float32Array, labels: Int32Array, weights: Float32Array | null, params: Int32Array, out: Float32Array): void;
   weightedCrossEntropyGrad(
     dy: number,

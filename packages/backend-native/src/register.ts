@@ -23,6 +23,7 @@ import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { upConvolutionConcatConfig, upConvolutionConcatGradConfig } from './kernels/up_convolution_concat.js';
+import { convolutionBatchNormReluConfig } from './kernels/convolution_batch_norm_relu.js';
 import { movingStatisticsConfig } from './kernels/moving_statistics.js';
 import { weightedCrossEntropyConfig, weightedCrossEntropyGradConfig } from './kernels/weighted_cross_entropy.js';
 import { NativeBackend } from './native_backend.js';
@@ -42,6 +43,7 @@ export const nativeKernels: readonly tf.KernelConfig[] = [
   conv2dBackpropInputConfig,
   conv2dBackpropFilterConfig,
   fusedConv2dConfig,
+  convolutionBatchNormReluConfig,
   maxPoolConfig,
   maxPoolGradConfig,
   batchMatMulConfig,
