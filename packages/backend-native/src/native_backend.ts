@@ -7,10 +7,12 @@ import { BufferPool } from './buffer_pool.js';
 const pooledFromLength = 4096;
 // Arrays of at least 4 MiB hold whole 2 MiB pages worth asking for.
 const hugePagesFromLength = (4 * 1024 * 1024) / Float32Array.BYTES_PER_ELEMENT;
-// What the pool may hold: it adds to peak memory (1 GiB raised the paper train step's peak RSS
-// from 2.1 to 3.2 GiB); 384 MiB is a few activations of the paper preset (1 x 570 x 570 x 64
-// floats is 83 MB), enough for a forward pass to reuse its outputs.
-const poolLimitBytes = 384 * 1024 * 1024;
+// What the pool may hold: kept memory adds to peak RSS, and memory not kept is faulted in afresh
+// by the next output of its size, which in a virtual machine costs more than the kernel (the
+// 2-core AMD EPYC VM of 2026-12-07, dropped buffers' pages given back: paper train step 3.7 s at
+// 384 MiB, 2.9 s at 640, 2.8 s at 1 GiB; peak RSS 1.68, 1.81, 2.06 GiB; the small train step
+// 305 -> 267 ms). docs/bench-results/2026-12-07-native-pool-limit.txt has the runs.
+const poolLimitBytes = 640 * 1024 * 1024;
 
 type BackendValues = tf.backend_util.BackendValues;
 
