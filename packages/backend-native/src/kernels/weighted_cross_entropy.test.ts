@@ -1,37 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type CrossEntropyOptions,
-  WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL,
-  WEIGHTED_CROSS_ENTROPY_KERNEL,
-  weightedCrossEntropy,
-} from '@unet/train';
+import { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL, weightedCrossEntropy } from '@unet/train';
+import { type CrossEntropyCase, crossEntropyCases } from '@unet/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddonStatus } from '../addon_status.js';
 import { weightedCrossEntropyGradKernelName, weightedCrossEntropyKernelName } from './weighted_cross_entropy.js';
 
 const status = nativeAddonStatus();
 
-interface Case {
-  name: string;
-  shape: [number, number, number, number];
-  weighted: boolean;
-  options: CrossEntropyOptions;
-  /** Labels drawn from [0, labelRange), with every 7th pixel set to 255. */
-  labelRange: number;
-}
-
-// The paper's two classes with a weight map, the ignore label, the 'pixels' normalisation, more
-// classes, labels outside the classes (counted with ignoreLabel null: their one-hot is zero),
-// and more pixels than one block of the kernel's sums, on both threads.
-const cases: Case[] = [
-  { name: '2 classes, weight map, ignore label 255', shape: [2, 20, 20, 2], weighted: true, options: {}, labelRange: 2 },
-  { name: "2 classes, no weights, 'pixels'", shape: [1, 13, 17, 2], weighted: false, options: { normalization: 'pixels' }, labelRange: 2 },
-  { name: "5 classes, weight map, 'pixels'", shape: [2, 9, 11, 5], weighted: true, options: { normalization: 'pixels' }, labelRange: 5 },
-  { name: 'nothing ignored: 255 is out of range', shape: [1, 8, 8, 3], weighted: true, options: { ignoreLabel: null }, labelRange: 3 },
-  { name: '3 x 96 x 96 pixels: several blocks', shape: [3, 96, 96, 2], weighted: true, options: {}, labelRange: 2 },
-];
-
-function lossAndGradient(backend: string, testCase: Case): { loss: number; gradient: Float32Array } {
+function lossAndGradient(backend: string, testCase: CrossEntropyCase): { loss: number; gradient: Float32Array } {
   tf.setBackend(backend);
   const pixels = testCase.shape.slice(0, 3) as [number, number, number];
   return tf.tidy(() => {
@@ -61,7 +37,7 @@ describe.skipIf(!status.available)('UnetWeightedCrossEntropy[Grad] (one pass eac
     await import('../index.js');
   });
 
-  for (const testCase of cases) {
+  for (const testCase of crossEntropyCases) {
     it(`${testCase.name}: the loss and its gradient equal the cpu backend's tfjs ops within relative 1e-5`, () => {
       const expected = lossAndGradient('cpu', testCase);
       const actual = lossAndGradient('native', testCase);

@@ -1,36 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type CrossEntropyOptions,
-  WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL,
-  WEIGHTED_CROSS_ENTROPY_KERNEL,
-  weightedCrossEntropy,
-} from '@unet/train';
-import { describeWithBackends, expectArraysClose } from '@unet/test-utils';
+import { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL, weightedCrossEntropy } from '@unet/train';
+import { type CrossEntropyCase, crossEntropyCases, describeWithBackends, expectArraysClose } from '@unet/test-utils';
 import { expect, it } from 'vitest';
 import { countDispatches } from '../dispatch_counter.js';
 // By the package's own name, so that this is the instance test-utils registered (its dist).
 import { registerWebGPUKernels, unregisterWebGPUKernels } from '@unet/backend-webgpu';
 import { weightedCrossEntropyGradKernelName, weightedCrossEntropyKernelName } from './weighted_cross_entropy.js';
-
-interface Case {
-  name: string;
-  shape: [number, number, number, number];
-  weighted: boolean;
-  options: CrossEntropyOptions;
-  /** Labels drawn from [0, labelRange), with every 7th pixel set to 255. */
-  labelRange: number;
-}
-
-// The paper's two classes with a weight map, the ignore label, the 'pixels' normalisation, more
-// classes, labels outside the classes (counted with ignoreLabel null: their one-hot is zero),
-// and more pixels than one workgroup's run (several partial sums).
-const cases: Case[] = [
-  { name: '2 classes, weight map, ignore label 255', shape: [2, 20, 20, 2], weighted: true, options: {}, labelRange: 2 },
-  { name: "2 classes, no weights, 'pixels'", shape: [1, 13, 17, 2], weighted: false, options: { normalization: 'pixels' }, labelRange: 2 },
-  { name: "5 classes, weight map, 'pixels'", shape: [2, 9, 11, 5], weighted: true, options: { normalization: 'pixels' }, labelRange: 5 },
-  { name: 'nothing ignored: 255 is out of range', shape: [1, 8, 8, 3], weighted: true, options: { ignoreLabel: null }, labelRange: 3 },
-  { name: '3 x 96 x 96 pixels: several partial sums', shape: [3, 96, 96, 2], weighted: true, options: {}, labelRange: 2 },
-];
 
 interface Data {
   logits: Float32Array;
@@ -38,7 +13,7 @@ interface Data {
   weights: Float32Array;
 }
 
-function randomData(testCase: Case): Data {
+function randomData(testCase: CrossEntropyCase): Data {
   tf.setBackend('cpu');
   const pixels = testCase.shape.slice(0, 3) as [number, number, number];
   return tf.tidy(() => {
@@ -54,7 +29,7 @@ function randomData(testCase: Case): Data {
 
 // The loss and its gradient with respect to the logits, read back asynchronously
 // (tfjs-backend-webgpu's dataSync needs OffscreenCanvas, which Node lacks).
-async function lossAndGradient(backend: string, testCase: Case, data: Data): Promise<{ loss: number; gradient: Float32Array }> {
+async function lossAndGradient(backend: string, testCase: CrossEntropyCase, data: Data): Promise<{ loss: number; gradient: Float32Array }> {
   tf.setBackend(backend);
   const pixels = testCase.shape.slice(0, 3) as [number, number, number];
   const { value, grad } = tf.tidy(() => {
@@ -119,7 +94,7 @@ describeWithBackends(
 
     it('is 0 with a zero gradient when every pixel is ignored', async () => {
       tf.setBackend(backend);
-      const testCase: Case = { name: 'all ignored', shape: [1, 4, 4, 2], weighted: true, options: {}, labelRange: 1 };
+      const testCase: CrossEntropyCase = { name: 'all ignored', shape: [1, 4, 4, 2], weighted: true, options: {}, labelRange: 1 };
       const data = randomData(testCase);
       data.labels.fill(255);
       const { loss, gradient } = await lossAndGradient(backend, testCase, data);
@@ -127,7 +102,7 @@ describeWithBackends(
       expect(gradient.every((value) => value === 0)).toBe(true);
     });
 
-    for (const testCase of cases) {
+    for (const testCase of crossEntropyCases) {
       it(`${testCase.name}: the loss and its gradient equal the cpu backend's tfjs ops within relative 1e-4`, async () => {
         const data = randomData(testCase);
         const expected = await lossAndGradient('cpu', testCase, data);
