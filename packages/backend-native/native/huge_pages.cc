@@ -1,9 +1,10 @@
 // Page advice for the memory of tfjs arrays (releasePages: below). adviseHugePages
 // (src/native_backend.ts's output()) asks Linux to back a new, untouched array with 2 MiB pages
-// (transparent huge pages, where the system leaves them to madvise). A fresh activation-sized array is otherwise faulted in 4 KiB at a time on its first write, and in a
-// virtual machine each fault is dear: a 33 MB output's first write took up to 65 ms of a 3 ms
-// kernel on the 2-core VM of 2026-12-03. Only the array's whole 2 MiB-aligned stretches are
-// advised; the contents do not change.
+// (transparent huge pages, where the system leaves them to madvise). A fresh activation-sized
+// array is otherwise faulted in 4 KiB at a time on its first write, and in a virtual machine each
+// fault is dear: a 33 MB output's first write took up to 65 ms of a 3 ms kernel on the 2-core VM
+// of 2026-12-03. Only the array's whole 2 MiB-aligned stretches are advised; the contents do not
+// change.
 #include "kernels.h"
 #include "napi_arguments.h"
 
