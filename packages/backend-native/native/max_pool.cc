@@ -47,6 +47,33 @@ UNET_VECTOR_CLONES void maxInto(const float* __restrict pixel, int64_t channels,
   for (int64_t c = 0; c < channels; c++) target[c] = std::max(target[c], pixel[c]);
 }
 
+// One output row of the U-Net's 2x2 stride-2 pooling from its two input rows: the same maxima in
+// the same order as the general loop (starting from -inf, then the window's pixels in row-major
+// order), in one vectorised pass rather than four calls a pixel (the small preset's top level:
+// 1.2 ms of a 3 ms forward-pass share in the general loop).
+UNET_VECTOR_CLONES void pool2x2Row(const float* __restrict top, const float* __restrict bottom, int64_t outWidth,
+                                   int64_t channels, float* __restrict out) {
+  for (int64_t xo = 0; xo < outWidth; xo++) {
+    const float* topLeft = top + 2 * xo * channels;
+    const float* bottomLeft = bottom + 2 * xo * channels;
+    float* target = out + xo * channels;
+    for (int64_t c = 0; c < channels; c++) {
+      float best = -std::numeric_limits<float>::infinity();
+      best = std::max(best, topLeft[c]);
+      best = std::max(best, topLeft[channels + c]);
+      best = std::max(best, bottomLeft[c]);
+      best = std::max(best, bottomLeft[channels + c]);
+      target[c] = best;
+    }
+  }
+}
+
+bool isValid2x2(const PoolGeometry& g) {
+  return g.filterHeight == 2 && g.filterWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 &&
+         g.dilationHeight == 1 && g.dilationWidth == 1 && g.padTop == 0 && g.padLeft == 0 &&
+         2 * g.outHeight <= g.inHeight && 2 * g.outWidth <= g.inWidth;
+}
+
 }  // namespace
 
 // maxPool(x, params: Int32Array(14), out)
@@ -61,6 +88,16 @@ napi_value MaxPool(napi_env env, napi_callback_info info) {
     const float* input = x.data;
     float* output = out.data;
     const int64_t rows = g.batch * g.outHeight;
+    if (isValid2x2(g)) {
+      const int64_t inRow = g.inWidth * g.channels;
+#pragma omp parallel for schedule(static)
+      for (int64_t row = 0; row < rows; row++) {
+        const int64_t b = row / g.outHeight, y = row % g.outHeight;
+        const float* top = input + (b * g.inHeight + 2 * y) * inRow;
+        pool2x2Row(top, top + inRow, g.outWidth, g.channels, output + row * g.outWidth * g.channels);
+      }
+      return;
+    }
 #pragma omp parallel for schedule(static)
     for (int64_t row = 0; row < rows; row++) {
       const int64_t b = row / g.outHeight, y = row % g.outHeight;

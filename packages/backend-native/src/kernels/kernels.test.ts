@@ -125,7 +125,9 @@ describe.skipIf(!status.available)('native kernels', () => {
     expectSame(() => {
       // Rounding to integers makes ties common, so the gradient's tie rule is exercised.
       const x = tf.round(tf.mul(random([2, 9, 8, 5], 16), 2)) as tf.Tensor4D;
-      const results: tf.Tensor[] = [];
+      // The 2x2 stride-2 path of native/max_pool.cc, on odd sizes (the last row and column unread) and 16 channels.
+      const wide = tf.round(tf.mul(random([1, 7, 11, 16], 18), 2)) as tf.Tensor4D;
+      const results: tf.Tensor[] = [tf.maxPool(wide, 2, 2, 'valid')];
       for (const [size, stride, padding] of [
         [2, 2, 'valid'],
         [3, 2, 'same'],
