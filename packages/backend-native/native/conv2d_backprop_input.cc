@@ -10,7 +10,7 @@
 #include "geometry.h"
 #include "kernels.h"
 
-#include <cstring>
+#include <algorithm>
 
 namespace unet_native {
 namespace {
@@ -51,22 +51,41 @@ ConvolutionGeometry transposed(const ConvolutionGeometry& geometry) {
   return forward;
 }
 
-// The turned filter as the transposed convolution's weights: `turned` holds the original HWIO
-// filter with its taps reversed, so that only the channel swap is left, which these strides
-// (the original out channels are the new in channels, and vary fastest) describe for the reorder.
+// The turned filter as the transposed convolution's weights: the filter, its taps reversed in
+// place (TurnedInPlace), in HWIO, so that only the channel swap is left, which these strides (the
+// original out channels are the new in channels, and vary fastest) describe for the reorder.
 memory::desc turnedWeights(const ConvolutionGeometry& geometry) {
   const int64_t in = geometry.inChannels, out = geometry.outChannels;
   return memory::desc({in, out, geometry.filterHeight, geometry.filterWidth}, dt::f32,
                       memory::dims{out, 1, geometry.filterWidth * in * out, in * out});
 }
 
-void turn(const ConvolutionGeometry& geometry, const float* filter, float* turned) {
-  const int64_t taps = geometry.filterHeight * geometry.filterWidth;
-  const size_t tapSize = static_cast<size_t>(geometry.inChannels * geometry.outChannels);
-  for (int64_t tap = 0; tap < taps; tap++) {
-    std::memcpy(turned + tap * tapSize, filter + (taps - 1 - tap) * tapSize, tapSize * sizeof(float));
+// Reverses the filter's taps in the caller's own memory for the length of one call, and back
+// after, even when oneDNN throws: nothing else reads the filter during a synchronous call, and a
+// turned copy would keep a second weights-sized scratch buffer resident (38 MB for the paper
+// network's largest kernel).
+class TurnedInPlace {
+ public:
+  TurnedInPlace(const ConvolutionGeometry& geometry, float* filter)
+      : filter_(filter),
+        taps_(geometry.filterHeight * geometry.filterWidth),
+        tapSize_(static_cast<size_t>(geometry.inChannels * geometry.outChannels)) {
+    reverse();
   }
-}
+  ~TurnedInPlace() { reverse(); }
+  TurnedInPlace(const TurnedInPlace&) = delete;
+  TurnedInPlace& operator=(const TurnedInPlace&) = delete;
+
+ private:
+  void reverse() {
+    for (int64_t tap = 0; tap < taps_ / 2; tap++) {
+      std::swap_ranges(filter_ + tap * tapSize_, filter_ + (tap + 1) * tapSize_, filter_ + (taps_ - 1 - tap) * tapSize_);
+    }
+  }
+  float* filter_;
+  int64_t taps_;
+  size_t tapSize_;
+};
 
 void backwardAsForward(const ConvolutionGeometry& geometry, const Floats& dy, const Floats& filter, const Floats& dx) {
   const ConvolutionGeometry forward = transposed(geometry);
@@ -77,13 +96,11 @@ void backwardAsForward(const ConvolutionGeometry& geometry, const Floats& dy, co
     return TransposedForwardConvolution{dnnl::convolution_forward(descriptor),
                                         Reordered(turnedWeights(geometry), descriptor.weights_desc())};
   });
-  // One scratch buffer holds both: the turned filter, then the reordered one.
-  const size_t turnedBytes = (geometry.weightsSize() * sizeof(float) + 63) / 64 * 64;
-  float* turned = scratch(turnedBytes + entry.weights.to.get_size());
-  turn(geometry, filter.data, turned);
+  // Turned until the convolution has run: without a reorder it reads the filter itself.
+  TurnedInPlace turned(geometry, filter.data);
   entry.primitive.execute(stream(), {
                                         {DNNL_ARG_SRC, memory(forward.source(), engine(), dy.data)},
-                                        {DNNL_ARG_WEIGHTS, entry.weights.into(turned, turned + turnedBytes / sizeof(float))},
+                                        {DNNL_ARG_WEIGHTS, entry.weights.in(filter.data)},
                                         {DNNL_ARG_DST, memory(forward.destination(), engine(), dx.data)},
                                     });
   stream().wait();

@@ -102,6 +102,18 @@ describe.skipIf(!status.available)('native kernels', () => {
     }
   });
 
+  // The addon reverses the filter's taps in place for the call and back after it.
+  it('leaves the filter of a stride-1 input gradient as it was', () => {
+    tf.setBackend('native');
+    tf.tidy(() => {
+      const w = random([3, 3, 8, 12], 19);
+      const before = Array.from(w.dataSync());
+      const dx = tf.conv2dTranspose(random([2, 7, 6, 12], 20) as tf.Tensor4D, w, [2, 7, 6, 8], 1, 'same');
+      expect(dx.shape).toEqual([2, 7, 6, 8]);
+      expect(Array.from(w.dataSync())).toEqual(before);
+    });
+  });
+
   it('matches cpu on fused conv2d (bias, relu) and its gradients', () => {
     expectSame(() => {
       const x = random([2, 10, 10, 4], 64);
