@@ -61,17 +61,15 @@ napi_value UpConvolutionConcat(napi_env env, napi_callback_info info) {
   return guarded(env, "upConvolutionConcat", [&] {
     auto args = arguments(env, info, 7);
     const UpConvolutionShape shape(ints(env, args[4], "params"), "upConvolutionConcat");
-    const int64_t batch = shape.batch, height = shape.height, width = shape.width, in = shape.in, out = shape.out,
-                  skipHeight = shape.skipHeight, skipWidth = shape.skipWidth, skipChannels = shape.skipChannels,
-                  top = shape.top, left = shape.left;
+    const int64_t batch = shape.batch, height = shape.height, width = shape.width, in = shape.in, out = shape.out;
+    const int64_t skipHeight = shape.skipHeight, skipWidth = shape.skipWidth, skipChannels = shape.skipChannels;
+    const int64_t pixels = shape.pixels(), channels = shape.channels();
     Floats x = floats(env, args[0], "x");
     Floats kernel = floats(env, args[1], "kernel");
     Floats bias = floats(env, args[2], "bias");
     Floats skip = floats(env, args[3], "skip");
     Floats products = floats(env, args[5], "work");
     Floats result = floats(env, args[6], "out");
-    const int64_t pixels = batch * height * width;
-    const int64_t channels = skipChannels + out;
     expectLength(x, pixels * in, "x");
     expectLength(kernel, 4 * out * in, "kernel");
     expectLength(bias, out, "bias");
@@ -97,7 +95,7 @@ napi_value UpConvolutionConcat(napi_env env, napi_callback_info info) {
 #pragma omp parallel for schedule(static) if (pixels * 4 * channels > 32768)
     for (int64_t row = 0; row < batch * outHeight; row++) {
       const int64_t b = row / outHeight, y = row % outHeight, i = y / 2, p = y % 2;
-      const float* skipRow = skipData + ((b * skipHeight + top + y) * skipWidth + left) * skipChannels;
+      const float* skipRow = skipData + ((b * skipHeight + shape.top + y) * skipWidth + shape.left) * skipChannels;
       float* outRow = outData + row * outWidth * channels;
       for (int64_t column = 0; column < outWidth; column++) {
         const int64_t j = column / 2, q = column % 2;

@@ -30,6 +30,21 @@ describe.skipIf(!status.available)('NativeBackend output memory', () => {
     tf.dispose([x, second]);
   });
 
+  it("gives a kernel's scratch back to the pool after the call, for the next output of its size", () => {
+    const backend = tf.engine().backend as NativeBackend;
+    let scratchMemory: ArrayBufferLike | undefined;
+    const result = backend.withScratch(32768, (scratch) => {
+      expect(scratch.length).toBe(32768);
+      scratchMemory = scratch.buffer;
+      return 'used';
+    });
+    expect(result).toBe('used');
+    const x = image();
+    const next = tf.relu(x);
+    expect(memoryOf(next)).toBe(scratchMemory);
+    tf.dispose([x, next]);
+  });
+
   it('never reuses memory whose values were read (a program may keep them after dispose)', () => {
     const x = image();
     const first = tf.relu(x);

@@ -63,6 +63,21 @@ export class NativeBackend extends MathBackendCPU {
     return created;
   }
 
+  /**
+   * Runs `use` with a Float32Array of `length` (any contents) that lives only during the call,
+   * a kernel's scratch: pooled memory that goes back to the pool after, as a disposed output's
+   * does (a fresh 16 MB array at the small preset's top level tripled the up-convolution's time
+   * with its page faults, 10 -> 30 ms).
+   */
+  withScratch<T>(length: number, use: (scratch: Float32Array) => T): T {
+    const scratch = this.output(length);
+    try {
+      return use(scratch);
+    } finally {
+      if (this.owned.has(scratch.buffer) && scratch.buffer instanceof ArrayBuffer) this.pool.release(scratch.buffer);
+    }
+  }
+
   override write(values: BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
     this.track(values);
     return super.write(values, shape, dtype);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CONVOLUTION_BATCH_NORM_RELU_KERNEL } from '@unet/model';
+import { maxAbsoluteDifference } from '@unet/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddonStatus } from '../addon_status.js';
 import { convolutionBatchNormReluKernelName } from './convolution_batch_norm_relu.js';
@@ -56,11 +57,7 @@ describe.skipIf(!status.available)('UnetConvolutionBatchNormRelu (the fold in th
         } as unknown as tf.NamedAttrMap) as tf.Tensor;
       const values = actual.dataSync() as Float32Array;
       expect(values.length).toBe(expected.length);
-      let worst = 0;
-      expected.forEach((value, index) => {
-        worst = Math.max(worst, Math.abs(values[index]! - value));
-      });
-      expect(worst).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsoluteDifference(values, expected)).toBeLessThanOrEqual(1e-5);
       tf.dispose([x, filter, ...parameters, actual]);
     });
   }

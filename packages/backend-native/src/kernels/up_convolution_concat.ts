@@ -10,11 +10,21 @@ import type { NativeBackend } from '../native_backend.js';
  */
 export const upConvolutionConcatKernelName = 'UnetUpConvolutionConcat';
 
-// The products (or their gradient) live only during a call. Held as a tensor, their memory comes
-// from the backend's pool and goes back to it when disposed: a fresh 16 MB array at the small
-// preset's top level tripled the kernel's time with its page faults (10 -> 30 ms).
-function temporary(backend: NativeBackend, length: number): tf.TensorInfo {
-  return backend.makeTensorInfo([length], 'float32', backend.output(length));
+// The addon's parameters of both kernels (native/up_convolution_concat.cc), and the length of
+// their scratch, the products [pixels, 4 outChannels].
+function upConvolutionParameters(
+  x: tf.TensorInfo,
+  kernel: tf.TensorInfo,
+  skip: { height: number; width: number; channels: number },
+  top: number,
+  left: number,
+): { params: Int32Array; productsLength: number } {
+  const [batch, height, width, inChannels] = x.shape as [number, number, number, number];
+  const outChannels = kernel.shape[2]!;
+  return {
+    params: Int32Array.of(batch, height, width, inChannels, outChannels, skip.height, skip.width, skip.channels, top, left),
+    productsLength: batch * height * width * 4 * outChannels,
+  };
 }
 
 export const upConvolutionConcatConfig: tf.KernelConfig = {
@@ -24,26 +34,29 @@ export const upConvolutionConcatConfig: tf.KernelConfig = {
     const backend = args.backend as NativeBackend;
     const { x, kernel, bias, skip } = args.inputs as Record<string, tf.TensorInfo>;
     const { top, left } = args.attrs as unknown as { top: number; left: number };
-    const [batch, height, width, inChannels] = x!.shape as [number, number, number, number];
+    const [batch, height, width] = x!.shape as [number, number, number, number];
     const outChannels = kernel!.shape[2]!;
     const [, skipHeight, skipWidth, skipChannels] = skip!.shape as [number, number, number, number];
     const outShape = [batch, 2 * height, 2 * width, skipChannels + outChannels];
     const out = backend.output(tf.util.sizeFromShape(outShape));
-    const params = Int32Array.of(batch, height, width, inChannels, outChannels, skipHeight, skipWidth, skipChannels, top, left);
-    const work = temporary(backend, batch * height * width * 4 * outChannels);
-    try {
+    const { params, productsLength } = upConvolutionParameters(
+      x!,
+      kernel!,
+      { height: skipHeight, width: skipWidth, channels: skipChannels },
+      top,
+      left,
+    );
+    backend.withScratch(productsLength, (products) =>
       backend.addon.upConvolutionConcat(
         backend.floats(x!),
         backend.floats(kernel!),
         backend.floats(bias!),
         backend.floats(skip!),
         params,
-        backend.floats(work),
+        products,
         out,
-      );
-    } finally {
-      backend.disposeData(work.dataId);
-    }
+      ),
+    );
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
 };
@@ -68,31 +81,34 @@ export const upConvolutionConcatGradConfig: tf.KernelConfig = {
       skipHeight: number;
       skipWidth: number;
     };
-    const [batch, height, width, inChannels] = x!.shape as [number, number, number, number];
+    const batch = x!.shape[0]!;
     const outChannels = kernel!.shape[2]!;
     const skipChannels = dy!.shape[3]! - outChannels;
-    const params = Int32Array.of(batch, height, width, inChannels, outChannels, skipHeight, skipWidth, skipChannels, top, left);
+    const { params, productsLength } = upConvolutionParameters(
+      x!,
+      kernel!,
+      { height: skipHeight, width: skipWidth, channels: skipChannels },
+      top,
+      left,
+    );
     const skipShape = [batch, skipHeight, skipWidth, skipChannels];
     const dx = backend.output(tf.util.sizeFromShape(x!.shape));
     const dkernel = backend.output(tf.util.sizeFromShape(kernel!.shape));
     const dbias = backend.output(outChannels);
     const dskip = backend.output(tf.util.sizeFromShape(skipShape));
-    const work = temporary(backend, batch * height * width * 4 * outChannels);
-    try {
+    backend.withScratch(productsLength, (products) =>
       backend.addon.upConvolutionConcatGrad(
         backend.floats(dy!),
         backend.floats(x!),
         backend.floats(kernel!),
         params,
-        backend.floats(work),
+        products,
         dx,
         dkernel,
         dbias,
         dskip,
-      );
-    } finally {
-      backend.disposeData(work.dataId);
-    }
+      ),
+    );
     return [
       backend.makeTensorInfo(x!.shape, 'float32', dx),
       backend.makeTensorInfo(kernel!.shape, 'float32', dkernel),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WEIGHTED_CROSS_ENTROPY_GRAD_KERNEL, WEIGHTED_CROSS_ENTROPY_KERNEL, weightedCrossEntropy } from '@unet/train';
-import { type CrossEntropyCase, crossEntropyCases } from '@unet/test-utils';
+import { type CrossEntropyCase, crossEntropyCases, maxAbsoluteDifference } from '@unet/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddonStatus } from '../addon_status.js';
 import { weightedCrossEntropyGradKernelName, weightedCrossEntropyKernelName } from './weighted_cross_entropy.js';
@@ -43,11 +43,7 @@ describe.skipIf(!status.available)('UnetWeightedCrossEntropy[Grad] (one pass eac
       const actual = lossAndGradient('native', testCase);
       expect(Math.abs(actual.loss - expected.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(expected.loss));
       const scale = expected.gradient.reduce((largest, value) => Math.max(largest, Math.abs(value)), 0);
-      let worst = 0;
-      expected.gradient.forEach((value, index) => {
-        worst = Math.max(worst, Math.abs(actual.gradient[index]! - value));
-      });
-      expect(worst).toBeLessThanOrEqual(1e-5 * scale);
+      expect(maxAbsoluteDifference(actual.gradient, expected.gradient)).toBeLessThanOrEqual(1e-5 * scale);
     });
   }
 
