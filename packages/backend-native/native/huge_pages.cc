@@ -58,7 +58,8 @@ napi_value AdviseHugePages(napi_env env, napi_callback_info info) {
 // back to the system (MADV_DONTNEED; they read as zeros if touched again). For memory that
 // nothing can read any more but that the garbage collector has not freed yet: the buffer pool's
 // dropped buffers (src/buffer_pool.ts), which otherwise stayed in the process's resident memory
-// until a collection, adding hundreds of MB to the paper network's peak.
+// until a collection (the paper train step's peak RSS: 1.96 GiB so, 1.68 GiB released, on the
+// 2-core AMD EPYC VM of 2026-12-07).
 napi_value ReleasePages(napi_env env, napi_callback_info info) {
   return adviseWholePages(env, info, "releasePages", 4096, releaseAdvice);
 }

@@ -49,8 +49,8 @@ UNET_VECTOR_CLONES void maxInto(const float* __restrict pixel, int64_t channels,
 
 // One output row of the U-Net's 2x2 stride-2 pooling from its two input rows: the same maxima in
 // the same order as the general loop (starting from -inf, then the window's pixels in row-major
-// order), in one vectorised pass rather than four calls a pixel (the small preset's top level:
-// 1.2 ms of a 3 ms forward-pass share in the general loop).
+// order), in one vectorised pass rather than four calls a pixel (a small forward pass's four
+// poolings: 2.3 ms in the general loop, 1.1 ms so, on the 2-core AMD EPYC VM of 2026-12-07).
 UNET_VECTOR_CLONES void pool2x2Row(const float* __restrict top, const float* __restrict bottom, int64_t outWidth,
                                    int64_t channels, float* __restrict out) {
   for (int64_t xo = 0; xo < outWidth; xo++) {
