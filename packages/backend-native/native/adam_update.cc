@@ -35,11 +35,33 @@ UNET_VECTOR_CLONES void adamLoop(const float* __restrict value, const float* __r
   }
 }
 
+// adamLoop over the operands' own memory (the backend's choice when no other tensor shares it):
+// each element is read before it is written, and the pointers alias only element by element.
+UNET_VECTOR_CLONES void adamLoopInPlace(float* value, const float* __restrict gradient, float* firstMoment,
+                                        float* secondMoment, int64_t size, AdamScalars s) {
+#pragma omp parallel for schedule(static) if (size > 32768)
+  for (int64_t i = 0; i < size; i++) {
+    const float g = gradient[i];
+    const float m = firstMoment[i] * s.beta1 + g * s.oneMinusBeta1;
+    const float v = secondMoment[i] * s.beta2 + (g * g) * s.oneMinusBeta2;
+    const float correctedM = m / s.oneMinusAccBeta1;
+    const float correctedV = v / s.oneMinusAccBeta2;
+    value[i] = (correctedM / (std::sqrt(correctedV) + s.epsilon)) * s.negativeRate + value[i];
+    firstMoment[i] = m;
+    secondMoment[i] = v;
+  }
+}
+
+bool overlaps(const Floats& a, const Floats& b) {
+  return a.data < b.data + b.length && b.data < a.data + a.length;
+}
+
 }  // namespace
 
 // adamUpdate(value, gradient, firstMoment, secondMoment, scalars: Float32Array [beta1, 1 - beta1,
 //   beta2, 1 - beta2, 1 - accBeta1, 1 - accBeta2, epsilon, -learningRate] (each as tfjs's float32
-//   scalar holds it), newValue, newFirstMoment, newSecondMoment)
+//   scalar holds it), newValue, newFirstMoment, newSecondMoment): each new operand is either the
+//   old one's memory (then all three are: the update in place) or memory that no operand shares.
 napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   return guarded(env, "adamUpdate", [&] {
     auto args = arguments(env, info, 8);
@@ -56,8 +78,23 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
       expectLength(*same, value.length, "each Adam operand (the variable's size)");
     }
     const float* c = scalars.data;
+    const AdamScalars constants{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+    if (newValue.data == value.data && newFirstMoment.data == firstMoment.data && newSecondMoment.data == secondMoment.data) {
+      adamLoopInPlace(value.data, gradient.data, firstMoment.data, secondMoment.data, int64_t(value.length), constants);
+      return;
+    }
+    const Floats* inputs[] = {&value, &gradient, &firstMoment, &secondMoment};
+    for (const Floats* output : {&newValue, &newFirstMoment, &newSecondMoment}) {
+      for (const Floats* input : inputs) {
+        if (overlaps(*output, *input)) {
+          throw ArgumentError(
+              "an output shares memory with an operand; pass all three old operands as the outputs "
+              "(in place) or three separate new arrays");
+        }
+      }
+    }
     adamLoop(value.data, gradient.data, firstMoment.data, secondMoment.data, newValue.data, newFirstMoment.data,
-             newSecondMoment.data, int64_t(value.length), AdamScalars{c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]});
+             newSecondMoment.data, int64_t(value.length), constants);
   });
 }
 

@@ -78,6 +78,18 @@ export class NativeBackend extends MathBackendCPU {
     }
   }
 
+  /**
+   * Whether a kernel may write its result over `tensor`'s values: memory this backend made,
+   * held by this one tensor alone (no clone, no other tensor over the same buffer) and never
+   * handed to JavaScript by a read. The caller then returns the tensor's own data id as its
+   * output (after `incRef`), as tfjs's Identity does.
+   */
+  mayOverwrite(tensor: tf.TensorInfo): boolean {
+    const values = this.data.get(tensor.dataId)?.values;
+    if (!ArrayBuffer.isView(values) || !this.owned.has(values.buffer) || this.escaped.has(values.buffer)) return false;
+    return this.refCount(tensor.dataId) === 1 && this.liveTensors.get(values.buffer) === 1;
+  }
+
   override write(values: BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
     this.track(values);
     return super.write(values, shape, dtype);

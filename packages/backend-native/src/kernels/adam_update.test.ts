@@ -85,4 +85,46 @@ describe.skipIf(!status.available)('UnetAdamUpdate (Adam in one pass per variabl
     const four = new Float32Array(4);
     expect(() => addon.adamUpdate(four, four, four, new Float32Array(3), new Float32Array(8), four, four, four)).toThrow(/Adam operand/);
   });
+
+  it('writes over the variable and its moments where they hold their memory alone, and leaves a clone and a read array their old values', () => {
+    tf.setBackend('native');
+    const backend = tf.backend() as unknown as { data: { get(id: tf.DataId): { values: unknown } } };
+    const valuesOf = (tensor: tf.Tensor) => backend.data.get(tensor.dataId).values;
+    const variable = tf.variable(tf.randomNormal([40, 40, 30], 0, 1, 'float32', 1));
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    const gradient = tf.randomNormal(variable.shape, 0, 1, 'float32', 2);
+    const step = () => optimizer.applyGradients([{ name: variable.name, tensor: gradient }]);
+    step(); // the first step makes the moments, and the variable's value in the backend's memory
+    const memory = valuesOf(variable);
+    step();
+    expect(valuesOf(variable)).toBe(memory);
+
+    // Read through the backend: a dataSync would hand the memory to JavaScript, which also stops the overwrite.
+    const before = (valuesOf(variable) as Float32Array).slice();
+    const clone = tf.clone(variable);
+    step();
+    expect(valuesOf(variable)).not.toBe(memory);
+    expect(valuesOf(clone)).toEqual(before);
+    expect(valuesOf(variable)).not.toEqual(before);
+
+    const read = variable.dataSync();
+    const readBefore = read.slice();
+    clone.dispose();
+    step();
+    expect(read).toEqual(readBefore);
+    expect(variable.dataSync()).not.toEqual(readBefore);
+    tf.dispose([variable, gradient]);
+    optimizer.dispose();
+  });
+
+  it('refuses outputs that share memory with an operand without being it', () => {
+    tf.setBackend('native');
+    const addon = (tf.backend() as unknown as { addon: { adamUpdate: (...args: Float32Array[]) => void } }).addon;
+    const [value, gradient, first, second] = [1, 2, 3, 4].map(() => new Float32Array(4));
+    const scalars = new Float32Array(8);
+    expect(() => addon.adamUpdate(value, gradient, first, second, scalars, value, new Float32Array(4), second)).toThrow(/in place/);
+    expect(() => addon.adamUpdate(value, gradient, first, second, scalars, new Float32Array(4), gradient, new Float32Array(4))).toThrow(
+      /shares memory/,
+    );
+  });
 });

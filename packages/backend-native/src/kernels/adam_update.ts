@@ -17,6 +17,11 @@ interface AdamUpdateAttrs {
  * variable with its own output (the paper preset's 31 million weights: 124 MB a pass).
  * The scalars are rounded to float32 as tfjs's scalar tensors hold them, so that each
  * operation rounds as tfjs's do.
+ *
+ * Where the variable and its moments hold their memory alone (`mayOverwrite`: the optimiser's
+ * own state, as after its first step), the update is written over them and the outputs are
+ * their data ids: otherwise three variable-sized buffers a variable, 355 MiB a paper step, went
+ * through the pool and pushed out activations that the next pass then faulted in afresh.
  */
 export const adamUpdateConfig: tf.KernelConfig = {
   kernelName: adamUpdateKernelName,
@@ -40,6 +45,15 @@ export const adamUpdateConfig: tf.KernelConfig = {
       epsilon,
       -learningRate,
     );
+    const state = [value, firstMoment, secondMoment];
+    if (state.every((operand) => backend.mayOverwrite(operand))) {
+      const [values, firstMoments, secondMoments] = state.map((operand) => backend.floats(operand));
+      backend.addon.adamUpdate(values, backend.floats(gradient), firstMoments, secondMoments, scalars, values, firstMoments, secondMoments);
+      return state.map((operand) => {
+        backend.incRef(operand.dataId);
+        return { dataId: operand.dataId, shape: [...operand.shape], dtype: 'float32' as const };
+      });
+    }
     const outputs = [backend.output(size), backend.output(size), backend.output(size)];
     backend.addon.adamUpdate(
       backend.floats(value),

@@ -10,5 +10,8 @@
  *   beta1, beta2, epsilon }; outputs [newValue, newFirstMoment, newSecondMoment]:
  *   m' = beta1 m + (1 - beta1) g,  v' = beta2 v + (1 - beta2) g^2,
  *   value' = value - learningRate (m' / (1 - accBeta1)) / (sqrt(v' / (1 - accBeta2)) + epsilon).
+ *   A backend may write the outputs over value, firstMoment and secondMoment and return their
+ *   own tensors (data ids), where nothing else shares their memory: the caller assigns the
+ *   outputs back to those variables at once and must not read the old values after the call.
  */
 export const ADAM_UPDATE_KERNEL = 'UnetAdamUpdate';
