@@ -8,11 +8,14 @@ const pooledFromLength = 4096;
 // Arrays of at least 4 MiB hold whole 2 MiB pages worth asking for.
 const hugePagesFromLength = (4 * 1024 * 1024) / Float32Array.BYTES_PER_ELEMENT;
 // What the pool may hold: kept memory adds to peak RSS, and memory not kept is faulted in afresh
-// by the next output of its size, which in a virtual machine costs more than the kernel (the
-// 2-core AMD EPYC VM of 2026-12-07, dropped buffers' pages given back: paper train step 3.7 s at
-// 384 MiB, 2.9 s at 640, 2.8 s at 1 GiB; peak RSS 1.68, 1.81, 2.06 GiB; the small train step
-// 305 -> 267 ms). docs/bench-results/2026-12-07-native-pool-limit.txt has the runs.
-const poolLimitBytes = 640 * 1024 * 1024;
+// by the next output of its size, which in a virtual machine costs more than the kernel. On the
+// 2-core AMD EPYC VM of 2026-12-07, with Adam's update written in place (which stopped 355 MiB a
+// paper step from going through the pool), paper train step at 512 MiB against 640 in three
+// interleaved pairs: peak RSS 1624-1636 against 1721-1730 MiB, median step 3.42 / 3.48 / 3.96 s
+// against 3.63 / 3.21 / 3.04 s. PyTorch 1.13's step peaks at about 1.63 GiB there, so 640 was
+// above it and 512 is level with it. (Before the in-place Adam: 3.7 s at 384 MiB, 2.9 s at 640,
+// 2.8 s at 1 GiB.) docs/bench-results/2026-12-07-native-pool-limit.txt has the runs.
+const poolLimitBytes = 512 * 1024 * 1024;
 
 type BackendValues = tf.backend_util.BackendValues;
 
