@@ -16,22 +16,30 @@ struct AdamScalars {
   float beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate;
 };
 
+struct AdamElement {
+  float value, firstMoment, secondMoment;
+};
+
 // Each float operation in tfjs's order (adam_optimizer.ts), each rounded to float as tfjs's
 // float32 ops round theirs; -ffp-contract=off keeps the compiler from fusing them.
+inline AdamElement adamElement(float value, float g, float firstMoment, float secondMoment, const AdamScalars& s) {
+  const float m = firstMoment * s.beta1 + g * s.oneMinusBeta1;
+  const float v = secondMoment * s.beta2 + (g * g) * s.oneMinusBeta2;
+  const float correctedM = m / s.oneMinusAccBeta1;
+  const float correctedV = v / s.oneMinusAccBeta2;
+  return {(correctedM / (std::sqrt(correctedV) + s.epsilon)) * s.negativeRate + value, m, v};
+}
+
 UNET_VECTOR_CLONES void adamLoop(const float* __restrict value, const float* __restrict gradient,
                                  const float* __restrict firstMoment, const float* __restrict secondMoment,
                                  float* __restrict newValue, float* __restrict newFirstMoment,
                                  float* __restrict newSecondMoment, int64_t size, AdamScalars s) {
 #pragma omp parallel for schedule(static) if (size > 32768)
   for (int64_t i = 0; i < size; i++) {
-    const float g = gradient[i];
-    const float m = firstMoment[i] * s.beta1 + g * s.oneMinusBeta1;
-    const float v = secondMoment[i] * s.beta2 + (g * g) * s.oneMinusBeta2;
-    const float correctedM = m / s.oneMinusAccBeta1;
-    const float correctedV = v / s.oneMinusAccBeta2;
-    newValue[i] = (correctedM / (std::sqrt(correctedV) + s.epsilon)) * s.negativeRate + value[i];
-    newFirstMoment[i] = m;
-    newSecondMoment[i] = v;
+    const AdamElement next = adamElement(value[i], gradient[i], firstMoment[i], secondMoment[i], s);
+    newValue[i] = next.value;
+    newFirstMoment[i] = next.firstMoment;
+    newSecondMoment[i] = next.secondMoment;
   }
 }
 
@@ -41,14 +49,10 @@ UNET_VECTOR_CLONES void adamLoopInPlace(float* value, const float* __restrict gr
                                         float* secondMoment, int64_t size, AdamScalars s) {
 #pragma omp parallel for schedule(static) if (size > 32768)
   for (int64_t i = 0; i < size; i++) {
-    const float g = gradient[i];
-    const float m = firstMoment[i] * s.beta1 + g * s.oneMinusBeta1;
-    const float v = secondMoment[i] * s.beta2 + (g * g) * s.oneMinusBeta2;
-    const float correctedM = m / s.oneMinusAccBeta1;
-    const float correctedV = v / s.oneMinusAccBeta2;
-    value[i] = (correctedM / (std::sqrt(correctedV) + s.epsilon)) * s.negativeRate + value[i];
-    firstMoment[i] = m;
-    secondMoment[i] = v;
+    const AdamElement next = adamElement(value[i], gradient[i], firstMoment[i], secondMoment[i], s);
+    value[i] = next.value;
+    firstMoment[i] = next.firstMoment;
+    secondMoment[i] = next.secondMoment;
   }
 }
 
