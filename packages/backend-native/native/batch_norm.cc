@@ -37,8 +37,7 @@ napi_value BatchNorm(napi_env env, napi_callback_info info) {
     Floats variance = floats(env, args[2], "variance");
     Floats offset = optionalFloats(env, args[3], "offset");
     Floats scale = optionalFloats(env, args[4], "scale");
-    double epsilon = 0;
-    napi_get_value_double(env, args[5], &epsilon);
+    const double epsilon = number(env, args[5]);
     Floats out = floats(env, args[6], "out");
     expectLength(out, x.length, "out");
     const int64_t channels = int64_t(std::max({mean.length, variance.length, offset.length, scale.length}));

@@ -118,8 +118,7 @@ napi_value BatchNormTraining(napi_env env, napi_callback_info info) {
     Floats x = floats(env, args[0], "x");
     Floats gamma = floats(env, args[1], "gamma");
     Floats beta = floats(env, args[2], "beta");
-    double epsilon = 0;
-    napi_get_value_double(env, args[3], &epsilon);
+    const double epsilon = number(env, args[3]);
     bool relu = false;
     napi_get_value_bool(env, args[4], &relu);
     Floats y = floats(env, args[5], "y");
@@ -249,8 +248,7 @@ napi_value BatchNormTrainingGrad(napi_env env, napi_callback_info info) {
     Floats gamma = floats(env, args[3], "gamma");
     Floats mean = floats(env, args[4], "mean");
     Floats variance = floats(env, args[5], "variance");
-    double epsilon = 0;
-    napi_get_value_double(env, args[6], &epsilon);
+    const double epsilon = number(env, args[6]);
     Floats dx = floats(env, args[7], "dx");
     Floats dgamma = floats(env, args[8], "dgamma");
     Floats dbeta = floats(env, args[9], "dbeta");

@@ -83,8 +83,7 @@ napi_value Conv2dBatchNormRelu(napi_env env, napi_callback_info info) {
     Floats beta = floats(env, args[3], "beta");
     Floats mean = floats(env, args[4], "mean");
     Floats variance = floats(env, args[5], "variance");
-    double epsilon = 0;
-    napi_get_value_double(env, args[7], &epsilon);
+    const double epsilon = number(env, args[7]);
     Floats out = floats(env, args[8], "out");
     expectLength(x, geometry.sourceSize(), "x");
     expectLength(filter, geometry.weightsSize(), "filter");

@@ -15,8 +15,7 @@ napi_value Pad(napi_env env, napi_callback_info info) {
     auto args = arguments(env, info, 4);
     Floats x = floats(env, args[0], "x");
     Ints params = ints(env, args[1], "params");
-    double value = 0;
-    napi_get_value_double(env, args[2], &value);
+    const double value = number(env, args[2]);
     Floats out = floats(env, args[3], "out");
     const int rank = params.length > 0 ? params.data[0] : 0;
     if (rank < 1 || rank > kMaxRank || params.length != size_t(1 + 3 * rank)) {

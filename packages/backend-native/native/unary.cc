@@ -33,8 +33,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     int32_t op = -1;
     napi_get_value_int32(env, args[0], &op);
     Floats x = floats(env, args[1], "x");
-    double alpha = 0;
-    napi_get_value_double(env, args[2], &alpha);
+    const double alpha = number(env, args[2]);
     Floats out = floats(env, args[3], "out");
     expectLength(out, x.length, "out");
     const int64_t size = int64_t(x.length);

@@ -15,14 +15,14 @@ export const upConvolutionConcatKernelName = 'UnetUpConvolutionConcat';
 function upConvolutionParameters(
   x: tf.TensorInfo,
   kernel: tf.TensorInfo,
-  skip: { height: number; width: number; channels: number },
+  [skipHeight, skipWidth, skipChannels]: [number, number, number],
   top: number,
   left: number,
 ): { params: Int32Array; productsLength: number } {
   const [batch, height, width, inChannels] = x.shape as [number, number, number, number];
   const outChannels = kernel.shape[2]!;
   return {
-    params: Int32Array.of(batch, height, width, inChannels, outChannels, skip.height, skip.width, skip.channels, top, left),
+    params: Int32Array.of(batch, height, width, inChannels, outChannels, skipHeight, skipWidth, skipChannels, top, left),
     productsLength: batch * height * width * 4 * outChannels,
   };
 }
@@ -39,13 +39,7 @@ export const upConvolutionConcatConfig: tf.KernelConfig = {
     const [, skipHeight, skipWidth, skipChannels] = skip!.shape as [number, number, number, number];
     const outShape = [batch, 2 * height, 2 * width, skipChannels + outChannels];
     const out = backend.output(tf.util.sizeFromShape(outShape));
-    const { params, productsLength } = upConvolutionParameters(
-      x!,
-      kernel!,
-      { height: skipHeight, width: skipWidth, channels: skipChannels },
-      top,
-      left,
-    );
+    const { params, productsLength } = upConvolutionParameters(x!, kernel!, [skipHeight, skipWidth, skipChannels], top, left);
     backend.withScratch(productsLength, (products) =>
       backend.addon.upConvolutionConcat(
         backend.floats(x!),
@@ -84,13 +78,7 @@ export const upConvolutionConcatGradConfig: tf.KernelConfig = {
     const batch = x!.shape[0]!;
     const outChannels = kernel!.shape[2]!;
     const skipChannels = dy!.shape[3]! - outChannels;
-    const { params, productsLength } = upConvolutionParameters(
-      x!,
-      kernel!,
-      { height: skipHeight, width: skipWidth, channels: skipChannels },
-      top,
-      left,
-    );
+    const { params, productsLength } = upConvolutionParameters(x!, kernel!, [skipHeight, skipWidth, skipChannels], top, left);
     const skipShape = [batch, skipHeight, skipWidth, skipChannels];
     const dx = backend.output(tf.util.sizeFromShape(x!.shape));
     const dkernel = backend.output(tf.util.sizeFromShape(kernel!.shape));
