@@ -44,4 +44,26 @@ describe('BufferPool', () => {
     expect(pool.take(15)?.buffer).toBe(second); // a kept buffer is taken, never dropped
     expect(dropped).toHaveLength(2);
   });
+
+  it('drops the kept buffer closest in size when an output of at least makeRoomFromBytes fits none', () => {
+    const dropped: ArrayBuffer[] = [];
+    const pool = new BufferPool(1000, (buffer) => dropped.push(buffer), 40);
+    const small = new ArrayBuffer(8);
+    const near = new ArrayBuffer(48);
+    const far = new ArrayBuffer(200);
+    pool.release(small);
+    pool.release(near);
+    pool.release(far);
+    expect(pool.take(16)).toBeUndefined(); // 64 bytes: none fits, 48 is closest
+    expect(dropped).toEqual([near]);
+    expect(pool.bytes).toBe(208);
+    expect(pool.take(4)).toBeUndefined(); // 16 bytes: under makeRoomFromBytes, nothing dropped
+    expect(dropped).toEqual([near]);
+    expect(pool.take(2)?.buffer).toBe(small); // a fit is taken, nothing dropped
+    expect(pool.take(100)).toBeUndefined(); // 400 bytes: the one left, far, goes
+    expect(dropped).toEqual([near, far]);
+    expect(pool.bytes).toBe(0);
+    expect(pool.take(100)).toBeUndefined(); // nothing kept: nothing to drop
+    expect(dropped).toHaveLength(2);
+  });
 });

@@ -10,6 +10,12 @@
  * what is kept adds to peak memory, so it must be what is reused soon. A dropped buffer (and one
  * larger than the limit) goes to `drop`, which can give its pages back at once: the garbage
  * collector frees it only at its next collection, and until then it is resident memory.
+ *
+ * An output of at least `makeRoomFromBytes` that no kept buffer fits makes room for itself: the
+ * kept buffer closest to its size is dropped before the caller makes a new one. Kept buffers
+ * that fit nothing asked for now are what a pass's peak holds idle (in the paper train step,
+ * the decoder's sizes while the encoder's backward pass asks for larger ones), and a new output's
+ * pages otherwise come on top of them.
  */
 export class BufferPool {
   // Oldest first.
@@ -19,9 +25,13 @@ export class BufferPool {
   constructor(
     readonly limitBytes: number,
     private readonly drop: (buffer: ArrayBuffer) => void = () => {},
+    readonly makeRoomFromBytes = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** A Float32Array of `length` elements in kept memory (old contents), or undefined. */
+  /**
+   * A Float32Array of `length` elements in kept memory (old contents), or undefined (after
+   * dropping the closest kept buffer, for `length` of at least `makeRoomFromBytes`).
+   */
   take(length: number): Float32Array | undefined {
     const bytes = length * Float32Array.BYTES_PER_ELEMENT;
     let best = -1;
@@ -29,10 +39,11 @@ export class BufferPool {
       const size = this.kept[index].byteLength;
       if (size >= bytes && size <= bytes + bytes / 8 && (best < 0 || size < this.kept[best].byteLength)) best = index;
     }
-    if (best < 0) return undefined;
-    const [buffer] = this.kept.splice(best, 1);
-    this.keptBytes -= buffer.byteLength;
-    return new Float32Array(buffer, 0, length);
+    if (best < 0) {
+      if (bytes >= this.makeRoomFromBytes) this.dropClosest(bytes);
+      return undefined;
+    }
+    return new Float32Array(this.remove(best), 0, length);
   }
 
   /** Keeps `buffer` for later takes; the caller must hold no other reference to it. */
@@ -42,9 +53,7 @@ export class BufferPool {
       return;
     }
     while (this.keptBytes + buffer.byteLength > this.limitBytes) {
-      const oldest = this.kept.shift()!;
-      this.keptBytes -= oldest.byteLength;
-      this.drop(oldest);
+      this.drop(this.remove(0));
     }
     this.kept.push(buffer);
     this.keptBytes += buffer.byteLength;
@@ -58,5 +67,20 @@ export class BufferPool {
   clear(): void {
     this.kept.length = 0;
     this.keptBytes = 0;
+  }
+
+  private dropClosest(bytes: number): void {
+    let closest = -1;
+    for (let index = 0; index < this.kept.length; index++) {
+      const distance = Math.abs(this.kept[index].byteLength - bytes);
+      if (closest < 0 || distance < Math.abs(this.kept[closest].byteLength - bytes)) closest = index;
+    }
+    if (closest >= 0) this.drop(this.remove(closest));
+  }
+
+  private remove(index: number): ArrayBuffer {
+    const [buffer] = this.kept.splice(index, 1);
+    this.keptBytes -= buffer.byteLength;
+    return buffer;
   }
 }

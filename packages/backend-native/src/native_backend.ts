@@ -8,14 +8,17 @@ const pooledFromLength = 4096;
 // Arrays of at least 4 MiB hold whole 2 MiB pages worth asking for.
 const hugePagesFromLength = (4 * 1024 * 1024) / Float32Array.BYTES_PER_ELEMENT;
 // What the pool may hold: kept memory adds to peak RSS, and memory not kept is faulted in afresh
-// by the next output of its size, which in a virtual machine costs more than the kernel. On the
-// 2-core AMD EPYC VM of 2026-12-07, with Adam's update written in place (which stopped 355 MiB a
-// paper step from going through the pool), paper train step at 512 MiB against 640 in three
-// interleaved pairs: peak RSS 1624-1636 against 1721-1730 MiB, median step 3.42 / 3.48 / 3.96 s
-// against 3.63 / 3.21 / 3.04 s. PyTorch 1.13's step peaks at about 1.63 GiB there, so 640 was
-// above it and 512 is level with it. (Before the in-place Adam: 3.7 s at 384 MiB, 2.9 s at 640,
-// 2.8 s at 1 GiB.) docs/bench-results/2026-12-07-native-pool-limit.txt has the runs.
-const poolLimitBytes = 512 * 1024 * 1024;
+// by the next output of its size, which in a virtual machine costs more than the kernel. Outputs
+// from 4 MiB make room for themselves (src/buffer_pool.ts), which lets the pool be larger for
+// the same peak. On the 2-core AMD EPYC VM of 2026-12-07, the paper train step in three
+// interleaved rounds: before making room, 512 MiB: peak RSS 1629-1636 MiB, median steps 4.24 /
+// 3.84 / 3.70 s; making room, 512 MiB: 1415-1421 MiB, 4.67 / 3.91 / 4.51 s; 768 MiB: 1531-1537
+// MiB, 3.28 / 3.46 / 3.57 s (and 3.13 / 4.30 / 3.28 s in a second set; 1024 MiB there: 1622-1634
+// MiB, 3.81 / 3.53 / 3.54 s). PyTorch 1.13's step peaks at about 1.63 GiB there.
+// docs/bench-results/2026-12-07-native-pool-make-room.txt has the runs.
+const poolLimitBytes = 768 * 1024 * 1024;
+// An output this large that fits no kept buffer drops the closest one before it is made.
+const makeRoomFromBytes = hugePagesFromLength * Float32Array.BYTES_PER_ELEMENT;
 
 type BackendValues = tf.backend_util.BackendValues;
 
@@ -32,7 +35,7 @@ type BackendValues = tf.backend_util.BackendValues;
  */
 export class NativeBackend extends MathBackendCPU {
   // What the pool drops nothing can read: its pages go back to the system at once.
-  private readonly pool = new BufferPool(poolLimitBytes, (buffer) => this.addon.releasePages(new Float32Array(buffer)));
+  private readonly pool = new BufferPool(poolLimitBytes, (buffer) => this.addon.releasePages(new Float32Array(buffer)), makeRoomFromBytes);
   // Memory that output() made: how many live tensors' values lie in each buffer.
   private readonly owned = new WeakSet<ArrayBufferLike>();
   private readonly liveTensors = new Map<ArrayBufferLike, number>();
