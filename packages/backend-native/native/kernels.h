@@ -30,7 +30,8 @@ napi_value WeightedCrossEntropy(napi_env env, napi_callback_info info);
 napi_value WeightedCrossEntropyGrad(napi_env env, napi_callback_info info);
 napi_value AdamUpdate(napi_env env, napi_callback_info info);
 napi_value ReluGradient(napi_env env, napi_callback_info info);
-napi_value AdviseHugePages(napi_env env, napi_callback_info info);
-napi_value ReleasePages(napi_env env, napi_callback_info info);
+napi_value PageBuffer(napi_env env, napi_callback_info info);
+napi_value GatherPageBuffer(napi_env env, napi_callback_info info);
+napi_value FreePageBuffer(napi_env env, napi_callback_info info);
 
 }  // namespace unet_native

@@ -14,10 +14,12 @@ export interface NativeAddon {
   sumRows(x: Float32Array, params: Int32Array, scale: number, out: Float32Array): void;
   tile(x: Float32Array, params: Int32Array, out: Float32Array): void;
   reluGradient(dy: Float32Array, y: Float32Array, out: Float32Array): void;
-  /** Asks for 2 MiB pages under a new, untouched array (Linux transparent huge pages); the bytes advised, 0 where none could be. */
-  adviseHugePages(array: Float32Array): number;
-  /** Hands the array's whole pages back to the system (they read as zeros after); the bytes released. */
-  releasePages(array: Float32Array): number;
+  /** Zeros in memory mapped for this buffer alone: `bytes` rounded up to whole 2 MiB pages, advised for huge pages (native/page_buffers.cc). */
+  pageBuffer(bytes: number): ArrayBuffer;
+  /** A page buffer of `bytes` made of the donors' pages (moved, not copied), then the last donor's pages past it if any; every donor is detached. */
+  gatherPageBuffer(donors: ArrayBuffer[], bytes: number): ArrayBuffer[];
+  /** Gives a page buffer's memory back now; `buffer` is detached. */
+  freePageBuffer(buffer: ArrayBuffer): void;
   adamUpdate(
     value: Float32Array,
     gradient: Float32Array,

@@ -72,4 +72,21 @@ describe.skipIf(!status.available)('NativeBackend output memory', () => {
     expect(Array.from(rows.dataSync())).toEqual(Array.from(expected.dataSync()));
     tf.dispose([x, rows, other, expected]);
   });
+
+  it("makes a large output that fits no kept buffer of a kept one's pages, and keeps it right", () => {
+    const small = tf.randomNormal([1, 256, 256, 16], 0, 1, 'float32', 8); // 4 MiB
+    const doubled = tf.mul(small, 2);
+    const memory = memoryOf(doubled);
+    expect(memory.byteLength).toBe(4 * 1024 * 1024); // a page buffer: whole 2 MiB pages
+    doubled.dispose();
+    const large = tf.randomNormal([1, 256, 256, 40], 0, 1, 'float32', 9); // 10 MiB: no kept buffer fits
+    const negated = tf.neg(large);
+    expect(memory.byteLength, "the kept buffer's pages moved into the new output").toBe(0);
+    expect(memoryOf(negated).byteLength).toBe(10 * 1024 * 1024);
+    const values = negated.dataSync();
+    const source = large.dataSync();
+    for (const index of [0, 1_000_000, values.length - 1]) expect(values[index]).toBe(-source[index]);
+    expect(values.length).toBe(256 * 256 * 40);
+    tf.dispose([small, large, negated]);
+  });
 });

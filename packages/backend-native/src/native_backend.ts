@@ -5,20 +5,17 @@ import { BufferPool } from './buffer_pool.js';
 
 // Smaller outputs cost little to allocate and are not worth the bookkeeping.
 const pooledFromLength = 4096;
-// Arrays of at least 4 MiB hold whole 2 MiB pages worth asking for.
-const hugePagesFromLength = (4 * 1024 * 1024) / Float32Array.BYTES_PER_ELEMENT;
+// Outputs this large are page buffers: whole 2 MiB pages (see native/page_buffers.cc).
+const pageBufferFromBytes = 2 * 1024 * 1024;
 // What the pool may hold: kept memory adds to peak RSS, and memory not kept is faulted in afresh
-// by the next output of its size, which in a virtual machine costs more than the kernel. Outputs
-// from 4 MiB make room for themselves (src/buffer_pool.ts), which lets the pool be larger for
-// the same peak. On the 2-core AMD EPYC VM of 2026-12-07, the paper train step in three
-// interleaved rounds: before making room, 512 MiB: peak RSS 1629-1636 MiB, median steps 4.24 /
-// 3.84 / 3.70 s; making room, 512 MiB: 1415-1421 MiB, 4.67 / 3.91 / 4.51 s; 768 MiB: 1531-1537
-// MiB, 3.28 / 3.46 / 3.57 s (and 3.13 / 4.30 / 3.28 s in a second set; 1024 MiB there: 1622-1634
-// MiB, 3.81 / 3.53 / 3.54 s). PyTorch 1.13's step peaks at about 1.63 GiB there.
-// docs/bench-results/2026-12-07-native-pool-make-room.txt has the runs.
-const poolLimitBytes = 768 * 1024 * 1024;
-// An output this large that fits no kept buffer drops the closest one before it is made.
-const makeRoomFromBytes = hugePagesFromLength * Float32Array.BYTES_PER_ELEMENT;
+// (and zeroed) by the next output of its size, which in a virtual machine costs more than the
+// kernel. Since outputs no kept buffer fits are gathered from kept ones' pages, little is idle at
+// a pass's peak and little is faulted in: on the 2-core AMD EPYC VM of 2026-12-07, the paper train
+// step in three interleaved rounds against the pool before (768 MiB, which dropped the closest
+// kept buffer instead): peak RSS 1528-1544 -> 1346-1352 MiB at 512 (1372-1416 at 768), page faults
+// a step about 34,000 -> 950, median steps 3.72 / 4.03 / 3.56 -> 3.39 / 3.07 / 3.02 s.
+// docs/bench-results/2026-12-07-native-page-buffers.txt has the runs.
+const poolLimitBytes = 512 * 1024 * 1024;
 
 type BackendValues = tf.backend_util.BackendValues;
 
@@ -34,8 +31,17 @@ type BackendValues = tf.backend_util.BackendValues;
  * of it was handed out by read or readSync (a program may keep the values of a disposed tensor).
  */
 export class NativeBackend extends MathBackendCPU {
-  // What the pool drops nothing can read: its pages go back to the system at once.
-  private readonly pool = new BufferPool(poolLimitBytes, (buffer) => this.addon.releasePages(new Float32Array(buffer)), makeRoomFromBytes);
+  // Outputs of 2 MiB or more are page buffers (native/page_buffers.cc): what the pool drops of
+  // them nothing can read, so their memory goes back to the system at once, and an output no kept
+  // buffer fits is made of kept ones' pages. Smaller ones the garbage collector frees.
+  private readonly pool = new BufferPool({
+    limitBytes: poolLimitBytes,
+    drop: (buffer) => {
+      if (buffer.byteLength >= pageBufferFromBytes) this.addon.freePageBuffer(buffer);
+    },
+    gather: (donors, bytes) => this.addon.gatherPageBuffer(donors, bytes),
+    gatherFromBytes: pageBufferFromBytes,
+  });
   // Memory that output() made: how many live tensors' values lie in each buffer.
   private readonly owned = new WeakSet<ArrayBufferLike>();
   private readonly liveTensors = new Map<ArrayBufferLike, number>();
@@ -60,13 +66,12 @@ export class NativeBackend extends MathBackendCPU {
    */
   output(length: number): Float32Array {
     if (length < pooledFromLength) return new Float32Array(length);
-    const reused = this.pool.take(length);
-    if (reused !== undefined) return reused;
-    const created = new Float32Array(length);
-    // Before its first write: faulted in 2 MiB pages rather than 4 KiB ones (see native/huge_pages.cc).
-    if (length >= hugePagesFromLength) this.addon.adviseHugePages(created);
-    this.owned.add(created.buffer);
-    return created;
+    const bytes = length * Float32Array.BYTES_PER_ELEMENT;
+    const values =
+      this.pool.take(length) ??
+      (bytes >= pageBufferFromBytes ? new Float32Array(this.addon.pageBuffer(bytes), 0, length) : new Float32Array(length));
+    this.owned.add(values.buffer);
+    return values;
   }
 
   /**

@@ -1,0 +1,104 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { nativeAddonStatus } from './addon_status.js';
+
+const status = nativeAddonStatus();
+const linux = process.platform === 'linux';
+const hugePage = 2 * 1024 * 1024;
+const thpSetting = '/sys/kernel/mm/transparent_hugepage/enabled';
+// 'always' or 'madvise' (the one marked in brackets): where advised memory gets huge pages.
+const thpOnAdvice = linux && existsSync(thpSetting) && /\[(always|madvise)\]/.test(readFileSync(thpSetting, 'utf8'));
+
+// The kernel's count of this process's memory in huge pages (AnonHugePages), in bytes.
+function anonymousHugePages(): number {
+  const match = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+// Resident memory of this process, from the kernel's own count.
+const residentBytes = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+
+describe.skipIf(!status.available)('page buffers (the addon)', () => {
+  const addon = status.available ? status.addon : undefined;
+
+  it('maps zeros in whole 2 MiB pages', () => {
+    const buffer = addon!.pageBuffer(hugePage + 1);
+    expect(buffer.byteLength).toBe(2 * hugePage);
+    const values = new Float32Array(buffer);
+    expect(values.every((value) => value === 0)).toBe(true);
+    values.fill(1.5);
+    expect(values[values.length - 1]).toBe(1.5);
+    expect(addon!.pageBuffer(1).byteLength).toBe(hugePage);
+    addon!.freePageBuffer(buffer);
+  });
+
+  it.skipIf(!linux)("gathers donors' pages in order, moved rather than copied, and detaches the donors", () => {
+    const first = addon!.pageBuffer(hugePage);
+    const second = addon!.pageBuffer(3 * hugePage);
+    new Float32Array(first).fill(1);
+    new Float32Array(second).fill(2);
+    const secondView = new Float32Array(second);
+    // 2 MiB from first, 2 of second's 6: the other 4 are the leftover.
+    const [made, leftover, ...rest] = addon!.gatherPageBuffer([first, second], 2 * hugePage);
+    expect(rest).toEqual([]);
+    expect(made.byteLength).toBe(2 * hugePage);
+    const values = new Float32Array(made);
+    const quarter = hugePage / 4;
+    expect(values[0]).toBe(1);
+    expect(values[quarter - 1]).toBe(1);
+    expect(values[quarter]).toBe(2);
+    expect(values[2 * quarter - 1]).toBe(2);
+    expect(leftover.byteLength).toBe(2 * hugePage);
+    expect(new Float32Array(leftover).every((value) => value === 2)).toBe(true);
+    expect(first.byteLength).toBe(0);
+    expect(second.byteLength).toBe(0);
+    expect(secondView.length).toBe(0); // a stale view reaches nothing
+    addon!.freePageBuffer(made);
+    addon!.freePageBuffer(leftover);
+  });
+
+  it('makes fresh zeros for what the donors do not cover, with no leftover', () => {
+    const donor = addon!.pageBuffer(hugePage);
+    new Float32Array(donor).fill(3);
+    const result = addon!.gatherPageBuffer([donor], 3 * hugePage);
+    expect(result).toHaveLength(1);
+    const values = new Float32Array(result[0]);
+    expect(values.length).toBe((3 * hugePage) / 4);
+    expect(values[values.length - 1]).toBe(0);
+    expect(values[hugePage / 4]).toBe(0);
+    addon!.freePageBuffer(result[0]);
+  });
+
+  it('refuses, naming the fault, a buffer it did not make, one already gathered, a donor twice and a donor not needed', () => {
+    expect(() => addon!.freePageBuffer(new ArrayBuffer(8))).toThrow(/not one that pageBuffer made/);
+    const gone = addon!.pageBuffer(1);
+    addon!.freePageBuffer(gone);
+    expect(() => addon!.gatherPageBuffer([gone], 1)).toThrow(/not one that pageBuffer made, or it was gathered or freed already/);
+    const twice = addon!.pageBuffer(1);
+    expect(() => addon!.gatherPageBuffer([twice, twice], 4 * hugePage)).toThrow(/distinct/);
+    const spare = addon!.pageBuffer(1);
+    expect(() => addon!.gatherPageBuffer([twice, spare], hugePage)).toThrow(/pass only those needed/);
+    expect(twice.byteLength).toBe(hugePage); // nothing was taken from a refused call
+    expect(() => addon!.pageBuffer(0)).toThrow(/whole number of at least 1/);
+    addon!.freePageBuffer(twice);
+    addon!.freePageBuffer(spare);
+  });
+
+  it.skipIf(!linux)('gives memory back at once when freed', () => {
+    const buffer = addon!.pageBuffer(16 * hugePage);
+    new Float32Array(buffer).fill(1);
+    const before = residentBytes();
+    addon!.freePageBuffer(buffer);
+    expect(before - residentBytes()).toBeGreaterThan(16 * 1024 * 1024);
+    expect(buffer.byteLength).toBe(0);
+  });
+
+  it.skipIf(!thpOnAdvice)('gives a first write 2 MiB pages where the system grants them on advice', () => {
+    const before = anonymousHugePages();
+    const buffer = addon!.pageBuffer(16 * hugePage);
+    new Float32Array(buffer).fill(1);
+    // The kernel may find no free 2 MiB page (memory fragmented), so at least one, not all.
+    expect(anonymousHugePages() - before).toBeGreaterThanOrEqual(hugePage);
+    addon!.freePageBuffer(buffer);
+  });
+});
