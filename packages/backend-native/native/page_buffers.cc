@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,7 +40,8 @@ struct Mapping {
   bool live;
 };
 
-// Every live mapping by its address: a worker thread's backend has its own, so one lock.
+// Every live mapping by its address. Worker threads load this addon too (one copy of this map for
+// all of them), so it is locked.
 std::mutex mappingsLock;
 std::unordered_map<void*, Mapping*> mappings;
 
@@ -98,7 +100,9 @@ napi_value wrap(napi_env env, char* base, size_t mapped) {
 size_t bytesArgument(napi_env env, napi_value value) {
   const double bytes = number(env, value);
   if (!(bytes >= 1) || bytes != double(size_t(bytes))) {
-    throw ArgumentError("bytes must be a whole number of at least 1, got " + std::to_string(bytes));
+    std::ostringstream given;
+    given << bytes;
+    throw ArgumentError("bytes must be a whole number of at least 1, got " + given.str());
   }
   return size_t(bytes);
 }
@@ -119,10 +123,9 @@ Mapping* mappingOf(napi_env env, napi_value value) {
   return found->second;
 }
 
-// Takes a page buffer's mapping from it: the mapping is no longer the buffer's, and the buffer
-// is detached.
-Mapping taken(napi_env env, napi_value value) {
-  Mapping* mapping = mappingOf(env, value);
+// Takes `mapping` (mappingOf's for `value`) from its buffer: the mapping is no longer the
+// buffer's, and the buffer is detached.
+Mapping taken(napi_env env, napi_value value, Mapping* mapping) {
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
     mappings.erase(mapping->base);
@@ -169,11 +172,13 @@ napi_value GatherPageBuffer(napi_env env, napi_callback_info info) {
     uint32_t count = 0;
     napi_get_array_length(env, args[0], &count);
     std::vector<napi_value> donors(count);
+    std::vector<Mapping*> donorMappings(count);
     size_t covered = 0;
     for (uint32_t index = 0; index < count; index++) {
       napi_get_element(env, args[0], index, &donors[index]);
       if (covered >= mapped) throw ArgumentError("donors cover more than bytes before their last: pass only those needed");
-      covered += mappingOf(env, donors[index])->mapped;
+      donorMappings[index] = mappingOf(env, donors[index]);
+      covered += donorMappings[index]->mapped;
       for (uint32_t earlier = 0; earlier < index; earlier++) {
         bool same = false;
         napi_strict_equals(env, donors[earlier], donors[index], &same);
@@ -183,8 +188,8 @@ napi_value GatherPageBuffer(napi_env env, napi_callback_info info) {
     char* target = mapAligned(mapped);
     size_t offset = 0;
     Mapping leftover{nullptr, 0, false};
-    for (napi_value donor : donors) {
-      const Mapping pages = taken(env, donor);
+    for (uint32_t index = 0; index < count; index++) {
+      const Mapping pages = taken(env, donors[index], donorMappings[index]);
       const size_t moving = pages.mapped < mapped - offset ? pages.mapped : mapped - offset;
 #if defined(__linux__)
       if (mremap(pages.base, moving, moving, MREMAP_MAYMOVE | MREMAP_FIXED, target + offset) == MAP_FAILED) {
@@ -213,7 +218,7 @@ napi_value GatherPageBuffer(napi_env env, napi_callback_info info) {
 napi_value FreePageBuffer(napi_env env, napi_callback_info info) {
   guarded(env, "freePageBuffer", [&] {
     auto args = arguments(env, info, 1);
-    const Mapping old = taken(env, args[0]);
+    const Mapping old = taken(env, args[0], mappingOf(env, args[0]));
     munmap(old.base, old.mapped);
   });
   return nullptr;

@@ -55,9 +55,11 @@ export class BufferPool {
       if (size >= bytes && size <= bytes + bytes / 8 && (best < 0 || size < this.kept[best].byteLength)) best = index;
     }
     if (best >= 0) return new Float32Array(this.remove(best), 0, length);
+    const { gather } = this.options;
+    if (gather === undefined) return undefined;
     const donors = this.donors(bytes);
     if (donors.length === 0) return undefined;
-    const [made, ...left] = (this.options.gather as NonNullable<BufferPoolOptions['gather']>)(donors, bytes);
+    const [made, ...left] = gather(donors, bytes);
     for (const buffer of left) this.keep(buffer);
     return new Float32Array(made, 0, length);
   }
@@ -95,7 +97,7 @@ export class BufferPool {
   // is not gathered.
   private donors(bytes: number): ArrayBuffer[] {
     const fromBytes = this.options.gatherFromBytes ?? 0;
-    if (this.options.gather === undefined || bytes < fromBytes) return [];
+    if (bytes < fromBytes) return [];
     const candidates = this.kept.filter((buffer) => buffer.byteLength >= fromBytes);
     const holding = candidates.filter((buffer) => buffer.byteLength >= bytes);
     const chosen: ArrayBuffer[] = [];

@@ -32,7 +32,7 @@ describe.skipIf(!status.available)('page buffers (the addon)', () => {
     addon!.freePageBuffer(buffer);
   });
 
-  it.skipIf(!linux)("gathers donors' pages in order, moved rather than copied, and detaches the donors", () => {
+  it.skipIf(!linux)("gathers donors' contents in order, with the last one's excess apart, and detaches the donors", () => {
     const first = addon!.pageBuffer(hugePage);
     const second = addon!.pageBuffer(3 * hugePage);
     new Float32Array(first).fill(1);
