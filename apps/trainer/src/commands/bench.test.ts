@@ -30,7 +30,7 @@ const nativeLoads = nativeAddonStatus().available;
 const dawn = await openDawn();
 const webgpuUnavailable = 'unavailable' in dawn ? dawn.unavailable : undefined;
 
-// OMP_WAIT_POLICY is left unset, as a user's shell has it: the ONNX Runtime reference must not get it from unet bench.
+// OMP_WAIT_POLICY is left unset, as a user's shell has it: neither reference (PyTorch, ONNX Runtime) may get it from unet bench.
 const { OMP_WAIT_POLICY: _unset, ...inherited } = process.env;
 const environment = { ...inherited, ...vulkanEnvironment() };
 
@@ -70,7 +70,7 @@ const oneQuickCase = [
 
 describe('unet bench', () => {
   it.skipIf(!nativeLoads)(
-    'times the native backend, then the reference on the same case, then prints their ratio',
+    'times the native backend, then the reference on the same case (without OMP_WAIT_POLICY), then prints their ratio',
     { timeout: 120_000 },
     async () => {
       const { code, lines, stderr } = await bench('--backends', 'native', ...oneQuickCase, '--vs-pytorch', fakeTorch, '--threads', '2');
