@@ -23,7 +23,9 @@ Usage: unet bench --queue redis://HOST:PORT/DB [--images 200] [--workers 1,2,4]
   Each case runs in a process of its own: the median of --runs timed runs after --warmup,
   peak RSS and GFLOP/s. A backend that does not load gives a line saying why.
   --vs-pytorch PATH  also run the PyTorch reference (../shared/bench/torch_unet.py; needs
-                     python3-torch) on the same cases and print our/PyTorch ratios
+                     python3-torch) on the same cases, in its own default OpenMP settings (the
+                     environment unet bench was started in) but --threads, and print
+                     our/PyTorch ratios
   --vs-onnxruntime PATH  also export each preset with PATH --export-onnx (torch_unet.py: PyTorch's
                      eval-mode graph, into a temporary folder), time ONNX Runtime's forward pass
                      of that file (onnxruntime-node, its own defaults but --threads intra-op
