@@ -87,6 +87,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"pageBuffer", nullptr, PageBuffer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherPageBuffer", nullptr, GatherPageBuffer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"freePageBuffer", nullptr, FreePageBuffer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"pageBufferBytes", nullptr, PageBufferBytes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"geometryFields", nullptr, GeometryFields, nullptr, nullptr, nullptr, napi_default, nullptr},

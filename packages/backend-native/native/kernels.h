@@ -33,5 +33,6 @@ napi_value ReluGradient(napi_env env, napi_callback_info info);
 napi_value PageBuffer(napi_env env, napi_callback_info info);
 napi_value GatherPageBuffer(napi_env env, napi_callback_info info);
 napi_value FreePageBuffer(napi_env env, napi_callback_info info);
+napi_value PageBufferBytes(napi_env env, napi_callback_info info);
 
 }  // namespace unet_native

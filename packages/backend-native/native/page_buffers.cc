@@ -44,6 +44,8 @@ struct Mapping {
 // all of them), so it is locked.
 std::mutex mappingsLock;
 std::unordered_map<void*, Mapping*> mappings;
+// The bytes of every live mapping together (pageBufferBytes), under the same lock.
+size_t mappedBytes = 0;
 
 size_t roundUp(size_t value, size_t step) { return (value + step - 1) / step * step; }
 
@@ -74,6 +76,7 @@ void finalize(napi_env, void*, void* hint) {
     std::lock_guard<std::mutex> lock(mappingsLock);
     if (mapping->live) {
       mappings.erase(mapping->base);
+      mappedBytes -= mapping->mapped;
       munmap(mapping->base, mapping->mapped);
     }
   }
@@ -85,11 +88,13 @@ napi_value wrap(napi_env env, char* base, size_t mapped) {
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
     mappings[base] = mapping;
+    mappedBytes += mapped;
   }
   napi_value buffer = nullptr;
   if (napi_create_external_arraybuffer(env, base, mapped, finalize, mapping, &buffer) != napi_ok) {
     std::lock_guard<std::mutex> lock(mappingsLock);
     mappings.erase(base);
+    mappedBytes -= mapped;
     munmap(base, mapped);
     delete mapping;
     throw std::runtime_error("this Node.js cannot make an ArrayBuffer over external memory (napi_create_external_arraybuffer)");
@@ -129,6 +134,7 @@ Mapping taken(napi_env env, napi_value value, Mapping* mapping) {
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
     mappings.erase(mapping->base);
+    mappedBytes -= mapping->mapped;
     mapping->live = false;
   }
   const Mapping result = *mapping;
@@ -136,6 +142,7 @@ Mapping taken(napi_env env, napi_value value, Mapping* mapping) {
     std::lock_guard<std::mutex> lock(mappingsLock);
     mapping->live = true;
     mappings[result.base] = mapping;
+    mappedBytes += result.mapped;
     throw ArgumentError("buffer cannot be detached, so its pages cannot move");
   }
   return result;
@@ -150,6 +157,7 @@ void detachMoved(napi_env env, const std::vector<napi_value>& donors, const std:
     {
       std::lock_guard<std::mutex> lock(mappingsLock);
       mappings.erase(mappingsOfDonors[index]->base);
+      mappedBytes -= mappingsOfDonors[index]->mapped;
       mappingsOfDonors[index]->live = false;
     }
     if (napi_detach_arraybuffer(env, donors[index]) != napi_ok) allDetached = false;
@@ -256,6 +264,18 @@ napi_value FreePageBuffer(napi_env env, napi_callback_info info) {
     munmap(old.base, old.mapped);
   });
   return nullptr;
+}
+
+// pageBufferBytes() -> the bytes of every page buffer that is neither freed, gathered nor collected.
+napi_value PageBufferBytes(napi_env env, napi_callback_info) {
+  size_t bytes = 0;
+  {
+    std::lock_guard<std::mutex> lock(mappingsLock);
+    bytes = mappedBytes;
+  }
+  napi_value result = nullptr;
+  napi_create_double(env, double(bytes), &result);
+  return result;
 }
 
 }  // namespace unet_native

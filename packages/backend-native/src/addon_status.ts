@@ -20,6 +20,8 @@ export interface NativeAddon {
   gatherPageBuffer(donors: ArrayBuffer[], bytes: number): ArrayBuffer[];
   /** Gives a page buffer's memory back now; `buffer` is detached. */
   freePageBuffer(buffer: ArrayBuffer): void;
+  /** The bytes of every page buffer not yet freed, gathered or collected. */
+  pageBufferBytes(): number;
   adamUpdate(
     value: Float32Array,
     gradient: Float32Array,

@@ -90,6 +90,20 @@ describe('BufferPool', () => {
     expect(pool.take(4)).toBeUndefined(); // 16 bytes: under gatherFromBytes, so not gathered
   });
 
+  it('gathers only once the gatherable memory and the output come to more than gatherAboveBytes', () => {
+    const { calls, gather } = recordingGather();
+    let mapped = 200;
+    const pool = new BufferPool({ limitBytes: 1000, gather, gatherFromBytes: 40, gatherAboveBytes: 300, mappedBytes: () => mapped });
+    const kept = new ArrayBuffer(200);
+    pool.release(kept);
+    expect(pool.take(16)).toBeUndefined(); // 200 + 64 bytes: not above 300, so made afresh
+    expect(calls).toEqual([]);
+    expect(pool.bytes).toBe(200);
+    mapped = 240;
+    expect(pool.take(16)?.length).toBe(16); // 240 + 64: gathered
+    expect(calls).toEqual([[[kept], 64]]);
+  });
+
   it('without a gather function, leaves an output that fits no kept buffer to the caller', () => {
     const pool = new BufferPool({ limitBytes: 1000 });
     pool.release(new ArrayBuffer(8));

@@ -74,6 +74,10 @@ describe.skipIf(!status.available)('NativeBackend output memory', () => {
   });
 
   it("makes a large output that fits no kept buffer of a kept one's pages, and keeps it right", () => {
+    // Gathering starts once page buffers hold 256 MiB: a mapping of that size, never touched,
+    // brings them there without costing memory.
+    const backend = tf.engine().backend as NativeBackend;
+    const ballast = backend.addon.pageBuffer(256 * 1024 * 1024);
     const small = tf.randomNormal([1, 256, 256, 16], 0, 1, 'float32', 8); // 4 MiB
     const doubled = tf.mul(small, 2);
     const memory = memoryOf(doubled);
@@ -87,6 +91,19 @@ describe.skipIf(!status.available)('NativeBackend output memory', () => {
     const source = large.dataSync();
     for (const index of [0, 1_000_000, values.length - 1]) expect(values[index]).toBe(-source[index]);
     expect(values.length).toBe(256 * 256 * 40);
+    tf.dispose([small, large, negated]);
+    backend.addon.freePageBuffer(ballast);
+  });
+
+  it('makes an output afresh while page buffers hold less than 256 MiB, keeping what it has', () => {
+    const small = tf.randomNormal([1, 256, 256, 16], 0, 1, 'float32', 8); // 4 MiB
+    const doubled = tf.mul(small, 2);
+    const memory = memoryOf(doubled);
+    doubled.dispose();
+    const large = tf.randomNormal([1, 256, 256, 40], 0, 1, 'float32', 9); // 10 MiB: no kept buffer fits
+    const negated = tf.neg(large);
+    expect(memory.byteLength, 'the kept buffer is still whole').toBe(4 * 1024 * 1024);
+    expect(memoryOf(negated)).not.toBe(memory);
     tf.dispose([small, large, negated]);
   });
 });

@@ -16,6 +16,16 @@ const pageBufferFromBytes = 2 * 1024 * 1024;
 // a step about 34,000 -> 950, median steps 3.72 / 4.03 / 3.56 -> 3.39 / 3.07 / 3.02 s.
 // docs/bench-results/2026-12-07-native-page-buffers.txt has the runs.
 const poolLimitBytes = 512 * 1024 * 1024;
+// Gathering starts once page buffers hold this much: below it an output that no kept buffer fits
+// is made afresh, so that a pass that needs little memory settles, after its first pass, on kept
+// buffers of every size it asks for, and gathers nothing. Writes into a buffer gathered from
+// several others' pages ran slower (the small forward pass's last 16-channel convolution: 10.8 ms
+// into one gathered from five buffers, 4.2 ms into a kept one; the cause is not known), and that
+// pass gathered a dozen outputs. On the 2-core AMD EPYC VM of 2026-12-08, six interleaved rounds
+// (docs/bench-results/2026-12-08-native-gather-above.txt): small forward medians 88-116 -> 82-102
+// ms, lower or equal in every round, its peak RSS 210-218 -> 242-252 MiB; the paper preset's cases
+// and the small train step pass 256 MiB and kept their peaks.
+const gatherAboveBytes = 256 * 1024 * 1024;
 
 type BackendValues = tf.backend_util.BackendValues;
 
@@ -41,6 +51,8 @@ export class NativeBackend extends MathBackendCPU {
     },
     gather: (donors, bytes) => this.addon.gatherPageBuffer(donors, bytes),
     gatherFromBytes: pageBufferFromBytes,
+    gatherAboveBytes,
+    mappedBytes: () => this.addon.pageBufferBytes(),
   });
   // Memory that output() made: how many live tensors' values lie in each buffer.
   private readonly owned = new WeakSet<ArrayBufferLike>();

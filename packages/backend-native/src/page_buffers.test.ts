@@ -89,21 +89,24 @@ describe.skipIf(!status.available)('page buffers (the addon)', () => {
 
   // V8 starts a mark-compact when its count of external memory rises 64 MiB above the lowest it
   // was since the last one. Detaching 60 MiB of donors before the new buffer existed set that low
-  // 60 MiB down, so 8 MiB fresh after the gather started one (and 16-19 in 9 small forward passes).
+  // 60 MiB down, so 8 MiB fresh after the gather started one in every round (and 16-19 in 9 small
+  // forward passes). One round in five may meet a collection that something else started.
   it.skipIf(!linux)('gathers without making V8 count the moved pages as new memory (no mark-compact after it)', async () => {
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
     let majorCollections = 0;
     const observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
-        if ((entry.detail as { kind: number }).kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorCollections++;
+        if ((entry as unknown as { detail: { kind: number } }).detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorCollections++;
       }
     });
     observer.observe({ entryTypes: ['gc'] });
     const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const rounds = 5;
+    let roundsWithCollections = 0;
     try {
       const held: unknown[] = [];
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < rounds; round++) {
         const donors = [addon!.pageBuffer(15 * hugePage), addon!.pageBuffer(15 * hugePage)];
         collect();
         await pause();
@@ -113,12 +116,26 @@ describe.skipIf(!status.available)('page buffers (the addon)', () => {
         // Some allocation, at which a collection V8 asked for would run.
         for (let index = 0; index < 1000; index++) held.push({ index });
         await pause();
-        expect(majorCollections - before, `round ${round}`).toBe(0);
-        addon!.freePageBuffer(made);
+        if (majorCollections > before) roundsWithCollections++;
+        addon!.freePageBuffer(made!);
       }
     } finally {
       observer.disconnect();
     }
+    expect(roundsWithCollections).toBeLessThanOrEqual(1);
+  });
+
+  it('counts the bytes of the page buffers that are neither freed nor gathered', () => {
+    const before = addon!.pageBufferBytes();
+    const first = addon!.pageBuffer(hugePage);
+    const second = addon!.pageBuffer(hugePage + 1);
+    expect(addon!.pageBufferBytes() - before).toBe(3 * hugePage);
+    const [made, leftover] = addon!.gatherPageBuffer([second], hugePage);
+    expect(addon!.pageBufferBytes() - before, 'moved pages counted once').toBe(3 * hugePage);
+    const [grown] = addon!.gatherPageBuffer([first], 2 * hugePage);
+    expect(addon!.pageBufferBytes() - before, 'with the fresh page').toBe(4 * hugePage);
+    for (const buffer of [made!, leftover!, grown!]) addon!.freePageBuffer(buffer);
+    expect(addon!.pageBufferBytes()).toBe(before);
   });
 
   it.skipIf(!linux)('gives memory back at once when freed', () => {
