@@ -28,6 +28,11 @@ describe('machineLine', () => {
     expect(Date.parse(line.date)).not.toBeNaN();
   });
 
+  it("says the OpenMP wait policy the references run with: the environment's, or null where unset", () => {
+    expect(machineLine(cpuinfo, {}).ompWaitPolicy).toBeNull();
+    expect(machineLine(cpuinfo, { OMP_WAIT_POLICY: 'active' }).ompWaitPolicy).toBe('active');
+  });
+
   it('leaves the model number out where there is none (an ARM cpuinfo, or none at all)', () => {
     expect(machineLine('processor\t: 0\nBogoMIPS\t: 50.00\n').cpuModelNumber).toBeUndefined();
     expect(machineLine(undefined).cpu.length).toBeGreaterThan(0);

@@ -13,6 +13,12 @@ export interface MachineLine {
   /** The 1, 5 and 15 minute load averages: above the core count, the machine was shared and the times are upper bounds. */
   loadAverage: number[];
   node: string;
+  /**
+   * OMP_WAIT_POLICY where unet bench started, which the references (PyTorch, ONNX Runtime) run
+   * with; null: unset, so their OpenMP waits as it does by default. The native backend waits
+   * passively unless it is set (the package sets passive itself).
+   */
+  ompWaitPolicy: string | null;
 }
 
 /** The first field of `name` in a /proc/cpuinfo text, or undefined. */
@@ -25,7 +31,7 @@ export function cpuinfoField(cpuinfo: string, name: string): string | undefined 
  * The machine a benchmark ran on, as its first JSON line: speed ratios differ between CPUs of
  * the same name, so every run says which one it was and how busy.
  */
-export function machineLine(cpuinfo = readCpuinfo()): MachineLine {
+export function machineLine(cpuinfo = readCpuinfo(), environment: NodeJS.ProcessEnv = process.env): MachineLine {
   const modelNumber = cpuinfo === undefined ? undefined : cpuinfoField(cpuinfo, 'model');
   return {
     case: 'machine',
@@ -35,6 +41,7 @@ export function machineLine(cpuinfo = readCpuinfo()): MachineLine {
     cores: os.availableParallelism(),
     loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
     node: process.version,
+    ompWaitPolicy: environment.OMP_WAIT_POLICY ?? null,
   };
 }
 

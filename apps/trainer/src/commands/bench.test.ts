@@ -73,8 +73,17 @@ describe('unet bench', () => {
     'times the native backend, then the reference on the same case (without OMP_WAIT_POLICY), then prints their ratio',
     { timeout: 120_000 },
     async () => {
-      const { code, lines, stderr } = await bench('--backends', 'native', ...oneQuickCase, '--vs-pytorch', fakeTorch, '--threads', '2');
+      const { code, lines, machine, stderr } = await bench(
+        '--backends',
+        'native',
+        ...oneQuickCase,
+        '--vs-pytorch',
+        fakeTorch,
+        '--threads',
+        '2',
+      );
       expect(code, stderr).toBe(0);
+      expect(machine?.ompWaitPolicy, 'the references ran with OMP_WAIT_POLICY unset').toBeNull();
       expect(lines).toHaveLength(3);
       const [ours, reference, ratio] = lines as [Record<string, number>, Record<string, unknown>, Record<string, unknown>];
       expect(ours).toMatchObject({
