@@ -47,6 +47,18 @@ std::unordered_map<void*, Mapping*> mappings;
 // The bytes of every live mapping together (pageBufferBytes), under the same lock.
 size_t mappedBytes = 0;
 
+// `mapping` becomes live / stops being live; the caller holds mappingsLock.
+void track(Mapping* mapping) {
+  mapping->live = true;
+  mappings[mapping->base] = mapping;
+  mappedBytes += mapping->mapped;
+}
+void forget(Mapping* mapping) {
+  mapping->live = false;
+  mappings.erase(mapping->base);
+  mappedBytes -= mapping->mapped;
+}
+
 size_t roundUp(size_t value, size_t step) { return (value + step - 1) / step * step; }
 
 [[noreturn]] void failed(const char* what, size_t bytes) {
@@ -75,8 +87,7 @@ void finalize(napi_env, void*, void* hint) {
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
     if (mapping->live) {
-      mappings.erase(mapping->base);
-      mappedBytes -= mapping->mapped;
+      forget(mapping);
       munmap(mapping->base, mapping->mapped);
     }
   }
@@ -84,17 +95,15 @@ void finalize(napi_env, void*, void* hint) {
 }
 
 napi_value wrap(napi_env env, char* base, size_t mapped) {
-  auto* mapping = new Mapping{base, mapped, true};
+  auto* mapping = new Mapping{base, mapped, false};
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
-    mappings[base] = mapping;
-    mappedBytes += mapped;
+    track(mapping);
   }
   napi_value buffer = nullptr;
   if (napi_create_external_arraybuffer(env, base, mapped, finalize, mapping, &buffer) != napi_ok) {
     std::lock_guard<std::mutex> lock(mappingsLock);
-    mappings.erase(base);
-    mappedBytes -= mapped;
+    forget(mapping);
     munmap(base, mapped);
     delete mapping;
     throw std::runtime_error("this Node.js cannot make an ArrayBuffer over external memory (napi_create_external_arraybuffer)");
@@ -133,16 +142,12 @@ Mapping* mappingOf(napi_env env, napi_value value) {
 Mapping taken(napi_env env, napi_value value, Mapping* mapping) {
   {
     std::lock_guard<std::mutex> lock(mappingsLock);
-    mappings.erase(mapping->base);
-    mappedBytes -= mapping->mapped;
-    mapping->live = false;
+    forget(mapping);
   }
   const Mapping result = *mapping;
   if (napi_detach_arraybuffer(env, value) != napi_ok) {
     std::lock_guard<std::mutex> lock(mappingsLock);
-    mapping->live = true;
-    mappings[result.base] = mapping;
-    mappedBytes += result.mapped;
+    track(mapping);
     throw ArgumentError("buffer cannot be detached, so its pages cannot move");
   }
   return result;
@@ -156,9 +161,7 @@ void detachMoved(napi_env env, const std::vector<napi_value>& donors, const std:
   for (uint32_t index = 0; index < count; index++) {
     {
       std::lock_guard<std::mutex> lock(mappingsLock);
-      mappings.erase(mappingsOfDonors[index]->base);
-      mappedBytes -= mappingsOfDonors[index]->mapped;
-      mappingsOfDonors[index]->live = false;
+      forget(mappingsOfDonors[index]);
     }
     if (napi_detach_arraybuffer(env, donors[index]) != napi_ok) allDetached = false;
   }
@@ -231,14 +234,11 @@ napi_value GatherPageBuffer(napi_env env, napi_callback_info info) {
       if (moving < pages.mapped) leftover = Mapping{pages.base + moving, pages.mapped - moving, true};
       offset += moving;
     }
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(target, mapped, MADV_HUGEPAGE);
-#endif
     // The donors are detached only once the new buffers exist. V8 lowers its external-memory
     // limit to 64 MiB above any new low of the total, so detaching first made each gather's new
-    // buffer look like fresh external memory to it, and it answered with garbage collections that
-    // took a core from the kernels (small forward passes on the 2-core AMD EPYC VM, 2026-12-08:
-    // 16-19 mark-compacts in 9 passes, against 4 in this order).
+    // buffer look like fresh external memory to it, and it answered with garbage collections
+    // beside the kernels (small forward passes on the 2-core AMD EPYC VM, 2026-12-08: 16-19
+    // mark-compacts in 9 passes, against 4 in this order).
     napi_value made = nullptr, rest = nullptr;
     try {
       made = wrap(env, target, mapped);

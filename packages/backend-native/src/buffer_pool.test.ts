@@ -90,10 +90,10 @@ describe('BufferPool', () => {
     expect(pool.take(4)).toBeUndefined(); // 16 bytes: under gatherFromBytes, so not gathered
   });
 
-  it('gathers only once the gatherable memory and the output come to more than gatherAboveBytes', () => {
+  it('gathers only once the gatherable memory and the output come to more than gatherAbove.bytes', () => {
     const { calls, gather } = recordingGather();
     let mapped = 200;
-    const pool = new BufferPool({ limitBytes: 1000, gather, gatherFromBytes: 40, gatherAboveBytes: 300, mappedBytes: () => mapped });
+    const pool = new BufferPool({ limitBytes: 1000, gather, gatherFromBytes: 40, gatherAbove: { bytes: 300, mapped: () => mapped } });
     const kept = new ArrayBuffer(200);
     pool.release(kept);
     expect(pool.take(16)).toBeUndefined(); // 200 + 64 bytes: not above 300, so made afresh

@@ -13,12 +13,10 @@ export interface BufferPoolOptions {
   readonly gather?: (donors: ArrayBuffer[], bytes: number) => ArrayBuffer[];
   readonly gatherFromBytes?: number;
   /**
-   * Gather only once the memory of gatherable buffers (kept or in use), `mappedBytes()`, and the
-   * output's together come to more than `gatherAboveBytes`; below it the caller makes the output
-   * afresh.
+   * Gather only once the memory of gatherable buffers (kept or in use), `mapped()`, and the
+   * output's together come to more than `bytes`; below it the caller makes the output afresh.
    */
-  readonly gatherAboveBytes?: number;
-  readonly mappedBytes?: () => number;
+  readonly gatherAbove?: { readonly bytes: number; readonly mapped: () => number };
 }
 
 /**
@@ -31,12 +29,11 @@ export interface BufferPoolOptions {
  * preset's unpadded convolutions make every layer's size a little different, and a gradient
  * comes close to its activation's size). Failing that, with a `gather` function, a large output
  * is made of kept buffers' memory: the smallest kept buffer that holds it (what it does not need
- * is kept), or else the largest ones until it is covered; with `gatherAboveBytes`, only once the
- * gatherable memory would pass it (below, a fresh output lets the pool settle on one buffer of each
- * size a pass asks for). Kept buffers that fit nothing asked for
- * now are what a pass's peak holds idle (in the paper train step, the decoder's sizes while the
- * encoder's backward pass asks for larger ones), and a new output's pages would come on top of
- * them. Over the limit, the oldest kept buffers are dropped: what is kept adds to peak memory,
+ * is kept), or else the largest ones until it is covered; with `gatherAbove`, only once the
+ * gatherable memory would pass it (below, a fresh output lets the pool settle on one buffer of
+ * each size a pass asks for). Kept buffers that fit nothing asked for now are what a pass's peak
+ * holds idle (in the paper train step, the decoder's sizes while the encoder's backward pass asks
+ * for larger ones), and a new output's pages would come on top of them. Over the limit, the oldest kept buffers are dropped: what is kept adds to peak memory,
  * so it must be what is reused soon. A dropped buffer (and one larger than the limit) goes to
  * `drop`, which can give its memory back at once: the garbage collector frees it only at its
  * next collection, and until then it is resident memory.
@@ -107,8 +104,8 @@ export class BufferPool {
   private donors(bytes: number): ArrayBuffer[] {
     const fromBytes = this.options.gatherFromBytes ?? 0;
     if (bytes < fromBytes) return [];
-    const { gatherAboveBytes, mappedBytes } = this.options;
-    if (gatherAboveBytes !== undefined && mappedBytes !== undefined && mappedBytes() + bytes <= gatherAboveBytes) return [];
+    const { gatherAbove } = this.options;
+    if (gatherAbove !== undefined && gatherAbove.mapped() + bytes <= gatherAbove.bytes) return [];
     const candidates = this.kept.filter((buffer) => buffer.byteLength >= fromBytes);
     const holding = candidates.filter((buffer) => buffer.byteLength >= bytes);
     const chosen: ArrayBuffer[] = [];

@@ -51,8 +51,7 @@ export class NativeBackend extends MathBackendCPU {
     },
     gather: (donors, bytes) => this.addon.gatherPageBuffer(donors, bytes),
     gatherFromBytes: pageBufferFromBytes,
-    gatherAboveBytes,
-    mappedBytes: () => this.addon.pageBufferBytes(),
+    gatherAbove: { bytes: gatherAboveBytes, mapped: () => this.addon.pageBufferBytes() },
   });
   // Memory that output() made: how many live tensors' values lie in each buffer.
   private readonly owned = new WeakSet<ArrayBufferLike>();

@@ -6,12 +6,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { createUNet, presetConfig } from '@unet/model';
 import { exportUNetToOnnx } from '@unet/onnx';
+import { refuseOmpWaitPolicy } from './refuse_omp_wait_policy.mjs';
 
 const argument = (name) => process.argv[process.argv.indexOf(name) + 1];
-if (process.env.OMP_WAIT_POLICY !== undefined) {
-  console.error(`fake_torch_export: OMP_WAIT_POLICY is set (${process.env.OMP_WAIT_POLICY})`);
-  process.exit(1);
-}
+refuseOmpWaitPolicy('fake_torch_export');
 await tf.setBackend('cpu');
 const model = createUNet(presetConfig(argument('--preset'), { baseChannels: 2, seed: 5 }));
 writeFileSync(argument('--export-onnx'), exportUNetToOnnx(model));
