@@ -37,6 +37,7 @@ import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { encode as encodePng } from 'fast-png';
 import { unzipSync } from 'fflate';
+import { browserPort } from '@unet/test-utils';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,7 +175,7 @@ describe.skipIf(!hasChromium)('the demo in headless chromium', () => {
       root: demoRoot,
       logLevel: 'warn',
       build: { outDir },
-      preview: { host: '127.0.0.1', port: 4300 + Math.floor(Math.random() * 500), strictPort: false },
+      preview: { host: '127.0.0.1', port: browserPort(4300, 500), strictPort: false },
     });
     url = server.resolvedUrls?.local[0] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

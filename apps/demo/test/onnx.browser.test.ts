@@ -21,6 +21,7 @@ import { createUNet, modelMetadata, presetConfig, type UNet } from '@unet/model'
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { decodeOnnxModel, exportUNetToOnnx, unetFromOnnx } from '@unet/onnx';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { browserPort } from '@unet/test-utils';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,7 @@ describe.skipIf(!hasChromium)('the demo opens .onnx models in headless chromium'
       root: demoRoot,
       logLevel: 'warn',
       build: { outDir },
-      preview: { host: '127.0.0.1', port: 4800 + Math.floor(Math.random() * 500), strictPort: false },
+      preview: { host: '127.0.0.1', port: browserPort(4800, 500), strictPort: false },
     });
     const url = server.resolvedUrls?.local[0] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

@@ -25,6 +25,7 @@ import { createUNet, presetConfig, saveUNet, type UNet } from '@unet/model';
 import { fileSystem } from '@unet/model/node';
 import { labelsFromProbabilities, segmentImage } from '@unet/inference';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { browserPort } from '@unet/test-utils';
 import sharp from 'sharp';
 import { type PreviewServer, build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +138,7 @@ describe.skipIf(missing !== undefined)('the demo on WebGPU in headless chromium'
       root: demoRoot,
       logLevel: 'warn',
       build: { outDir },
-      preview: { host: '127.0.0.1', port: 5300 + Math.floor(Math.random() * 500), strictPort: false },
+      preview: { host: '127.0.0.1', port: browserPort(5300, 500), strictPort: false },
     });
     const url = server.resolvedUrls?.local[0] ?? '';
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);

@@ -4,3 +4,4 @@ export { sharedDatasetsRoot } from './shared_datasets.js';
 export { redisUnavailableReason, startRedisServer, type RedisServer } from './redis_server.js';
 export { openDawn, vulkanDriver, vulkanEnvironment, type DawnGpu } from './webgpu_adapter.js';
 export { crossEntropyCases, type CrossEntropyCase } from './cross_entropy_cases.js';
+export { browserPort, chromiumAllowsPort } from './browser_port.js';
